@@ -1,0 +1,17 @@
+package dev.apoptosis.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code apoptosis bench ...}: micro and macro benchmarks. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: kernels (GEMM, convolutions), autodiff, training.",
+        subcommands = {BenchKernelsCommand.class})
+public final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.apoptosis.cli;
+
+import dev.apoptosis.tensor.Parallel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of the {@code ./apoptosis} launcher. */
+@Command(name = "apoptosis", mixinStandardHelpOptions = true, version = "apoptosis 0.1.0",
+        description = "Prune neural networks with Optimal Brain Apoptosis and other second-order criteria.",
+        subcommands = {BenchCommand.class})
+public final class Main implements Runnable {
+
+    @Option(names = "--threads", description = "Kernel threads (default: cores, or APOPTOSIS_THREADS).",
+            scope = CommandLine.ScopeType.INHERIT)
+    void setThreads(int n) {
+        Parallel.setThreads(n);
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured command line; tests use it to run commands in-process. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
+                    || ex instanceof IllegalStateException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl;
+    }
+}
