@@ -15,5 +15,17 @@ public final class Ops {
         OpRegistry.register("Linear", Linear::fromAttrs);
         OpRegistry.register("ReLU", a -> new ReLU());
         OpRegistry.register("Add", a -> new Add());
+        // Transformer / ViT ops
+        OpRegistry.register("LayerNorm", LayerNorm::fromAttrs);
+        OpRegistry.register("GELU", a -> new GELU());
+        OpRegistry.register("SiLU", a -> new SiLU());
+        OpRegistry.register("Tanh", a -> new Tanh());
+        OpRegistry.register("Softmax", a -> new Softmax());
+        OpRegistry.register("MatMul", MatMul::fromAttrs);
+        OpRegistry.register("Permute", Permute::fromAttrs);
+        OpRegistry.register("ClassToken", a -> new ClassToken());
+        OpRegistry.register("PositionalEmbedding", a -> new PositionalEmbedding());
+        OpRegistry.register("Embedding", Embedding::fromAttrs);
+        OpRegistry.register("SelectToken", SelectToken::fromAttrs);
     }
 }
