@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.apoptosis.testing.Fixtures;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link Pool2dKernels} against plain window loops written here, in double precision. */
 class Pool2dKernelsTest {
@@ -251,6 +253,43 @@ class Pool2dKernelsTest {
                 Pool2dKernels.globalAvgBackward(Pool2dKernels.globalAvgForward(gy), g.outH(), g.outW()).toArray()};
         }
         for (int i = 0; i < runs[0].length; i++) assertBitIdentical("output " + i, runs[0][i], runs[1][i]);
+    }
+
+    private static PoolGeometry geometry(Fixtures fx) {
+        return new PoolGeometry(fx.intAttr("n"), fx.intAttr("channels"), fx.intAttr("in_h"), fx.intAttr("in_w"),
+                fx.intAttr("kernel_h"), fx.intAttr("kernel_w"), fx.intAttr("stride_h"), fx.intAttr("stride_w"),
+                fx.intAttr("pad_h"), fx.intAttr("pad_w"), fx.intAttr("dilation_h"), fx.intAttr("dilation_w"));
+    }
+
+    /** PyTorch float64 results (tools/fixtures/kernel_fixtures.py) on float32 inputs. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"k3_s2_p1", "k2_s2", "k3_s1_p1_dilation2"})
+    void maxPoolMatchesPyTorchFixtures(String name) {
+        Fixtures fx = Fixtures.load("kernels/max_pool2d_" + name + ".txt");
+        PoolGeometry g = geometry(fx);
+        int[] argmax = new int[g.outputSize()];
+        assertClose(name + " y", fx.array("y"), Pool2dKernels.maxForward(g, fx.tensor("x"), argmax), 0, 0);
+        double[] expectedIdx = fx.array("argmax").values();
+        for (int i = 0; i < argmax.length; i++) assertEquals((int) expectedIdx[i], argmax[i], name + " argmax " + i);
+        assertClose(name + " gx", fx.array("gx"), Pool2dKernels.maxBackward(g, fx.tensor("gy"), argmax), 1e-6, 1e-6);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"k3_s2_p1_include_pad", "k3_s2_p1_exclude_pad", "k2_s2"})
+    void avgPoolMatchesPyTorchFixtures(String name) {
+        Fixtures fx = Fixtures.load("kernels/avg_pool2d_" + name + ".txt");
+        PoolGeometry g = geometry(fx);
+        boolean includePad = fx.intAttr("count_include_pad") == 1;
+        assertClose(name + " y", fx.array("y"), Pool2dKernels.avgForward(g, fx.tensor("x"), includePad), 1e-6, 1e-6);
+        assertClose(name + " gx", fx.array("gx"), Pool2dKernels.avgBackward(g, fx.tensor("gy"), includePad), 1e-6, 1e-6);
+    }
+
+    @Test
+    void globalAvgPoolMatchesPyTorchFixture() {
+        Fixtures fx = Fixtures.load("kernels/global_avg_pool2d_basic.txt");
+        Tensor x = fx.tensor("x");
+        assertClose("y", fx.array("y"), Pool2dKernels.globalAvgForward(x), 1e-6, 1e-6);
+        assertClose("gx", fx.array("gx"), Pool2dKernels.globalAvgBackward(fx.tensor("gy"), x.dim(2), x.dim(3)), 1e-6, 1e-6);
     }
 
     @Test
