@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.apoptosis.testing.Fixtures;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link Conv2dKernels} against the double-precision loops of {@link ConvReference}. */
 class Conv2dKernelsTest {
@@ -184,6 +186,28 @@ class Conv2dKernelsTest {
             Conv2dKernels.backwardInput(g, gy, w).toArray(),
             Conv2dKernels.backwardWeight(g, x, gy).toArray(),
             Conv2dKernels.backwardBias(g, gy).toArray()};
+    }
+
+    /** PyTorch float64 results (tools/fixtures/kernel_fixtures.py) on float32 inputs. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"basic", "stride2_dilation2_groups2", "depthwise_stride2", "asymmetric_nobias",
+        "pointwise", "small_images_tiled"})
+    void matchesPyTorchFixtures(String name) {
+        Fixtures fx = Fixtures.load("kernels/conv2d_" + name + ".txt");
+        ConvGeometry g = new ConvGeometry(fx.intAttr("n"), fx.intAttr("in_channels"), fx.intAttr("in_h"),
+                fx.intAttr("in_w"), fx.intAttr("out_channels"), fx.intAttr("kernel_h"), fx.intAttr("kernel_w"),
+                fx.intAttr("stride_h"), fx.intAttr("stride_w"), fx.intAttr("pad_h"), fx.intAttr("pad_w"),
+                fx.intAttr("dilation_h"), fx.intAttr("dilation_w"), fx.intAttr("groups"));
+        boolean hasBias = fx.intAttr("bias") == 1;
+        Tensor x = fx.tensor("x"), w = fx.tensor("w"), gy = fx.tensor("gy"), b = hasBias ? fx.tensor("b") : null;
+        for (boolean scalar : new boolean[] {false, true}) {
+            Simd.setForceScalar(scalar);
+            String what = name + (scalar ? " scalar" : " vector");
+            assertClose(what + " y", fx.array("y"), Conv2dKernels.forward(g, x, w, b), 1e-5, 1e-5);
+            assertClose(what + " gx", fx.array("gx"), Conv2dKernels.backwardInput(g, gy, w), 1e-5, 1e-5);
+            assertClose(what + " gw", fx.array("gw"), Conv2dKernels.backwardWeight(g, x, gy), 1e-5, 1e-5);
+            if (hasBias) assertClose(what + " gb", fx.array("gb"), Conv2dKernels.backwardBias(g, gy), 1e-6, 1e-5);
+        }
     }
 
     @Test
