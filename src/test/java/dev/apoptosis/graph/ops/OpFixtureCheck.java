@@ -15,6 +15,7 @@ import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpRegistry;
 import dev.apoptosis.graph.Parameter;
 import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Simd;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.testing.Assertions2;
 import dev.apoptosis.testing.DerivativeCheck;
@@ -32,8 +33,9 @@ import java.util.Map;
  * fixture. Compared: forward y, tangent ẏ, gradient (inputs and parameters), and the curvature product
  * along the fixture's joint direction (v, ẋ) in all three modes: EXACT against double backward,
  * GAUSS_NEWTON against jvp/vjp, OBA against double backward with the loss and the nonlinear ops frozen.
- * Every result is computed with 1 and with 2 threads and must be bit-identical; the model must be
- * bit-identical after all passes; the op must survive a round trip through {@link OpRegistry}.
+ * Every result is computed with 1 and with 2 threads and must be bit-identical, and once more on the
+ * scalar kernel path (compared with the fixture); the model must be bit-identical after all passes;
+ * the op must survive a round trip through {@link OpRegistry}.
  */
 final class OpFixtureCheck {
     /** Elementwise tolerance |a − e| ≤ atol + rtol·|e| with atol relative to the largest |e| of the tensor. */
@@ -138,14 +140,17 @@ final class OpFixtureCheck {
         Graph g = graph(fx, rebuilt, slots);
         Map<String, int[]> before = DerivativeCheck.snapshot(g);
         int threads = Parallel.threads();
-        Map<String, Tensor> one, two;
+        Map<String, Tensor> one, two, scalar;
         try {
             Parallel.setThreads(1);
             one = run(fx, g);
             Parallel.setThreads(2);
             two = run(fx, g);
+            Simd.setForceScalar(true);
+            scalar = run(fx, g);
         } finally {
             Parallel.setThreads(threads);
+            Simd.setForceScalar(false);
         }
         DerivativeCheck.assertUnchanged(g, before, "the fixture passes");
         List<String> compared = new ArrayList<>();
@@ -155,6 +160,7 @@ final class OpFixtureCheck {
             assertTrue(fx.has(key), name + ": fixture lacks " + key);
             Fixtures.Array expected = fx.array(key);
             Assertions2.assertClose(name + " " + key, expected, e.getValue(), RTOL, atol(expected));
+            Assertions2.assertClose(name + " " + key + " (scalar kernels)", expected, scalar.get(key), RTOL, atol(expected));
             compared.add(key);
         }
         assertTrue(compared.contains("exact." + (fx.has("xdot0") ? "x0" : "p.weight")), name + ": nothing compared");

@@ -13,6 +13,7 @@ import dev.apoptosis.graph.Node;
 import dev.apoptosis.graph.OpRegistry;
 import dev.apoptosis.graph.Parameter;
 import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Simd;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.testing.Assertions2;
 import dev.apoptosis.testing.DerivativeCheck;
@@ -154,6 +155,21 @@ class TransformerBlockTest {
             compared++;
         }
         assertEquals(1 + 22 + 2 * (1 + 4 * 22), compared);
+    }
+
+    @Test
+    void scalarKernelsMatchPyTorchToo() {
+        Graph g = block();
+        Map<String, Tensor> r;
+        try {
+            Simd.setForceScalar(true);
+            r = results(g);
+        } finally {
+            Simd.setForceScalar(false);
+        }
+        for (Map.Entry<String, Tensor> e : r.entrySet()) {
+            if (!e.getKey().equals("loss")) assertMatches("scalar path " + e.getKey(), e.getKey(), e.getValue());
+        }
     }
 
     @Test
