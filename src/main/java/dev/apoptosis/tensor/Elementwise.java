@@ -206,7 +206,7 @@ public final class Elementwise {
     public static Tensor addRowVector(Tensor x, Tensor bias) {
         int c = rowLayout("addRowVector", x, bias);
         Tensor out = Tensor.zeros(x.shape());
-        addPerChannel(x.data(), x.offset(), Kernels.dense(bias), out.data(), 0, c == 0 ? 0 : x.size() / c, c, 1);
+        addPerChannel(x.data(), x.offset(), Kernels.dense(bias), out.data(), 0, Kernels.leadingSize(x), c, 1);
         return out;
     }
 
@@ -214,7 +214,7 @@ public final class Elementwise {
     public static Tensor mulRowVector(Tensor x, Tensor scale) {
         int c = rowLayout("mulRowVector", x, scale);
         Tensor out = Tensor.zeros(x.shape());
-        mulPerChannel(x.data(), x.offset(), Kernels.dense(scale), out.data(), 0, c == 0 ? 0 : x.size() / c, c, 1);
+        mulPerChannel(x.data(), x.offset(), Kernels.dense(scale), out.data(), 0, Kernels.leadingSize(x), c, 1);
         return out;
     }
 
@@ -224,9 +224,7 @@ public final class Elementwise {
             throw new IllegalArgumentException(op + ": x of shape " + Shapes.str(x.shape()) + " and per-channel vector of shape "
                     + Shapes.str(v.shape()) + " do not match (need x of rank >= 2 and a vector of length x.dim(1))");
         }
-        int outer = x.dim(0), channels = x.dim(1);
-        int inner = outer * channels == 0 ? 0 : x.size() / (outer * channels);
-        return new int[] {outer, channels, inner};
+        return Kernels.channelExtent(op, x);
     }
 
     /** C of x[..., C], after checking v is [C]. */

@@ -67,4 +67,26 @@ final class Kernels {
     static int rowGrain(int cols, int target) {
         return Math.max(1, target / Math.max(1, cols));
     }
+
+    static void rankAtLeast(String op, String what, Tensor t, int rank) {
+        if (t.rank() < rank) {
+            throw new IllegalArgumentException(op + ": " + what + " must have rank >= " + rank + ", got shape "
+                    + Shapes.str(t.shape()));
+        }
+    }
+
+    /** Product of all dimensions but the last: the number of rows of {@code [..., C]}. */
+    static int leadingSize(Tensor t) {
+        int n = 1;
+        for (int d = 0; d < t.rank() - 1; d++) n *= t.dim(d);
+        return n;
+    }
+
+    /** {outer, channels, inner} of a tensor {@code [N, C, ...]} (inner = 1 for {@code [N, C]}). */
+    static int[] channelExtent(String op, Tensor x) {
+        rankAtLeast(op, "x", x, 2);
+        int inner = 1;
+        for (int d = 2; d < x.rank(); d++) inner *= x.dim(d);
+        return new int[] {x.dim(0), x.dim(1), inner};
+    }
 }
