@@ -8,7 +8,11 @@ import dev.apoptosis.graph.Init;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.ParamSpec;
+import dev.apoptosis.tensor.Elementwise;
+import dev.apoptosis.tensor.LayerNormKernels;
+import dev.apoptosis.tensor.Norms;
 import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Reductions;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +50,6 @@ import java.util.Set;
 public final class LayerNorm extends Op {
     /** PyTorch's default; ViT uses 1e-6. */
     public static final double DEFAULT_EPS = 1e-5;
-    private static final int ROW_GRAIN_ELEMENTS = 4096;
     private final double eps;
 
     public LayerNorm(double eps) {
@@ -95,95 +98,51 @@ public final class LayerNorm extends Op {
     @Override public int inputChannelAxis(int i, int[][] in) { return in[0].length - 1; }
     @Override public int outputChannelAxis(int[][] in) { return in[0].length - 1; }
 
-    /** Per-row statistics kept by the forward. */
-    private record Stats(double[] mean, double[] rstd) {}
-
-    private static int grain(int d) {
-        return Math.max(1, ROW_GRAIN_ELEMENTS / d);
-    }
+    /** What the forward keeps: x̂ and 1/√(σ² + ε) per row (the rules need nothing else of x). */
+    private record Saved(Tensor xhat, Tensor invStd) {}
 
     @Override
     public Tensor forward(Frame f) {
-        Tensor x = f.inputs[0], gamma = f.params[0], beta = f.params[1];
-        int d = x.dim(-1), rows = x.size() / d;
-        double[] mean = new double[rows], rstd = new double[rows];
-        Tensor y = Tensor.zeros(x.shape());
-        float[] xs = x.data(), ys = y.data(), gs = gamma.data(), bs = beta.data();
-        int xo = x.offset(), go = gamma.offset(), bo = beta.offset();
-        Parallel.forRange(rows, grain(d), (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int xr = xo + r * d, yr = r * d;
-                double s = 0;
-                for (int j = 0; j < d; j++) s += xs[xr + j];
-                double mu = s / d, ss = 0;
-                for (int j = 0; j < d; j++) {
-                    double c = xs[xr + j] - mu;
-                    ss += c * c;
-                }
-                double rs = 1.0 / Math.sqrt(ss / d + eps);
-                mean[r] = mu;
-                rstd[r] = rs;
-                for (int j = 0; j < d; j++) ys[yr + j] = (float) (gs[go + j] * ((xs[xr + j] - mu) * rs) + bs[bo + j]);
-            }
-        });
-        f.saved = new Stats(mean, rstd);
-        return y;
-    }
-
-    /** x̂ recomputed from x and the kept statistics (cheaper to recompute than to keep). */
-    private static Tensor normalized(Frame f) {
-        Stats st = (Stats) f.saved;
         Tensor x = f.inputs[0];
-        int d = x.dim(-1), rows = x.size() / d;
-        Tensor xh = Tensor.zeros(x.shape());
-        float[] xs = x.data(), hs = xh.data();
-        int xo = x.offset();
-        Parallel.forRange(rows, grain(d), (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                double mu = st.mean[r], rs = st.rstd[r];
-                for (int j = 0; j < d; j++) hs[r * d + j] = (float) ((xs[xo + r * d + j] - mu) * rs);
-            }
-        });
-        return xh;
+        Norms.Stats st = LayerNormKernels.stats(x, (float) eps);
+        Norms.Output o = LayerNormKernels.apply(x, st.mean(), st.invStd(), f.params[0], f.params[1]);
+        f.saved = new Saved(o.xhat(), st.invStd());
+        return o.y();
     }
 
-    /** N·t = r·(t − m(t) − x̂·m(x̂ ⊙ t)) row by row. */
-    private static Tensor project(Tensor xh, double[] rstd, Tensor t) {
-        int d = xh.dim(-1), rows = xh.size() / d;
-        Tensor out = Tensor.zeros(xh.shape());
-        float[] hs = xh.data(), ts = t.data(), os = out.data();
-        int to = t.offset();
-        Parallel.forRange(rows, grain(d), (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int hr = r * d, tr = to + r * d;
-                double mt = 0, mxt = 0;
-                for (int j = 0; j < d; j++) {
-                    mt += ts[tr + j];
-                    mxt += (double) hs[hr + j] * ts[tr + j];
-                }
-                mt /= d;
-                mxt /= d;
-                double rs = rstd[r];
-                for (int j = 0; j < d; j++) os[hr + j] = (float) (rs * (ts[tr + j] - mt - hs[hr + j] * mxt));
-            }
-        });
-        return out;
+    /** N(w ⊙ v) = r·(w⊙v − m(w⊙v) − x̂·m(w⊙v⊙x̂)) row by row; w = null means 1. */
+    private static Tensor project(Saved s, Tensor v, Tensor w) {
+        return LayerNormKernels.project(v, s.xhat, s.invStd, w);
     }
 
-    /** Ṅh with h = γ ⊙ g_y: the derivative of N·h along ẋ, h held fixed (formula in the class Javadoc). */
-    private static Tensor curvatureTerm(Tensor xh, double[] rstd, Tensor h, Tensor xDot) {
+    /** Σ over rows of a ⊙ b per column ([C]), in double. */
+    private static Tensor columnSumsOfProduct(Tensor a, Tensor b) {
+        int c = a.dim(-1);
+        double[] acc = new double[c];
+        Reductions.sumProductPerChannel(a.data(), a.offset(), b.data(), b.offset(), a.size() / c, c, 1, acc);
+        Tensor t = Tensor.zeros(c);
+        for (int j = 0; j < c; j++) t.setAt(j, (float) acc[j]);
+        return t;
+    }
+
+    /**
+     * Ṅh with h = γ ⊙ g_y: the derivative of N·h along ẋ, h held fixed (formula in the class Javadoc).
+     * Rows are independent; row sums in double.
+     */
+    private static Tensor curvatureTerm(Saved s, Tensor h, Tensor xDot) {
+        Tensor xh = s.xhat;
         int d = xh.dim(-1), rows = xh.size() / d;
         Tensor out = Tensor.zeros(xh.shape());
-        float[] hs = xh.data(), gs = h.data(), xd = xDot.data(), os = out.data();
-        int ho = h.offset(), xdo = xDot.offset();
-        Parallel.forRange(rows, grain(d), (lo, hi) -> {
+        float[] hs = xh.data(), gs = h.data(), xd = xDot.data(), os = out.data(), inv = s.invStd.data();
+        int xho = xh.offset(), ho = h.offset(), xdo = xDot.offset(), io = s.invStd.offset();
+        Parallel.forRange(rows, Math.max(1, 4096 / d), (lo, hi) -> {
             double[] xhDot = new double[d];
             for (int r = lo; r < hi; r++) {
-                int hr = r * d;
-                double rs = rstd[r];
+                int row = r * d, xr = xho + row, gr = ho + row, tr = xdo + row;
+                double rs = inv[io + r];
                 double mx = 0, a = 0, mh = 0, mhx = 0;
                 for (int j = 0; j < d; j++) {
-                    double xj = hs[hr + j], tj = xd[xdo + hr + j], gj = gs[ho + hr + j];
+                    double xj = hs[xr + j], tj = xd[tr + j], gj = gs[gr + j];
                     mx += tj;
                     a += xj * tj;
                     mh += gj;
@@ -195,68 +154,27 @@ public final class LayerNorm extends Op {
                 mhx /= d;
                 double mhxDot = 0;
                 for (int j = 0; j < d; j++) {
-                    xhDot[j] = rs * (xd[xdo + hr + j] - mx - hs[hr + j] * a);
-                    mhxDot += gs[ho + hr + j] * xhDot[j];
+                    xhDot[j] = rs * (xd[tr + j] - mx - hs[xr + j] * a);
+                    mhxDot += gs[gr + j] * xhDot[j];
                 }
                 mhxDot /= d;
                 for (int j = 0; j < d; j++) {
-                    double xj = hs[hr + j];
-                    double nh = rs * (gs[ho + hr + j] - mh - xj * mhx);
-                    os[hr + j] = (float) (-rs * a * nh - rs * (xhDot[j] * mhx + xj * mhxDot));
+                    double xj = hs[xr + j];
+                    double nh = rs * (gs[gr + j] - mh - xj * mhx);
+                    os[row + j] = (float) (-rs * a * nh - rs * (xhDot[j] * mhx + xj * mhxDot));
                 }
             }
-        });
-        return out;
-    }
-
-    /** t ⊙ γ broadcast over rows, plus (when u != null) u ⊙ γ̇; a new tensor. */
-    private static Tensor scaleRows(Tensor t, Tensor gamma, Tensor u, Tensor gammaDot) {
-        int d = gamma.size(), n = (t != null ? t : u).size();
-        Tensor out = Tensor.zeros((t != null ? t : u).shape());
-        float[] os = out.data(), gs = gamma.data();
-        int go = gamma.offset();
-        if (t != null) {
-            float[] ts = t.data();
-            int to = t.offset();
-            for (int i = 0; i < n; i++) os[i] = ts[to + i] * gs[go + i % d];
-        }
-        if (u != null) {
-            float[] us = u.data(), ds = gammaDot.data();
-            int uo = u.offset(), dof = gammaDot.offset();
-            for (int i = 0; i < n; i++) os[i] += us[uo + i] * ds[dof + i % d];
-        }
-        return out;
-    }
-
-    /** Σ over rows of a ⊙ b (b may be null: Σ a), per column, in double; columns are independent. */
-    private static Tensor columnSums(Tensor a, Tensor b, int d) {
-        int rows = a.size() / d;
-        Tensor out = Tensor.zeros(d);
-        float[] as = a.data(), bs = b == null ? null : b.data(), os = out.data();
-        int ao = a.offset(), bo = b == null ? 0 : b.offset();
-        Parallel.forRange(d, 64, (lo, hi) -> {
-            double[] acc = new double[hi - lo];
-            for (int r = 0; r < rows; r++) {
-                int base = r * d;
-                for (int j = lo; j < hi; j++) {
-                    double v = as[ao + base + j];
-                    acc[j - lo] += bs == null ? v : v * bs[bo + base + j];
-                }
-            }
-            for (int j = lo; j < hi; j++) os[j] = (float) acc[j - lo];
         });
         return out;
     }
 
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
-        Stats st = (Stats) f.saved;
-        Tensor xh = normalized(f);
-        int d = xh.dim(-1);
-        if (out.wantsInput(0)) out.input(0, project(xh, st.rstd, scaleRows(gy, f.params[0], null, null)));
+        Saved s = (Saved) f.saved;
+        if (out.wantsInput(0)) out.input(0, project(s, gy, f.params[0]));
         if (out.wantsParam(0)) {
-            out.param(0, columnSums(gy, xh, d));
-            out.param(1, columnSums(gy, null, d));
+            out.param(0, columnSumsOfProduct(gy, s.xhat));
+            out.param(1, Reductions.columnSums(gy));
         }
     }
 
@@ -264,43 +182,35 @@ public final class LayerNorm extends Op {
     public Tensor tangent(Frame f, Tensor[] xDot, Tensor[] pDot) {
         Tensor gammaDot = pDot[0], betaDot = pDot[1];
         if (xDot[0] == null && gammaDot == null && betaDot == null) return null;
-        Stats st = (Stats) f.saved;
-        Tensor xh = normalized(f);
-        Tensor xhDot = xDot[0] == null ? null : project(xh, st.rstd, xDot[0]);
-        Tensor y = xhDot != null || gammaDot != null
-                ? scaleRows(xhDot, f.params[0], gammaDot == null ? null : xh, gammaDot)
-                : Tensor.zeros(xh.shape());
-        if (betaDot != null) {
-            float[] ys = y.data(), bs = betaDot.data();
-            int d = xh.dim(-1), bo = betaDot.offset();
-            for (int i = 0, n = ys.length; i < n; i++) ys[i] += bs[bo + i % d];
+        Saved s = (Saved) f.saved;
+        Tensor y = null;
+        if (xDot[0] != null) y = Elementwise.mulRowVector(project(s, xDot[0], null), f.params[0]);
+        if (gammaDot != null) {
+            Tensor t = Elementwise.mulRowVector(s.xhat, gammaDot);
+            y = y == null ? t : Elementwise.addInPlace(t, y);
         }
+        if (betaDot != null) y = Elementwise.addRowVector(y != null ? y : Tensor.zeros(s.xhat.shape()), betaDot);
         return y;
     }
 
     @Override
     public void rBackward(Frame f, Tensor gy, Tensor gyDot, Tensor[] xDot, Tensor[] pDot, Curvature c, Adjoints out) {
-        Stats st = (Stats) f.saved;
+        Saved s = (Saved) f.saved;
         Tensor gamma = f.params[0], gammaDot = pDot[0];
         boolean mixedX = c.nonlinear() && gammaDot != null;
         boolean mixedGamma = c.nonlinear() && xDot[0] != null;
         boolean own = c.nonlinear() && xDot[0] != null;
-        if (gyDot == null && !mixedX && !mixedGamma && !own) return;
-        Tensor xh = normalized(f);
-        int d = xh.dim(-1);
         if (out.wantsInput(0)) {
-            if (gyDot != null || mixedX) {
-                Tensor h = scaleRows(gyDot, gamma, mixedX ? gy : null, gammaDot);
-                out.input(0, project(xh, st.rstd, h));
-            }
-            if (own) out.input(0, curvatureTerm(xh, st.rstd, scaleRows(gy, gamma, null, null), xDot[0]));
+            if (gyDot != null) out.input(0, project(s, gyDot, gamma));
+            if (mixedX) out.input(0, project(s, gy, gammaDot));
+            if (own) out.input(0, curvatureTerm(s, Elementwise.mulRowVector(gy, gamma), xDot[0]));
         }
         if (out.wantsParam(0)) {
             if (gyDot != null) {
-                out.param(0, columnSums(gyDot, xh, d));
-                out.param(1, columnSums(gyDot, null, d));
+                out.param(0, columnSumsOfProduct(gyDot, s.xhat));
+                out.param(1, Reductions.columnSums(gyDot));
             }
-            if (mixedGamma) out.param(0, columnSums(gy, project(xh, st.rstd, xDot[0]), d));
+            if (mixedGamma) out.param(0, columnSumsOfProduct(gy, project(s, xDot[0], null)));
         }
     }
 }
