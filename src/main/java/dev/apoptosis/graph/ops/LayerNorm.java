@@ -46,6 +46,9 @@ import java.util.Set;
  * <p>Channels: output channel c is input channel c normalised, so channels stay aligned (γ and β are
  * indexed by them), but the statistics couple all channels: declared {@link OpProperty#NORMALIZATION},
  * not CHANNEL_PRESERVING. γ and β are trainable but not a PARAMETER_LAYER (OBA does not perturb them).
+ *
+ * <p>Kernels: {@link LayerNormKernels} (statistics, x̂ and y, the projection N), {@link Reductions}
+ * (column sums); only Ṅh is a loop of its own here. The forward keeps x̂ and r.
  */
 public final class LayerNorm extends Op {
     /** PyTorch's default; ViT uses 1e-6. */
