@@ -101,8 +101,21 @@ final class GemmConv2d {
         });
     }
 
-    /** {@code gx = conv^T(gy, w)} or, with {@code accumulate}, {@code gx += conv^T(gy, w)}. */
+    /**
+     * {@code gx = conv^T(gy, w)} or, with {@code accumulate}, {@code gx += conv^T(gy, w)}.
+     *
+     * <p>With stride 1 the transposed convolution is itself a convolution (of {@code gy} with the
+     * spatially flipped, in/out-swapped filters and padding {@code d (k - 1) - p}), so it runs as a
+     * {@link #forward} pass: one NN GEMM with a long inner dimension per tile and no col2im, which
+     * is cheaper than a GEMM whose inner dimension is only the output channels followed by a
+     * scatter-add. Other strides use GEMM + col2im.
+     */
     static void backwardInput(ConvGeometry g, Tensor gy, Tensor w, Tensor gx, boolean accumulate) {
+        ConvGeometry transposed = transposedAsConvolution(g);
+        if (transposed != null) {
+            forward(transposed, gy, flippedTransposedWeight(g, w), null, gx, accumulate);
+            return;
+        }
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
         final int kg = cg * g.kernelH() * g.kernelW();
@@ -191,6 +204,38 @@ final class GemmConv2d {
             }
         });
         Im2row.toWeightOrder(partials, 0, cout, cg, taps, gw.data(), gw.offset(), accumulate);
+    }
+
+    /**
+     * The convolution that computes the input gradient of {@code g}, or null when there is none
+     * worth using: strides other than 1, padding beyond the dilated kernel, or a 1x1 kernel without
+     * padding (whose GEMM + col2im path needs no patches at all).
+     */
+    static ConvGeometry transposedAsConvolution(ConvGeometry g) {
+        int padH = g.dilationH() * (g.kernelH() - 1) - g.padH(), padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
+        if (g.strideH() != 1 || g.strideW() != 1 || padH < 0 || padW < 0 || inPlacePatches(g)) return null;
+        return new ConvGeometry(g.n(), g.outChannels(), g.outH(), g.outW(), g.inChannels(), g.kernelH(), g.kernelW(),
+                1, 1, padH, padW, g.dilationH(), g.dilationW(), g.groups());
+    }
+
+    /** {@code w'[g*Cg + c, m, i, j] = w[g*M + m, c, kH-1-i, kW-1-j]}: the filters of {@link #transposedAsConvolution}. */
+    static Tensor flippedTransposedWeight(ConvGeometry g, Tensor w) {
+        final int kh = g.kernelH(), kw = g.kernelW(), cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
+        Tensor t = Tensor.zeros(g.inChannels(), mg, kh, kw);
+        float[] src = w.data(), dst = t.data();
+        int so = w.offset();
+        for (int gi = 0; gi < g.groups(); gi++) {
+            for (int m = 0; m < mg; m++) {
+                for (int c = 0; c < cg; c++) {
+                    int from = so + (((gi * mg + m) * cg + c) * kh) * kw;
+                    int to = (((gi * cg + c) * mg + m) * kh) * kw;
+                    for (int i = 0; i < kh; i++) {
+                        for (int j = 0; j < kw; j++) dst[to + i * kw + j] = src[from + (kh - 1 - i) * kw + (kw - 1 - j)];
+                    }
+                }
+            }
+        }
+        return t;
     }
 
     /** Copies {@code nt} images' {@code rows x p} blocks (image stride {@code imageStride}) side by side. */
