@@ -10,6 +10,7 @@ import dev.apoptosis.testing.Fixtures;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,10 +20,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@link Conv2dKernels} against the double-precision loops of {@link ConvReference}. */
 class Conv2dKernelsTest {
 
+    private int savedThreads;
+
+    @BeforeEach
+    void saveThreads() {
+        savedThreads = Parallel.threads();
+    }
+
     @AfterEach
     void restoreDefaults() {
         Simd.setForceScalar(false);
-        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        Parallel.setThreads(savedThreads);
     }
 
     private static ConvGeometry.Builder conv(int n, int cin, int h, int w, int cout, int k) {
