@@ -10,9 +10,8 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  * <ul>
  *   <li>forward: {@code Y[M, P] = W[M, K] · cols[K, P]};</li>
  *   <li>input gradient: {@code gcols[K, P] = W^T · gY[M, P]}, then col2im adds gcols onto gX;</li>
- *   <li>weight gradient: {@code gW[M, K] += gY[M, P] · rows[P, K]}, summed over images, where
- *       {@code rows} is the patch matrix built transposed by {@link Im2row}: every GEMM here is
- *       NN or TN, the forms whose operands pack with straight copies.</li>
+ *   <li>weight gradient: {@code gW[M, K] += gY[M, P] · cols^T}, summed over images (see
+ *       {@link GemmConvWeightGradient} for the two layouts it uses).</li>
  * </ul>
  * <b>Tiles.</b> When images are small (P under {@link #MIN_GEMM_COLUMNS}), a tile of several
  * consecutive images is laid side by side in one patch matrix so each GEMM is wide enough to run
@@ -22,10 +21,8 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  * <p><b>Threads.</b> Tiles are independent for the forward and input-gradient passes, so they are
  * spread over the pool; each thread reuses its own {@link ConvScratch} buffers and its GEMMs run
  * single-threaded (nested {@link Parallel} calls are serial). A batch of a single tile instead runs
- * on the calling thread and lets the GEMM use the pool. The weight gradient is a sum over images:
- * tiles are grouped into at most {@link #MAX_CHUNKS} chunks fixed by the batch size, each chunk's
- * partial sum is computed by one thread, and partials are added in chunk order, so the result does
- * not depend on the thread count.
+ * on the calling thread and lets the GEMM use the pool. The weight gradient, a sum over images,
+ * combines per-chunk partial sums in a fixed order (see {@link GemmConvWeightGradient}).
  *
  * <p><b>1x1 convolutions</b> with stride 1 and no padding need no patch matrix in the forward and
  * input-gradient passes: the input planes already are one, and single-image tiles pass them to the
@@ -36,10 +33,6 @@ final class GemmConv2d {
     static final int MIN_GEMM_COLUMNS = 256;
     /** Upper bound on the floats of one patch matrix when widening tiles. */
     private static final long MAX_TILE_FLOATS = 1L << 22;
-    /** At most this many weight-gradient partial sums (also bounds useful parallelism). */
-    static final int MAX_CHUNKS = 16;
-    /** Upper bound on the floats of all weight-gradient partial sums together. */
-    private static final long MAX_PARTIAL_FLOATS = 1L << 23;
 
     private GemmConv2d() {}
 
@@ -53,7 +46,7 @@ final class GemmConv2d {
     }
 
     /** True when the input planes of one image are their own patch matrix (1x1, stride 1, no padding). */
-    private static boolean inPlacePatches(ConvGeometry g) {
+    static boolean inPlacePatches(ConvGeometry g) {
         return g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1
                 && g.padH() == 0 && g.padW() == 0;
     }
@@ -153,57 +146,9 @@ final class GemmConv2d {
         });
     }
 
-    /**
-     * {@code gw = sum over images of gy · patches^T} or, with {@code accumulate}, {@code gw += ...};
-     * deterministic whatever the thread count (see the class comment). The patches are built as
-     * rows ({@link Im2row}) so the GEMM needs no transposed operand.
-     */
+    /** See {@link GemmConvWeightGradient}. */
     static void backwardWeight(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
-        final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
-        final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
-        final int taps = g.kernelH() * g.kernelW(), kg = cg * taps;
-        final int p = g.outH() * g.outW(), hw = g.inH() * g.inW();
-        final int tile = imagesPerTile(g), tiles = (g.n() + tile - 1) / tile;
-        final int wsize = cout * kg;
-        final int chunks = Math.min(tiles, (int) Math.max(1, Math.min(MAX_CHUNKS, MAX_PARTIAL_FLOATS / wsize)));
-        final float[] partials = ConvScratch.floats(Slot.PARTIALS, chunks * wsize);
-        final float[] xd = x.data(), gyd = gy.data();
-        final int xo = x.offset(), gyo = gy.offset();
-        Parallel.forRange(chunks, 1, (lo, hi) -> {
-            float[] channelsLast = ConvScratch.floats(Slot.CHANNELS_LAST, tile * hw * cin);
-            for (int c = lo; c < hi; c++) {
-                int tLo = (int) ((long) tiles * c / chunks), tHi = (int) ((long) tiles * (c + 1) / chunks);
-                for (int t = tLo; t < tHi; t++) {
-                    int n0 = t * tile, nt = Math.min(tile, g.n() - n0), cols = nt * p;
-                    boolean packed = nt > 1;
-                    float[] grads = packed ? ConvScratch.floats(Slot.PACKED_GRAD, cout * cols) : null;
-                    if (packed) pack(gyd, gyo + n0 * cout * p, cout * p, cout, nt, p, grads);
-                    float[] rows = ConvScratch.floats(Slot.PATCHES, cols * kg);
-                    float beta = t == tLo ? 0f : 1f;
-                    for (int i = 0; i < nt; i++) {
-                        Im2row.toChannelsLast(xd, xo + (n0 + i) * cin * hw, cin, hw, channelsLast, i * hw * cin);
-                    }
-                    for (int gi = 0; gi < groups; gi++) {
-                        for (int i = 0; i < nt; i++) {
-                            Im2row.im2row(g, channelsLast, i * hw * cin, cin, gi * cg, cg, rows, i * p);
-                        }
-                        float[] a = packed ? grads : gyd;
-                        int aOff = packed ? gi * mg * cols : gyo + (n0 * cout + gi * mg) * p;
-                        Gemm.sgemm(false, false, mg, kg, cols, 1f, a, aOff, cols, rows, 0, kg, beta,
-                                partials, c * wsize + gi * mg * kg, kg);
-                    }
-                }
-            }
-        });
-        // Partial sums are combined in chunk order, in place of chunk 0, then put in weight order.
-        Parallel.forRange(wsize, 4096, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                float s = partials[i];
-                for (int c = 1; c < chunks; c++) s += partials[c * wsize + i];
-                partials[i] = s;
-            }
-        });
-        Im2row.toWeightOrder(partials, 0, cout, cg, taps, gw.data(), gw.offset(), accumulate);
+        GemmConvWeightGradient.compute(g, x, gy, gw, accumulate);
     }
 
     /**
@@ -239,7 +184,7 @@ final class GemmConv2d {
     }
 
     /** Copies {@code nt} images' {@code rows x p} blocks (image stride {@code imageStride}) side by side. */
-    private static void pack(float[] src, int srcOff, int imageStride, int rows, int nt, int p, float[] dst) {
+    static void pack(float[] src, int srcOff, int imageStride, int rows, int nt, int p, float[] dst) {
         int cols = nt * p;
         for (int i = 0; i < nt; i++) {
             for (int r = 0; r < rows; r++) {
