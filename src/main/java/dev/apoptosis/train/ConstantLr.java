@@ -8,6 +8,7 @@ public record ConstantLr(double lr) implements LrSchedule {
 
     @Override
     public double at(long step) {
+        LrChecks.step(step);
         return lr;
     }
 }

@@ -21,8 +21,9 @@ import java.util.Map;
  *   s   = nesterov ? d + μ·buf : buf      (s = d when μ = 0)
  *   θ  -= η·s
  * </pre>
- * All arithmetic is float32, element by element in the order written, so a step is bit-identical to
- * PyTorch's {@code torch.optim.SGD} on the same values and the same whatever the thread count.
+ * All arithmetic is float32, element by element in the order written, so a step agrees with
+ * PyTorch's {@code torch.optim.SGD} to float32 rounding (PyTorch fuses some multiply-adds) and is
+ * bit-identical whatever the thread count.
  *
  * <p>The momentum buffers are the optimiser's whole state: {@link #state()} exports them (with the
  * step count) for a checkpoint and {@link #loadState} restores them, so a resumed run continues
