@@ -15,5 +15,15 @@ public final class Ops {
         OpRegistry.register("Linear", Linear::fromAttrs);
         OpRegistry.register("ReLU", a -> new ReLU());
         OpRegistry.register("Add", a -> new Add());
+        OpRegistry.register("Conv2d", Conv2d::fromAttrs);
+        OpRegistry.register("BatchNorm2d", BatchNorm2d::fromAttrs);
+        OpRegistry.register("MaxPool2d", MaxPool2d::fromAttrs);
+        OpRegistry.register("AvgPool2d", AvgPool2d::fromAttrs);
+        OpRegistry.register("GlobalAvgPool", a -> new GlobalAvgPool());
+        OpRegistry.register("Flatten", a -> new Flatten());
+        OpRegistry.register("Reshape", Reshape::fromAttrs);
+        OpRegistry.register("Concat", a -> new Concat());
+        OpRegistry.register("Dropout", Dropout::fromAttrs);
+        OpRegistry.register("Scale", Scale::fromAttrs);
     }
 }
