@@ -43,7 +43,7 @@ final class DepthwiseConv2d {
                             int d = yp + r * ow + owLo;
                             int s = xp + (r * sh - ph + tapH) * wi + owLo * sw - pw + tapW;
                             if (sw == 1) {
-                                for (int q = 0; q < len; q++) yd[d + q] += wv * xd[s + q];
+                                RowOps.axpy(yd, d, wv, xd, s, len);
                             } else {
                                 for (int q = 0; q < len; q++) yd[d + q] += wv * xd[s + q * sw];
                             }
@@ -78,7 +78,7 @@ final class DepthwiseConv2d {
                             int s = yp + r * ow + owLo;
                             int d = xp + (r * sh - ph + tapH) * wi + owLo * sw - pw + tapW;
                             if (sw == 1) {
-                                for (int q = 0; q < len; q++) gxd[d + q] += wv * gyd[s + q];
+                                RowOps.axpy(gxd, d, wv, gyd, s, len);
                             } else {
                                 for (int q = 0; q < len; q++) gxd[d + q * sw] += wv * gyd[s + q];
                             }

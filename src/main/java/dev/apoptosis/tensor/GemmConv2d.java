@@ -212,7 +212,7 @@ final class GemmConv2d {
             for (int r = 0; r < rows; r++) {
                 int s = r * cols + i * p, d = dstOff + i * imageStride + r * p;
                 if (add) {
-                    for (int q = 0; q < p; q++) dst[d + q] += src[s + q];
+                    RowOps.add(dst, d, src, s, p);
                 } else {
                     System.arraycopy(src, s, dst, d, p);
                 }

@@ -40,6 +40,10 @@ final class Im2col {
      * {@code outH*outW} values each.
      */
     static void im2col(ConvGeometry g, float[] x, int xOff, int channels, float[] col, int colOff, int ld) {
+        if (rowsAreContiguous(g)) {
+            im2colContiguous(g, x, xOff, channels, col, colOff, ld);
+            return;
+        }
         final int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
         final int ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
@@ -77,9 +81,14 @@ final class Im2col {
 
     /**
      * Adds the patch matrix at {@code col[colOff]} (row stride {@code ld}) back onto
-     * {@code channels} planes starting at {@code x[xOff]}; padding positions are dropped.
+     * {@code channels} planes starting at {@code x[xOff]}; padding positions are dropped. The patch
+     * matrix is scratch: its entries for padding positions may be overwritten with zeros.
      */
     static void col2im(ConvGeometry g, float[] col, int colOff, int ld, int channels, float[] x, int xOff) {
+        if (rowsAreContiguous(g)) {
+            col2imContiguous(g, col, colOff, ld, channels, x, xOff);
+            return;
+        }
         final int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
         final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
         final int ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
@@ -99,7 +108,7 @@ final class Im2col {
                         int s = row + r * ow + owLo;
                         int d = plane + (r * sh - ph + tapH) * w + owLo * sw - pw + tapW;
                         if (sw == 1) {
-                            for (int q = 0; q < len; q++) x[d + q] += col[s + q];
+                            RowOps.add(x, d, col, s, len);
                         } else {
                             for (int q = 0; q < len; q++) x[d + q * sw] += col[s + q];
                         }
@@ -107,5 +116,84 @@ final class Im2col {
                 }
             }
         }
+    }
+
+    /**
+     * True when a tap's valid output rows map onto consecutive input rows of the same width
+     * (stride 1 and "same" width, as in every 3x3/pad-1 layer of a ResNet). Then the patch row of a
+     * tap is, over its valid output rows, one contiguous slice of the input plane shifted by the
+     * tap's column offset: a single long copy (or add), after which only the few positions that
+     * wrapped around a row edge need fixing. This is several times faster than row-by-row copies
+     * of 8 to 32 floats.
+     */
+    static boolean rowsAreContiguous(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.outW() == g.inW();
+    }
+
+    private static void im2colContiguous(ConvGeometry g, float[] x, int xOff, int channels, float[] col, int colOff,
+                                         int ld) {
+        final int h = g.inH(), w = g.inW(), oh = g.outH(), p = oh * w;
+        final int kh = g.kernelH(), kw = g.kernelW(), ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
+        for (int c = 0; c < channels; c++) {
+            int plane = xOff + c * h * w;
+            for (int i = 0; i < kh; i++) {
+                int tapH = i * dh;
+                int ohHi = endValid(h, ph, tapH, 1, oh);
+                int ohLo = Math.min(firstValid(ph, tapH, 1), ohHi);
+                for (int j = 0; j < kw; j++) {
+                    int shift = j * dw - pw;
+                    int row = colOff + ((c * kh + i) * kw + j) * ld;
+                    // Columns q with q + shift outside [0, w) read the neighbouring row (or past the plane).
+                    int qLo = Math.min(Math.max(0, -shift), w), qHi = Math.max(qLo, Math.min(w, w - shift));
+                    zero(col, row, row + ohLo * w);
+                    if (ohHi > ohLo) {
+                        int d = row + ohLo * w, s = plane + (ohLo - ph + tapH) * w + shift;
+                        int first = qLo, last = (ohHi - ohLo - 1) * w + qHi;
+                        if (qHi > qLo) System.arraycopy(x, s + first, col, d + first, last - first);
+                        for (int r = 0; r < ohHi - ohLo; r++) {
+                            int rd = d + r * w;
+                            zero(col, rd, rd + qLo);
+                            zero(col, rd + qHi, rd + w);
+                        }
+                    }
+                    zero(col, row + ohHi * w, row + p);
+                }
+            }
+        }
+    }
+
+    private static void col2imContiguous(ConvGeometry g, float[] col, int colOff, int ld, int channels, float[] x,
+                                         int xOff) {
+        final int h = g.inH(), w = g.inW(), oh = g.outH();
+        final int kh = g.kernelH(), kw = g.kernelW(), ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
+        for (int c = 0; c < channels; c++) {
+            int plane = xOff + c * h * w;
+            for (int i = 0; i < kh; i++) {
+                int tapH = i * dh;
+                int ohHi = endValid(h, ph, tapH, 1, oh);
+                int ohLo = Math.min(firstValid(ph, tapH, 1), ohHi);
+                if (ohHi == ohLo) continue;
+                for (int j = 0; j < kw; j++) {
+                    int shift = j * dw - pw;
+                    int qLo = Math.min(Math.max(0, -shift), w), qHi = Math.max(qLo, Math.min(w, w - shift));
+                    if (qHi == qLo) continue;
+                    int s = colOff + ((c * kh + i) * kw + j) * ld + ohLo * w;
+                    int d = plane + (ohLo - ph + tapH) * w + shift;
+                    int rows = ohHi - ohLo;
+                    // Gradients of padding positions would land on the neighbouring row: drop them
+                    // from the scratch patch matrix first, then add everything in one pass.
+                    for (int r = 0; r < rows; r++) {
+                        zero(col, s + r * w, s + r * w + qLo);
+                        zero(col, s + r * w + qHi, s + r * w + w);
+                    }
+                    int first = qLo, last = (rows - 1) * w + qHi;
+                    RowOps.add(x, d + first, col, s + first, last - first);
+                }
+            }
+        }
+    }
+
+    private static void zero(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = 0f;
     }
 }
