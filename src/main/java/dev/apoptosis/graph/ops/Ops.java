@@ -25,5 +25,17 @@ public final class Ops {
         OpRegistry.register("Concat", a -> new Concat());
         OpRegistry.register("Dropout", Dropout::fromAttrs);
         OpRegistry.register("Scale", Scale::fromAttrs);
+        // Transformer / ViT ops
+        OpRegistry.register("LayerNorm", LayerNorm::fromAttrs);
+        OpRegistry.register("GELU", a -> new GELU());
+        OpRegistry.register("SiLU", a -> new SiLU());
+        OpRegistry.register("Tanh", a -> new Tanh());
+        OpRegistry.register("Softmax", a -> new Softmax());
+        OpRegistry.register("MatMul", MatMul::fromAttrs);
+        OpRegistry.register("Permute", Permute::fromAttrs);
+        OpRegistry.register("ClassToken", a -> new ClassToken());
+        OpRegistry.register("PositionalEmbedding", a -> new PositionalEmbedding());
+        OpRegistry.register("Embedding", Embedding::fromAttrs);
+        OpRegistry.register("SelectToken", SelectToken::fromAttrs);
     }
 }
