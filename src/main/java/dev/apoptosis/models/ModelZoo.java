@@ -30,8 +30,11 @@ public final class ModelZoo {
             register("vgg" + depth, "VGG-" + depth + " with BatchNorm for CIFAR, one Linear classifier; width = first stage channels (default 64)",
                     o -> Vgg.build(depth, o));
         }
-        register("resnet50", "ImageNet ResNet-50 (bottleneck, stride in the 3x3 conv as torchvision); default input 3x224x224, 1000 classes",
+        register("resnet50", "ImageNet ResNet-50 (bottleneck, stride in the 3x3 conv as torchvision); default input 3x224x224",
                 ResNet50::build);
+        register("vit", "Vision Transformer for CIFAR: patch 4, depth 6, width D = --width (default 192), D/64 heads, MLP 4D",
+                Vit::cifar);
+        register("vit-tiny", "ViT-Ti/16: patch 16, depth 12, width 192, 3 heads, MLP 768; default input 3x224x224", Vit::tiny);
     }
 
     private ModelZoo() {}
