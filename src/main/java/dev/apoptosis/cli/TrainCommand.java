@@ -90,6 +90,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "0", description = "Model width (model-specific; 0 = the model's default).")
     int width;
 
+    @Option(names = "--overwrite", description = "Allow --out to replace an existing file when not resuming.")
+    boolean overwrite;
+
     @Option(names = "--progress", defaultValue = "auto", description = "auto, bar, lines or quiet (default: ${DEFAULT-VALUE}).")
     String progress;
 
@@ -108,6 +111,10 @@ public final class TrainCommand implements Callable<Integer> {
                     + String.join(", ", ModelZoo.entries().keySet()));
             if (data == null) throw new IllegalArgumentException("--data is required (or --resume FILE)");
             if (out == null) throw new IllegalArgumentException("--out FILE is required: where to write the checkpoint");
+            if (java.nio.file.Files.exists(out) && !overwrite) {
+                throw new IllegalArgumentException("--out " + out + " already exists: continue it with --resume " + out
+                        + ", or pass --overwrite to start a new run over it");
+            }
             TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, nesterov, wd, parseSchedule(), milestones, gamma,
                     minLr, warmup, seed, checkpointEvery, labelSmoothing);
             DataSplits splits = load(data);

@@ -67,6 +67,10 @@ class TrainCommandTest {
         assertEquals(2, conflict.code());
         assertTrue(conflict.err().contains("--lr") && conflict.err().contains("0.05"), conflict.err());
 
+        Run clobber = run("train", "--model", "mlp", "--data", "digits", "--out", ck.toString());
+        assertEquals(2, clobber.code());
+        assertTrue(clobber.err().contains("--resume") && clobber.err().contains("--overwrite"), clobber.err());
+
         Run e = run("eval", "--model", ck.toString(), "--json");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("\"samples\":300"), e.out());
