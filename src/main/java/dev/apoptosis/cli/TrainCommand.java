@@ -118,7 +118,10 @@ public final class TrainCommand implements Callable<Integer> {
             TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, nesterov, wd, parseSchedule(), milestones, gamma,
                     minLr, warmup, seed, checkpointEvery, labelSmoothing);
             DataSplits splits = load(data);
-            int[] shape = splits.trainLoader(cfg.batchSize(), cfg.seed()).sampleShape();
+            int[] shape;
+            try (dev.apoptosis.data.DataLoader probe = splits.trainLoader(cfg.batchSize(), cfg.seed())) {
+                shape = probe.sampleShape();
+            }
             Graph g = ModelZoo.build(model, new ModelOptions(splits.train().numClasses(), shape, width, seed));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put(Checkpoint.Meta.MODEL, model);

@@ -94,7 +94,10 @@ public final class Trainer {
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(from, e.getMessage(), e);
         }
-        int bpe = data.trainLoader(cfg.batchSize(), cfg.seed()).batchesPerEpoch();
+        int bpe;
+        try (DataLoader probe = data.trainLoader(cfg.batchSize(), cfg.seed())) {
+            bpe = probe.batchesPerEpoch();
+        }
         if (c.progress().batch() > bpe) {
             throw new CheckpointException(from, "was saved at batch " + c.progress().batch() + " of an epoch, but this data has "
                     + bpe + " batches per epoch");
@@ -115,7 +118,10 @@ public final class Trainer {
     private void checkCompatible() {
         int[] in = graph.inputs().get(0).outputShape();
         int[] ds = data.train().sampleShape();
-        int[] loaded = data.trainLoader(config.batchSize(), config.seed()).sampleShape();
+        int[] loaded;
+        try (DataLoader probe = data.trainLoader(config.batchSize(), config.seed())) {
+            loaded = probe.sampleShape();
+        }
         if (!Arrays.equals(in, loaded)) {
             throw new IllegalArgumentException("model '" + graph.name() + "' takes input " + Arrays.toString(in) + " but data '"
                     + data.name() + "' gives samples of shape " + Arrays.toString(loaded)
