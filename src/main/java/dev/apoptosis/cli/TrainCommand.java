@@ -213,7 +213,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return "apoptosis train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        // originalArgs() holds the whole command line, subcommand name included.
+        return "apoptosis " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 
     static String formatSeconds(double s) {

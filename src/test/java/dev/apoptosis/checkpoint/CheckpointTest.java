@@ -186,6 +186,16 @@ class CheckpointTest {
     }
 
     @Test
+    void newFilesAreWorldReadableAndReplacementsKeepPermissions() throws IOException {
+        Path f = dir.resolve("p.ckpt");
+        sample(model()).write(f);
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        sample(model()).write(f);
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+
+    @Test
     void overwriteReplacesTheWholeFile() throws IOException {
         Path f = dir.resolve("m.ckpt");
         Graph g = model();
