@@ -133,7 +133,8 @@ public final class TrainCommand implements Callable<Integer> {
                     g.numParameters(), g.macs(), data, cfg.toMap());
         }
         TrainResult r = trainer.listener(bar).run();
-        System.out.printf(Locale.ROOT, "done: %d epochs in %s; final test %s; checkpoint %s%n", r.epochs(),
+        // On stderr with the progress it concludes: stdout and a filtered stderr could interleave out of order.
+        System.err.printf(Locale.ROOT, "done: %d epochs in %s; final test %s; checkpoint %s%n", r.epochs(),
                 formatSeconds(r.seconds()), r.test() == null ? "(no test set)" : r.test().toString(), r.checkpoint());
         return 0;
     }

@@ -52,7 +52,7 @@ class TrainCommandTest {
         Run r = run("train", "--model", "mlp", "--width", "32", "--data", "digits", "--epochs", "2", "--batch", "64",
                 "--lr", "0.05", "--seed", "3", "--out", ck.toString(), "--progress", "quiet");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("done: 2 epochs"), r.out());
+        assertTrue(r.err().contains("done: 2 epochs"), r.err());
         Checkpoint c = Checkpoint.read(ck);
         assertEquals("mlp", c.metadata().get(Checkpoint.Meta.MODEL));
         assertEquals("digits", c.metadata().get(Checkpoint.Meta.DATA));
