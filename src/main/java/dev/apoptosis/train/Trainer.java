@@ -188,6 +188,9 @@ public final class Trainer {
                 listener.onEpoch(new TrainListener.EpochEvent(epoch, config.epochs(), trainLoss, trainTop1, test,
                         (System.nanoTime() - t0) / 1e9, checkpointFile));
             }
+            if (startEpoch >= config.epochs() && data.test() != null && data.test().size() > 0) {
+                test = Evaluator.evaluate(graph, testLoader); // resumed a finished run: report where it stands
+            }
         }
         return new TrainResult(config.epochs(), trainLoss, trainTop1, test, (System.nanoTime() - runStart) / 1e9, checkpointFile);
     }

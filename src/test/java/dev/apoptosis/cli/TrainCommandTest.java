@@ -64,6 +64,7 @@ class TrainCommandTest {
         // Resuming a finished run has nothing left to do but is not an error; a conflicting setting is.
         Run same = run("train", "--resume", ck.toString(), "--lr", "0.05", "--progress", "quiet", "--out", dir.resolve("r.ckpt").toString());
         assertEquals(0, same.code(), same.err());
+        assertTrue(same.err().contains("top-1 " + String.format(java.util.Locale.ROOT, "%.2f%%", 100 * Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)))), same.err());
         Run conflict = run("train", "--resume", ck.toString(), "--lr", "0.2");
         assertEquals(2, conflict.code());
         assertTrue(conflict.err().contains("--lr") && conflict.err().contains("0.05"), conflict.err());
