@@ -271,8 +271,7 @@ public final class Pass implements AutoCloseable {
                     + ", output has " + Arrays.toString(output.shape()));
         }
         boolean second = tan != null;
-        boolean[] need = adjointNeeded(keepAdj);
-        for (String in : inputsWanted) need[graph.node(in).index()] = true;
+        boolean[] need = adjointNeeded(keepAdj, inputsWanted);
         Map<Parameter, Integer> slot = slots();
         Tensor[] adj = new Tensor[nodes.size()];
         Tensor[] radj = second ? new Tensor[nodes.size()] : null;
@@ -334,11 +333,15 @@ public final class Pass implements AutoCloseable {
         return r;
     }
 
-    /** adjoint needed at node n iff n or an ancestor owns trainable parameters (or all adjoints are kept). */
-    private boolean[] adjointNeeded(boolean all) {
+    /**
+     * adjoint needed at node n iff n or an ancestor owns trainable parameters or is an input whose
+     * adjoint was asked for (or all are kept). Wanted inputs must seed the propagation: marking only
+     * the input itself would starve the parameter-free ops between it and the first parameter layer.
+     */
+    private boolean[] adjointNeeded(boolean all, java.util.Set<String> wantedInputs) {
         boolean[] need = new boolean[nodes.size()];
         for (Node n : nodes) {
-            boolean b = all || !n.params().isEmpty();
+            boolean b = all || !n.params().isEmpty() || wantedInputs.contains(n.name());
             for (Node in : n.inputs()) b |= need[in.index()];
             need[n.index()] = b;
         }

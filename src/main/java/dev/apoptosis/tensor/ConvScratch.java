@@ -12,7 +12,7 @@ package dev.apoptosis.tensor;
  */
 final class ConvScratch {
     /** The independent buffers a thread may hold at the same time. */
-    enum Slot { PATCHES, GEMM_OUT, PACKED_GRAD, PARTIALS }
+    enum Slot { PATCHES, GEMM_OUT, PACKED_GRAD, PARTIALS, CHANNELS_LAST }
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[Slot.values().length][]);

@@ -10,7 +10,8 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  * <ul>
  *   <li>forward: {@code Y[M, P] = W[M, K] · cols[K, P]};</li>
  *   <li>input gradient: {@code gcols[K, P] = W^T · gY[M, P]}, then col2im adds gcols onto gX;</li>
- *   <li>weight gradient: {@code gW[M, K] += gY[M, P] · cols^T}, summed over images.</li>
+ *   <li>weight gradient: {@code gW[M, K] += gY[M, P] · cols^T}, summed over images (see
+ *       {@link GemmConvWeightGradient} for the two layouts it uses).</li>
  * </ul>
  * <b>Tiles.</b> When images are small (P under {@link #MIN_GEMM_COLUMNS}), a tile of several
  * consecutive images is laid side by side in one patch matrix so each GEMM is wide enough to run
@@ -20,23 +21,18 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  * <p><b>Threads.</b> Tiles are independent for the forward and input-gradient passes, so they are
  * spread over the pool; each thread reuses its own {@link ConvScratch} buffers and its GEMMs run
  * single-threaded (nested {@link Parallel} calls are serial). A batch of a single tile instead runs
- * on the calling thread and lets the GEMM use the pool. The weight gradient is a sum over images:
- * tiles are grouped into at most {@link #MAX_CHUNKS} chunks fixed by the batch size, each chunk's
- * partial sum is computed by one thread, and partials are added in chunk order, so the result does
- * not depend on the thread count.
+ * on the calling thread and lets the GEMM use the pool. The weight gradient, a sum over images,
+ * combines per-chunk partial sums in a fixed order (see {@link GemmConvWeightGradient}).
  *
- * <p><b>1x1 convolutions</b> with stride 1 and no padding need no patch matrix: the input planes
- * already are one, and single-image tiles pass them to the GEMM in place.
+ * <p><b>1x1 convolutions</b> with stride 1 and no padding need no patch matrix in the forward and
+ * input-gradient passes: the input planes already are one, and single-image tiles pass them to the
+ * GEMM in place.
  */
 final class GemmConv2d {
     /** Tiles are widened to at least this many GEMM columns when images are small. */
     static final int MIN_GEMM_COLUMNS = 256;
     /** Upper bound on the floats of one patch matrix when widening tiles. */
     private static final long MAX_TILE_FLOATS = 1L << 22;
-    /** At most this many weight-gradient partial sums (also bounds useful parallelism). */
-    static final int MAX_CHUNKS = 16;
-    /** Upper bound on the floats of all weight-gradient partial sums together. */
-    private static final long MAX_PARTIAL_FLOATS = 1L << 23;
 
     private GemmConv2d() {}
 
@@ -49,7 +45,8 @@ final class GemmConv2d {
         return Math.max(1, Math.min(g.n(), Math.min(want, memCap)));
     }
 
-    private static boolean inPlacePatches(ConvGeometry g) {
+    /** True when the input planes of one image are their own patch matrix (1x1, stride 1, no padding). */
+    static boolean inPlacePatches(ConvGeometry g) {
         return g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1
                 && g.padH() == 0 && g.padW() == 0;
     }
@@ -97,8 +94,21 @@ final class GemmConv2d {
         });
     }
 
-    /** {@code gx = conv^T(gy, w)} or, with {@code accumulate}, {@code gx += conv^T(gy, w)}. */
+    /**
+     * {@code gx = conv^T(gy, w)} or, with {@code accumulate}, {@code gx += conv^T(gy, w)}.
+     *
+     * <p>With stride 1 the transposed convolution is itself a convolution (of {@code gy} with the
+     * spatially flipped, in/out-swapped filters and padding {@code d (k - 1) - p}), so it runs as a
+     * {@link #forward} pass: one NN GEMM with a long inner dimension per tile and no col2im, which
+     * is cheaper than a GEMM whose inner dimension is only the output channels followed by a
+     * scatter-add. Other strides use GEMM + col2im.
+     */
     static void backwardInput(ConvGeometry g, Tensor gy, Tensor w, Tensor gx, boolean accumulate) {
+        ConvGeometry transposed = transposedAsConvolution(g);
+        if (transposed != null) {
+            forward(transposed, gy, flippedTransposedWeight(g, w), null, gx, accumulate);
+            return;
+        }
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
         final int kg = cg * g.kernelH() * g.kernelW();
@@ -136,66 +146,45 @@ final class GemmConv2d {
         });
     }
 
-    /**
-     * {@code gw = sum over images of gy · patches^T} or, with {@code accumulate}, {@code gw += ...};
-     * deterministic whatever the thread count (see the class comment).
-     */
+    /** See {@link GemmConvWeightGradient}. */
     static void backwardWeight(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
-        final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
-        final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
-        final int kg = cg * g.kernelH() * g.kernelW();
-        final int p = g.outH() * g.outW(), hw = g.inH() * g.inW();
-        final int tile = imagesPerTile(g), tiles = (g.n() + tile - 1) / tile;
-        final boolean inPlace = inPlacePatches(g);
-        final int wsize = cout * kg;
-        final int chunks = Math.min(tiles, (int) Math.max(1, Math.min(MAX_CHUNKS, MAX_PARTIAL_FLOATS / wsize)));
-        final float[] partials = ConvScratch.floats(Slot.PARTIALS, chunks * wsize);
-        final float[] xd = x.data(), gyd = gy.data();
-        final int xo = x.offset(), gyo = gy.offset();
-        Parallel.forRange(chunks, 1, (lo, hi) -> {
-            for (int c = lo; c < hi; c++) {
-                int tLo = (int) ((long) tiles * c / chunks), tHi = (int) ((long) tiles * (c + 1) / chunks);
-                for (int t = tLo; t < tHi; t++) {
-                    int n0 = t * tile, nt = Math.min(tile, g.n() - n0), cols = nt * p;
-                    boolean packed = nt > 1;
-                    float[] grads = packed ? ConvScratch.floats(Slot.PACKED_GRAD, cout * cols) : null;
-                    if (packed) pack(gyd, gyo + n0 * cout * p, cout * p, cout, nt, p, grads);
-                    float[] patches = inPlace && !packed ? null : ConvScratch.floats(Slot.PATCHES, kg * cols);
-                    float beta = t == tLo ? 0f : 1f;
-                    for (int gi = 0; gi < groups; gi++) {
-                        float[] b;
-                        int bOff;
-                        if (patches == null) {
-                            b = xd;
-                            bOff = xo + (n0 * cin + gi * cg) * hw;
-                        } else {
-                            for (int i = 0; i < nt; i++) {
-                                Im2col.im2col(g, xd, xo + ((n0 + i) * cin + gi * cg) * hw, cg, patches, i * p, cols);
-                            }
-                            b = patches;
-                            bOff = 0;
-                        }
-                        float[] a = packed ? grads : gyd;
-                        int aOff = packed ? gi * mg * cols : gyo + (n0 * cout + gi * mg) * p;
-                        Gemm.sgemm(false, true, mg, kg, cols, 1f, a, aOff, cols, b, bOff, cols, beta,
-                                partials, c * wsize + gi * mg * kg, kg);
+        GemmConvWeightGradient.compute(g, x, gy, gw, accumulate);
+    }
+
+    /**
+     * The convolution that computes the input gradient of {@code g}, or null when there is none
+     * worth using: strides other than 1, padding beyond the dilated kernel, or a 1x1 kernel without
+     * padding (whose GEMM + col2im path needs no patches at all).
+     */
+    static ConvGeometry transposedAsConvolution(ConvGeometry g) {
+        int padH = g.dilationH() * (g.kernelH() - 1) - g.padH(), padW = g.dilationW() * (g.kernelW() - 1) - g.padW();
+        if (g.strideH() != 1 || g.strideW() != 1 || padH < 0 || padW < 0 || inPlacePatches(g)) return null;
+        return new ConvGeometry(g.n(), g.outChannels(), g.outH(), g.outW(), g.inChannels(), g.kernelH(), g.kernelW(),
+                1, 1, padH, padW, g.dilationH(), g.dilationW(), g.groups());
+    }
+
+    /** {@code w'[g*Cg + c, m, i, j] = w[g*M + m, c, kH-1-i, kW-1-j]}: the filters of {@link #transposedAsConvolution}. */
+    static Tensor flippedTransposedWeight(ConvGeometry g, Tensor w) {
+        final int kh = g.kernelH(), kw = g.kernelW(), cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
+        Tensor t = Tensor.zeros(g.inChannels(), mg, kh, kw);
+        float[] src = w.data(), dst = t.data();
+        int so = w.offset();
+        for (int gi = 0; gi < g.groups(); gi++) {
+            for (int m = 0; m < mg; m++) {
+                for (int c = 0; c < cg; c++) {
+                    int from = so + (((gi * mg + m) * cg + c) * kh) * kw;
+                    int to = (((gi * cg + c) * mg + m) * kh) * kw;
+                    for (int i = 0; i < kh; i++) {
+                        for (int j = 0; j < kw; j++) dst[to + i * kw + j] = src[from + (kh - 1 - i) * kw + (kw - 1 - j)];
                     }
                 }
             }
-        });
-        final float[] gwd = gw.data();
-        final int gwo = gw.offset();
-        Parallel.forRange(wsize, 4096, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                float s = partials[i];
-                for (int c = 1; c < chunks; c++) s += partials[c * wsize + i];
-                gwd[gwo + i] = accumulate ? gwd[gwo + i] + s : s;
-            }
-        });
+        }
+        return t;
     }
 
     /** Copies {@code nt} images' {@code rows x p} blocks (image stride {@code imageStride}) side by side. */
-    private static void pack(float[] src, int srcOff, int imageStride, int rows, int nt, int p, float[] dst) {
+    static void pack(float[] src, int srcOff, int imageStride, int rows, int nt, int p, float[] dst) {
         int cols = nt * p;
         for (int i = 0; i < nt; i++) {
             for (int r = 0; r < rows; r++) {

@@ -207,7 +207,7 @@ public final class Pool2dKernels {
                     for (int q = 0; q < ow; q++) {
                         int w0 = q * g.strideW() - g.padW();
                         int wLo = Math.max(w0, 0), wHi = Math.min(w0 + g.kernelW(), w);
-                        float share = (float) (gyd[op + r * ow + q] / divisor(g, h0, w0, countIncludePad));
+                        float share = gyd[op + r * ow + q] / divisor(g, h0, w0, countIncludePad);
                         for (int ih = hLo; ih < hHi; ih++) {
                             for (int iw = wLo; iw < wHi; iw++) gxd[xp + ih * w + iw] += share;
                         }

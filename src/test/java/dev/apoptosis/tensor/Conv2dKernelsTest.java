@@ -10,6 +10,7 @@ import dev.apoptosis.testing.Fixtures;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,10 +20,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@link Conv2dKernels} against the double-precision loops of {@link ConvReference}. */
 class Conv2dKernelsTest {
 
+    private int savedThreads;
+
+    @BeforeEach
+    void saveThreads() {
+        savedThreads = Parallel.threads();
+    }
+
     @AfterEach
     void restoreDefaults() {
         Simd.setForceScalar(false);
-        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        Parallel.setThreads(savedThreads);
     }
 
     private static ConvGeometry.Builder conv(int n, int cin, int h, int w, int cout, int k) {
@@ -56,7 +64,15 @@ class Conv2dKernelsTest {
                 Arguments.of("depthwise multiplier 2", conv(2, 3, 6, 6, 6, 3).padding(1).groups(3).build()),
                 Arguments.of("tiled small images", conv(37, 3, 4, 4, 5, 3).padding(1).build()),
                 Arguments.of("tiled 1x1 in place", conv(19, 4, 3, 5, 3, 1).build()),
-                Arguments.of("tiled groups", conv(9, 4, 5, 5, 4, 3).padding(1).groups(2).build()));
+                Arguments.of("tiled groups", conv(9, 4, 5, 5, 4, 3).padding(1).groups(2).build()),
+                // More than GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS filters per group:
+                // the weight gradient takes the patch-rows (NN) layout.
+                Arguments.of("many filters 3x3 pad 1", conv(2, 3, 6, 5, 20, 3).padding(1).build()),
+                Arguments.of("many filters stride 2 dilation 2", conv(3, 4, 9, 8, 19, 3).stride(2).padding(2)
+                        .dilation(2).build()),
+                Arguments.of("many filters groups 2", conv(2, 6, 5, 7, 34, 3).padding(1).groups(2).build()),
+                Arguments.of("many filters 1x1", conv(3, 5, 4, 3, 17, 1).build()),
+                Arguments.of("many filters tiled", conv(11, 3, 4, 4, 18, 3).kernel(3, 2).padding(1, 0).build()));
     }
 
     static Stream<Arguments> geometriesBothPaths() {
@@ -181,7 +197,8 @@ class Conv2dKernelsTest {
                 Arguments.of("one image per tile", conv(20, 3, 17, 16, 4, 3).padding(1).build()),
                 Arguments.of("several images per tile", conv(41, 4, 6, 6, 5, 3).padding(1).build()),
                 Arguments.of("single tile", conv(1, 3, 20, 20, 4, 3).padding(1).build()),
-                Arguments.of("depthwise", conv(9, 6, 10, 10, 6, 3).padding(1).groups(6).build()));
+                Arguments.of("depthwise", conv(9, 6, 10, 10, 6, 3).padding(1).groups(6).build()),
+                Arguments.of("many filters", conv(21, 3, 6, 6, 20, 3).padding(1).build()));
     }
 
     private static float[][] allOutputs(ConvGeometry g, Tensor x, Tensor w, Tensor b, Tensor gy) {
@@ -212,6 +229,16 @@ class Conv2dKernelsTest {
             assertClose(what + " gw", fx.array("gw"), Conv2dKernels.backwardWeight(g, x, gy), 1e-5, 1e-5);
             if (hasBias) assertClose(what + " gb", fx.array("gb"), Conv2dKernels.backwardBias(g, gy), 1e-6, 1e-5);
         }
+    }
+
+    @Test
+    void bothWeightGradientLayoutsAreCovered() {
+        int limit = GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS;
+        long few = geometries().map(a -> (ConvGeometry) a.get()[1])
+                .filter(g -> !g.isDepthwise() && g.outChannelsPerGroup() <= limit).count();
+        long many = geometries().map(a -> (ConvGeometry) a.get()[1])
+                .filter(g -> !g.isDepthwise() && g.outChannelsPerGroup() > limit).count();
+        assertTrue(few >= 5 && many >= 5, "geometries per weight-gradient layout: " + few + " and " + many);
     }
 
     @Test

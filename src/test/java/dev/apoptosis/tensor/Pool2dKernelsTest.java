@@ -11,6 +11,7 @@ import dev.apoptosis.testing.Fixtures;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,10 +21,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@link Pool2dKernels} against plain window loops written here, in double precision. */
 class Pool2dKernelsTest {
 
+    private int savedThreads;
+
+    @BeforeEach
+    void saveThreads() {
+        savedThreads = Parallel.threads();
+    }
+
     @AfterEach
     void restoreDefaults() {
         Simd.setForceScalar(false);
-        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        Parallel.setThreads(savedThreads);
     }
 
     private static PoolGeometry.Builder pool(int n, int c, int h, int w, int k) {

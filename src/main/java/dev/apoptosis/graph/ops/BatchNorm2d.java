@@ -58,6 +58,10 @@ import java.util.Set;
  * Conv/Linear blocks of piecewise-linear (eval-mode) networks for OBA's direction (which is zero on
  * γ and β). On the γ blocks themselves EXACT then exceeds OBA + GAUSS_NEWTON by Σ g r ẋ.
  *
+ * <p>Properties: NORMALIZATION, BATCH_COUPLED, CHANNEL_PRESERVING; not PIECEWISE_LINEAR (properties do
+ * not depend on the mode, and with batch statistics the op is not), though with running statistics
+ * it is affine. Not a PARAMETER_LAYER, so {@code ParamVector.obaDirection} leaves γ and β at zero.
+ *
  * <p>Sums and statistics are accumulated in double, channel by channel (parallel over channels
  * only), so results do not depend on the thread count.
  */
@@ -230,12 +234,14 @@ public final class BatchNorm2d extends Op {
             for (int ch = lo; ch < hi; ch++) {
                 for (int i = 0; i < n; i++) {
                     int off = (i * c + ch) * plane;
-                    for (int q = 0; q < plane; q++) {
-                        double v = c0 == null ? 0 : c0[ch];
-                        for (int k = 0; k < ts.length; k++) {
-                            if (ts[k] != null) v += coefs[k][ch] * ts[k].data()[ts[k].offset() + off + q];
-                        }
-                        rd[off + q] = (float) v;
+                    // Term by term over the plane: each pass is a plain loop the JIT vectorises.
+                    if (c0 != null) java.util.Arrays.fill(rd, off, off + plane, (float) c0[ch]);
+                    for (int k = 0; k < ts.length; k++) {
+                        if (ts[k] == null) continue;
+                        float a = (float) coefs[k][ch];
+                        float[] td = ts[k].data();
+                        int to = ts[k].offset() + off;
+                        for (int q = 0; q < plane; q++) rd[off + q] += a * td[to + q];
                     }
                 }
             }
@@ -315,7 +321,7 @@ public final class BatchNorm2d extends Op {
         int m = gy.size() / c;
         double[] gamma = values(f.params[0]);
         Tensor xhd = xd == null ? null : xHatDot(sv, xd);
-        if (out.wantsInput(0)) {
+        if (out.wantsInput(0) && (sv.batchStats || gyDot != null || gammaDot != null)) {
             // ġ_x as per-channel coefficients of ġ, g, 1, x̂ and ẋ̂.
             double[] cgd = new double[c], cg = new double[c], c1 = new double[c], cx = new double[c], cxhd = new double[c];
             if (sv.batchStats) {
