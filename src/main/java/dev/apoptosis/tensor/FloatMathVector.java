@@ -31,11 +31,16 @@ final class FloatMathVector {
         int i = 0;
         for (int end = F.loopBound(n); i < end; i += F.length()) {
             FloatVector c = FloatVector.fromArray(F, in, io + i).max(EXP_MIN).min(EXP_MAX);
-            FloatVector shifted = c.mul(LOG2E).add(ROUND);
+            FloatVector shifted = c.fma(LOG2E, ROUND);
             FloatVector k = shifted.sub(ROUND);
-            FloatVector r = c.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-            FloatVector p = r.mul(EXP7).add(EXP6).mul(r).add(EXP5).mul(r).add(EXP4).mul(r).add(EXP3)
-                    .mul(r).add(EXP2).mul(r).add(1f).mul(r).add(1f);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_LO), k.fma(FloatVector.broadcast(F, -LN2_HI), c));
+            FloatVector p = r.fma(EXP7, EXP6)
+                    .fma(r, FloatVector.broadcast(F, EXP5))
+                    .fma(r, FloatVector.broadcast(F, EXP4))
+                    .fma(r, FloatVector.broadcast(F, EXP3))
+                    .fma(r, FloatVector.broadcast(F, EXP2))
+                    .fma(r, FloatVector.broadcast(F, 1f))
+                    .fma(r, FloatVector.broadcast(F, 1f));
             IntVector n0 = shifted.reinterpretAsInts().sub(ROUND_BITS);
             IntVector n1 = n0.lanewise(VectorOperators.ASHR, 1);
             FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -56,12 +61,8 @@ final class FloatMathVector {
         for (int end = F.loopBound(n); i < end; i += F.length()) {
             FloatVector z = FloatVector.fromArray(F, x, xo + i).abs().min(clamp);
             FloatVector hi = z.mul(z);
-            FloatVector big = z.mul(SPLIT);
-            FloatVector zh = big.sub(big.sub(z));
-            FloatVector zl = z.sub(zh);
-            FloatVector err = zh.mul(zh).sub(hi).add(zh.mul(2f).mul(zl)).add(zl.mul(zl));
             hi.mul(negScale).intoArray(arg, i);
-            err.intoArray(lo, i);
+            z.fma(z, hi.neg()).intoArray(lo, i);
         }
         for (; i < n; i++) {
             float z = Math.min(Math.abs(x[xo + i]), clamp);

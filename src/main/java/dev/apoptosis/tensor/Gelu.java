@@ -41,12 +41,12 @@ public final class Gelu {
     /** φ'(x). */
     public static float derivative(float x) {
         float e = gauss(x);
-        return cdf(x, e) + x * (e * INV_SQRT_2PI);
+        return Math.fma(x, e * INV_SQRT_2PI, cdf(x, e));
     }
 
     /** φ''(x). */
     public static float secondDerivative(float x) {
-        return (gauss(x) * INV_SQRT_2PI) * (2f - x * x);
+        return (gauss(x) * INV_SQRT_2PI) * Math.fma(-x, x, 2f);
     }
 
     /** e^(-x²/2). */
@@ -67,9 +67,9 @@ public final class Gelu {
     static float rBackward(float x, float g, float gDot, float xDot) {
         float e = gauss(x);
         float pdf = e * INV_SQRT_2PI;
-        float d1 = cdf(x, e) + x * pdf;
-        float d2 = pdf * (2f - x * x);
-        return d1 * gDot + (d2 * xDot) * g;
+        float d1 = Math.fma(x, pdf, cdf(x, e));
+        float d2 = pdf * Math.fma(-x, x, 2f);
+        return Math.fma(d1, gDot, (d2 * xDot) * g);
     }
 
     /** y[i] = φ(x[i]). */

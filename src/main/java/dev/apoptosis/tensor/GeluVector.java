@@ -50,13 +50,26 @@ final class GeluVector {
             FloatVector u = v.mul(INV_SQRT2);
             FloatVector a = u.abs();
             FloatVector s = u.mul(u);
-            FloatVector q = s.mul(ERF6).add(ERF5).mul(s).add(ERF4).mul(s).add(ERF3).mul(s).add(ERF2).mul(s)
-                    .add(ERF1).mul(s).add(ERF0);
-            FloatVector central = u.add(u.mul(q)).mul(0.5f).add(0.5f);
+            FloatVector q = s.fma(ERF6, ERF5)
+                    .fma(s, FloatVector.broadcast(F, ERF4))
+                    .fma(s, FloatVector.broadcast(F, ERF3))
+                    .fma(s, FloatVector.broadcast(F, ERF2))
+                    .fma(s, FloatVector.broadcast(F, ERF1))
+                    .fma(s, FloatVector.broadcast(F, ERF0));
+            FloatVector central = u.fma(q, u).mul(0.5f).add(0.5f);
             FloatVector t = a.min(ERFC_MAX).add(1f);
             t = t.broadcast(1f).div(t);
-            FloatVector cx = t.mul(CX11).add(CX10).mul(t).add(CX9).mul(t).add(CX8).mul(t).add(CX7).mul(t).add(CX6).mul(t).add(CX5).mul(t).add(CX4)
-                    .mul(t).add(CX3).mul(t).add(CX2).mul(t).add(CX1).mul(t).add(CX0);
+            FloatVector cx = t.fma(CX11, CX10)
+                    .fma(t, FloatVector.broadcast(F, CX9))
+                    .fma(t, FloatVector.broadcast(F, CX8))
+                    .fma(t, FloatVector.broadcast(F, CX7))
+                    .fma(t, FloatVector.broadcast(F, CX6))
+                    .fma(t, FloatVector.broadcast(F, CX5))
+                    .fma(t, FloatVector.broadcast(F, CX4))
+                    .fma(t, FloatVector.broadcast(F, CX3))
+                    .fma(t, FloatVector.broadcast(F, CX2))
+                    .fma(t, FloatVector.broadcast(F, CX1))
+                    .fma(t, FloatVector.broadcast(F, CX0));
             FloatVector tail = e.mul(0.5f).mul(cx);
             FloatVector tails = tail.blend(tail.neg().add(1f), u.compare(VectorOperators.GT, 0f));
             tails.blend(central, a.compare(VectorOperators.LT, ERF_SMALL)).intoArray(cdf, i);
@@ -86,17 +99,17 @@ final class GeluVector {
         }
     }
 
-    /** out = (Φ + x·ϕ)·g. */
+    /** out = (Φ + x·ϕ)·g with Φ + x·ϕ fused. */
     private static void derivativeTimes(float[] x, int xo, float[] gauss, float[] cdf, float[] g, int go,
                                         float[] out, int oo, int m) {
         int i = 0;
         for (int end = F.loopBound(m); i < end; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xo + i);
             FloatVector pdf = FloatVector.fromArray(F, gauss, i).mul(INV_SQRT_2PI);
-            FloatVector d1 = FloatVector.fromArray(F, cdf, i).add(v.mul(pdf));
+            FloatVector d1 = v.fma(pdf, FloatVector.fromArray(F, cdf, i));
             d1.mul(FloatVector.fromArray(F, g, go + i)).intoArray(out, oo + i);
         }
-        for (; i < m; i++) out[oo + i] = (cdf[i] + x[xo + i] * (gauss[i] * INV_SQRT_2PI)) * g[go + i];
+        for (; i < m; i++) out[oo + i] = Math.fma(x[xo + i], gauss[i] * INV_SQRT_2PI, cdf[i]) * g[go + i];
     }
 
     static void rBackward(float[] x, int xo, float[] g, int go, float[] gd, int gdo, float[] xd, int xdo,
@@ -116,18 +129,17 @@ final class GeluVector {
         for (int end = F.loopBound(m); i < end; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xo + i);
             FloatVector pdf = FloatVector.fromArray(F, gauss, i).mul(INV_SQRT_2PI);
-            FloatVector d1 = FloatVector.fromArray(F, cdf, i).add(v.mul(pdf));
-            FloatVector d2 = pdf.mul(v.mul(v).neg().add(2f));
-            FloatVector first = d1.mul(FloatVector.fromArray(F, gd, gdo + i));
+            FloatVector d1 = v.fma(pdf, FloatVector.fromArray(F, cdf, i));
+            FloatVector d2 = pdf.mul(v.neg().fma(v, FloatVector.broadcast(F, 2f)));
             FloatVector second = d2.mul(FloatVector.fromArray(F, xd, xdo + i)).mul(FloatVector.fromArray(F, g, go + i));
-            first.add(second).intoArray(out, oo + i);
+            d1.fma(FloatVector.fromArray(F, gd, gdo + i), second).intoArray(out, oo + i);
         }
         for (; i < m; i++) {
             float v = x[xo + i];
             float pdf = gauss[i] * INV_SQRT_2PI;
-            float d1 = cdf[i] + v * pdf;
-            float d2 = pdf * (2f - v * v);
-            out[oo + i] = d1 * gd[gdo + i] + (d2 * xd[xdo + i]) * g[go + i];
+            float d1 = Math.fma(v, pdf, cdf[i]);
+            float d2 = pdf * Math.fma(-v, v, 2f);
+            out[oo + i] = Math.fma(d1, gd[gdo + i], (d2 * xd[xdo + i]) * g[go + i]);
         }
     }
 }

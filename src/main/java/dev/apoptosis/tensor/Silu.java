@@ -32,7 +32,7 @@ public final class Silu {
         float er = e * r;
         float s = x >= 0 ? r : er;
         float sc = x >= 0 ? er : r;
-        return s * (1f + x * sc);
+        return s * Math.fma(x, sc, 1f);
     }
 
     /** φ''(x). */
@@ -42,7 +42,7 @@ public final class Silu {
         float er = e * r;
         float s = x >= 0 ? r : er;
         float sc = x >= 0 ? er : r;
-        return (s * sc) * (2f + x * (sc - s));
+        return (s * sc) * Math.fma(x, sc - s, 2f);
     }
 
     /** The logistic sigmoid σ(x). */
@@ -91,9 +91,9 @@ public final class Silu {
         float er = e * r;
         float s = x >= 0 ? r : er;
         float sc = x >= 0 ? er : r;
-        float d1 = s * (1f + x * sc);
-        float d2 = (s * sc) * (2f + x * (sc - s));
-        return d1 * gDot + (d2 * xDot) * g;
+        float d1 = s * Math.fma(x, sc, 1f);
+        float d2 = (s * sc) * Math.fma(x, sc - s, 2f);
+        return Math.fma(d1, gDot, (d2 * xDot) * g);
     }
 
     private static void forwardLoop(float[] x, int xo, float[] y, int yo, int n) {

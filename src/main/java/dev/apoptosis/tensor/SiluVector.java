@@ -58,7 +58,7 @@ final class SiluVector {
                 VectorMask<Float> pos = v.compare(VectorOperators.GE, 0f);
                 FloatVector s = er.blend(r, pos);
                 FloatVector sc = r.blend(er, pos);
-                FloatVector d1 = s.mul(v.mul(sc).add(1f));
+                FloatVector d1 = s.mul(v.fma(sc, FloatVector.broadcast(F, 1f)));
                 d1.mul(FloatVector.fromArray(F, g, go + b + i)).intoArray(out, oo + b + i);
             }
             for (; i < m; i++) out[oo + b + i] = Silu.derivative(x[xo + b + i]) * g[go + b + i];
@@ -82,11 +82,10 @@ final class SiluVector {
                 VectorMask<Float> pos = v.compare(VectorOperators.GE, 0f);
                 FloatVector s = er.blend(r, pos);
                 FloatVector sc = r.blend(er, pos);
-                FloatVector d1 = s.mul(v.mul(sc).add(1f));
-                FloatVector d2 = s.mul(sc).mul(v.mul(sc.sub(s)).add(2f));
-                FloatVector first = d1.mul(FloatVector.fromArray(F, gd, gdo + k));
+                FloatVector d1 = s.mul(v.fma(sc, FloatVector.broadcast(F, 1f)));
+                FloatVector d2 = s.mul(sc).mul(v.fma(sc.sub(s), FloatVector.broadcast(F, 2f)));
                 FloatVector second = d2.mul(FloatVector.fromArray(F, xd, xdo + k)).mul(FloatVector.fromArray(F, g, go + k));
-                first.add(second).intoArray(out, oo + k);
+                d1.fma(FloatVector.fromArray(F, gd, gdo + k), second).intoArray(out, oo + k);
             }
             for (; i < m; i++) {
                 int k = b + i;

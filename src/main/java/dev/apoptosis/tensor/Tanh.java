@@ -48,8 +48,14 @@ public final class Tanh {
         float t;
         if (a < SERIES_LIMIT) {
             float s = a * a;
-            float p = ((((((T17 * s + T15) * s + T13) * s + T11) * s + T9) * s + T7) * s + T5) * s + T3;
-            t = a + a * (s * p);
+            float p = Math.fma(T17, s, T15);
+            p = Math.fma(p, s, T13);
+            p = Math.fma(p, s, T11);
+            p = Math.fma(p, s, T9);
+            p = Math.fma(p, s, T7);
+            p = Math.fma(p, s, T5);
+            p = Math.fma(p, s, T3);
+            t = Math.fma(a, s * p, a);
         } else {
             t = (1f - e) / (1f + e);
         }
@@ -66,7 +72,7 @@ public final class Tanh {
         float e = FloatMath.exp(-2f * Math.abs(x));
         float d1 = sech2(e);
         float d2 = (-2f * fromExp(x, e)) * d1;
-        return d1 * gDot + (d2 * xDot) * g;
+        return Math.fma(d1, gDot, (d2 * xDot) * g);
     }
 
     /** y[i] = tanh(x[i]). */

@@ -34,9 +34,14 @@ final class TanhVector {
             FloatVector ev = FloatVector.fromArray(F, e, i);
             FloatVector a = v.abs();
             FloatVector s = a.mul(a);
-            FloatVector p = s.mul(T17).add(T15).mul(s).add(T13).mul(s).add(T11).mul(s).add(T9).mul(s).add(T7)
-                    .mul(s).add(T5).mul(s).add(T3);
-            FloatVector series = a.add(a.mul(s.mul(p)));
+            FloatVector p = s.fma(T17, T15)
+                    .fma(s, FloatVector.broadcast(F, T13))
+                    .fma(s, FloatVector.broadcast(F, T11))
+                    .fma(s, FloatVector.broadcast(F, T9))
+                    .fma(s, FloatVector.broadcast(F, T7))
+                    .fma(s, FloatVector.broadcast(F, T5))
+                    .fma(s, FloatVector.broadcast(F, T3));
+            FloatVector series = a.fma(s.mul(p), a);
             FloatVector ratio = ev.neg().add(1f).div(ev.add(1f));
             FloatVector t0 = ratio.blend(series, a.compare(VectorOperators.LT, SERIES_LIMIT));
             t0.reinterpretAsInts().or(v.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats().intoArray(t, to + i);
@@ -85,15 +90,14 @@ final class TanhVector {
                 FloatVector d = ev.add(1f);
                 FloatVector d1 = ev.mul(4f).div(d.mul(d));
                 FloatVector d2 = FloatVector.fromArray(F, t, i).mul(-2f).mul(d1);
-                FloatVector first = d1.mul(FloatVector.fromArray(F, gd, gdo + k));
                 FloatVector second = d2.mul(FloatVector.fromArray(F, xd, xdo + k)).mul(FloatVector.fromArray(F, g, go + k));
-                first.add(second).intoArray(out, oo + k);
+                d1.fma(FloatVector.fromArray(F, gd, gdo + k), second).intoArray(out, oo + k);
             }
             for (; i < m; i++) {
                 int k = b + i;
                 float d1 = Tanh.sech2(e[i]);
                 float d2 = (-2f * t[i]) * d1;
-                out[oo + k] = d1 * gd[gdo + k] + (d2 * xd[xdo + k]) * g[go + k];
+                out[oo + k] = Math.fma(d1, gd[gdo + k], (d2 * xd[xdo + k]) * g[go + k]);
             }
         }
     }

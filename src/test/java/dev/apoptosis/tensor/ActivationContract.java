@@ -95,7 +95,8 @@ final class ActivationContract {
                 for (int i = 0; i < n; i++) {
                     eY[i] = value.apply(x[i]);
                     eB[i] = d1.apply(x[i]) * g[i];
-                    eR[i] = d1.apply(x[i]) * gd[i] + (d2.apply(x[i]) * xd[i]) * g[i];
+                    // the kernels' defined evaluation: φ'·ġ fused with the rounded (φ''·ẋ)·g
+                    eR[i] = Math.fma(d1.apply(x[i]), gd[i], (d2.apply(x[i]) * xd[i]) * g[i]);
                 }
                 float[] px = padded(x, off, 2), pg = padded(g, off + 1, 0), pgd = padded(gd, 0, 1), pxd = padded(xd, 2, 0);
                 String at = name + " n=" + n + " off=" + off;

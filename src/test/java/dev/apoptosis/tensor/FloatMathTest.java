@@ -34,10 +34,10 @@ class FloatMathTest {
     }
 
     @Test
-    void expIsWithinTwoUlpsOverItsWholeRange() {
+    void expIsWithinOneAndAHalfUlpsOverItsWholeRange() {
         double u = worstUlps(Math::exp, FloatMath::exp, -104f, 88.7f, 200_000);
-        assertTrue(u <= 2, "exp worst error " + u + " ulp");
-        assertTrue(worstUlps(Math::exp, FloatMath::exp, -1f, 1f, 20_000) <= 2);
+        assertTrue(u <= 1.5, "exp worst error " + u + " ulp");
+        assertTrue(worstUlps(Math::exp, FloatMath::exp, -1f, 1f, 20_000) <= 1.5);
     }
 
     @Test
@@ -60,8 +60,8 @@ class FloatMathTest {
         double small = worstUlps(ReferenceMath::erf, FloatMath::erf, -0.5f, 0.5f, 50_000);
         double wide = worstUlps(ReferenceMath::erf, FloatMath::erf, -6f, 6f, 100_000);
         double tiny = worstUlps(ReferenceMath::erf, FloatMath::erf, -1e-6f, 1e-6f, 10_000);
-        assertTrue(small <= 2, "erf on [-0.5, 0.5]: " + small + " ulp");
-        assertTrue(wide <= 4, "erf on [-6, 6]: " + wide + " ulp");
+        assertTrue(small <= 2.5, "erf on [-0.5, 0.5]: " + small + " ulp");
+        assertTrue(wide <= 3, "erf on [-6, 6]: " + wide + " ulp");
         assertTrue(tiny <= 1, "erf near 0: " + tiny + " ulp");
         assertEquals(1f, FloatMath.erf(10f));
         assertEquals(-1f, FloatMath.erf(Float.NEGATIVE_INFINITY));
@@ -71,7 +71,7 @@ class FloatMathTest {
     @Test
     void erfcKeepsRelativeAccuracyDeepIntoTheTail() {
         double u = worstUlps(ReferenceMath::erfc, FloatMath::erfc, -6f, 10.1f, 200_000);
-        assertTrue(u <= 6, "erfc on [-6, 10.1]: " + u + " ulp");
+        assertTrue(u <= 5, "erfc on [-6, 10.1]: " + u + " ulp");
         assertEquals(0f, FloatMath.erfc(11f));
         assertEquals(0f, FloatMath.erfc(Float.POSITIVE_INFINITY));
         assertEquals(2f, FloatMath.erfc(Float.NEGATIVE_INFINITY));
