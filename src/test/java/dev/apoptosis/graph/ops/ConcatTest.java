@@ -25,7 +25,9 @@ class ConcatTest {
         Node c = b.add("cc", Conv2d.of(1, 1, 1, 0, false), x);
         Node h = b.add("op", new Concat(), a, x, c);
         Graph g = b.build(b.add("mix", Conv2d.of(2, 1, 1, 0, true), h));
-        new DerivativeCheck(g, Map.of("x", OpTestSupport.randn(3, 3, 2, 4, 4)), new QuadraticLoss(4), null).run();
+        // The graph is linear and the loss quadratic, so central differences are exact for any step: a large
+        // step keeps float32 rounding of the loss (|L| >> the per-slot derivatives) out of the comparison.
+        new DerivativeCheck(g, Map.of("x", OpTestSupport.randn(3, 3, 2, 4, 4)), new QuadraticLoss(4), null).eps(3e-2).run();
     }
 
     @Test
