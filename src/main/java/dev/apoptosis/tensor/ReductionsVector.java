@@ -50,47 +50,115 @@ final class ReductionsVector {
     }
 
     static double sum(float[] x, int off, int n) {
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
-        int i = 0;
-        for (; i <= n - STEP; i += STEP) {
-            FloatVector v = FloatVector.fromArray(F, x, off + i);
-            a0 = a0.add(low(v));
-            a1 = a1.add(high(v));
-        }
-        double s = fold(a0.add(a1));
-        for (; i < n; i++) s += x[off + i];
-        return s;
+        return sumSegments(x, off, n, 1, 0);
     }
 
     static double dot(float[] a, int ao, float[] b, int bo, int n) {
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
-        int i = 0;
-        for (; i <= n - STEP; i += STEP) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i);
-            a0 = low(x).fma(low(y), a0);
-            a1 = high(x).fma(high(y), a1);
-        }
-        double s = fold(a0.add(a1));
-        for (; i < n; i++) s += (double) a[ao + i] * b[bo + i];
-        return s;
+        return dotSegments(a, ao, b, bo, n, 1, 0);
     }
 
     /** Σ (x - center)², with the difference and square taken in double. */
     static double sumSquaredDeviations(float[] x, int off, int n, double center) {
+        return squaredDeviationSegments(x, off, n, 1, 0, center);
+    }
+
+    // Segment forms: Σ over `count` segments of n values, segment k starting `k * stride` after the
+    // first (the outer images of one NCHW channel). Lanes accumulate across all segments and are
+    // folded once; the few values past the last whole vector of each segment go to a scalar sum.
+    // One flat loop walks every segment's whole vectors: C2 keeps vector accumulators in registers
+    // through a single loop, but boxes them when they cross the back edge of an outer loop.
+
+    static double sumSegments(float[] x, int off, int n, int count, int stride) {
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
-        int i = 0;
-        for (; i <= n - STEP; i += STEP) {
-            FloatVector v = FloatVector.fromArray(F, x, off + i);
+        int whole = n - n % STEP;
+        for (int j = 0, i = 0, base = off, total = whole * count; j < total; j += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, base + i);
+            a0 = a0.add(low(v));
+            a1 = a1.add(high(v));
+            i += STEP;
+            if (i == whole) {
+                i = 0;
+                base += stride;
+            }
+        }
+        double tail = 0;
+        for (int k = 0; k < count && whole < n; k++) {
+            for (int i = off + k * stride + whole, end = off + k * stride + n; i < end; i++) tail += x[i];
+        }
+        return fold(a0.add(a1)) + tail;
+    }
+
+    static double dotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride) {
+        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+        int whole = n - n % STEP;
+        for (int j = 0, i = 0, base = 0, total = whole * count; j < total; j += STEP) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + base + i), y = FloatVector.fromArray(F, b, bo + base + i);
+            a0 = low(x).fma(low(y), a0);
+            a1 = high(x).fma(high(y), a1);
+            i += STEP;
+            if (i == whole) {
+                i = 0;
+                base += stride;
+            }
+        }
+        double tail = 0;
+        for (int k = 0; k < count && whole < n; k++) {
+            for (int i = k * stride + whole, end = k * stride + n; i < end; i++) tail += (double) a[ao + i] * b[bo + i];
+        }
+        return fold(a0.add(a1)) + tail;
+    }
+
+    static double squaredDeviationSegments(float[] x, int off, int n, int count, int stride, double center) {
+        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+        int whole = n - n % STEP;
+        for (int j = 0, i = 0, base = off, total = whole * count; j < total; j += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, base + i);
             DoubleVector d0 = low(v).sub(center), d1 = high(v).sub(center);
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
+            i += STEP;
+            if (i == whole) {
+                i = 0;
+                base += stride;
+            }
         }
-        double s = fold(a0.add(a1));
-        for (; i < n; i++) {
-            double d = x[off + i] - center;
-            s += d * d;
+        double tail = 0;
+        for (int k = 0; k < count && whole < n; k++) {
+            for (int i = off + k * stride + whole, end = off + k * stride + n; i < end; i++) {
+                double d = x[i] - center;
+                tail += d * d;
+            }
         }
-        return s;
+        return fold(a0.add(a1)) + tail;
+    }
+
+    /** Σa into {@code sums[c]} and Σa·b into {@code dots[c]}, in one pass over both operands. */
+    static void sumAndDotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride,
+                                  double[] sums, double[] dots, int c) {
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, d0 = s0, d1 = s0;
+        int whole = n - n % STEP;
+        for (int j = 0, i = 0, base = 0, total = whole * count; j < total; j += STEP) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + base + i), y = FloatVector.fromArray(F, b, bo + base + i);
+            DoubleVector xl = low(x), xh = high(x);
+            s0 = s0.add(xl);
+            s1 = s1.add(xh);
+            d0 = xl.fma(low(y), d0);
+            d1 = xh.fma(high(y), d1);
+            i += STEP;
+            if (i == whole) {
+                i = 0;
+                base += stride;
+            }
+        }
+        double sTail = 0, dTail = 0;
+        for (int k = 0; k < count && whole < n; k++) {
+            for (int i = k * stride + whole, end = k * stride + n; i < end; i++) {
+                sTail += a[ao + i];
+                dTail += (double) a[ao + i] * b[bo + i];
+            }
+        }
+        sums[c] = fold(s0.add(s1)) + sTail;
+        dots[c] = fold(d0.add(d1)) + dTail;
     }
 
     /** Largest value (NaN if any value is NaN); n must be positive. */

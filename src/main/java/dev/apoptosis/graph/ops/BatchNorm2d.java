@@ -142,12 +142,12 @@ public final class BatchNorm2d extends Op {
             return scale.length;
         }
 
-        /** Σ a per channel, in double. */
-        double[] sum(Tensor a) {
+        /** {Σ a, Σ a·b} per channel, in double, in one pass. */
+        double[][] sumAndDot(Tensor a, Tensor b) {
             int[] l = layout(a);
-            double[] out = new double[l[1]];
-            Reductions.sumPerChannel(a.data(), a.offset(), l[0], l[1], l[2], out);
-            return out;
+            double[] sums = new double[l[1]], dots = new double[l[1]];
+            Reductions.sumAndProductPerChannel(a.data(), a.offset(), b.data(), b.offset(), l[0], l[1], l[2], sums, dots);
+            return new double[][] {sums, dots};
         }
 
         /** Σ a·b per channel, in double. */
@@ -241,8 +241,9 @@ public final class BatchNorm2d extends Op {
             out.input(0, ChannelCombination.combine(gy.shape(), null, new float[][] {k}, gy));
         }
         if (params) {
-            out.param(0, channelTensor(sv.dot(gy, sv.xHat)));
-            out.param(1, channelTensor(sv.sum(gy)));
+            double[][] sums = sv.sumAndDot(gy, sv.xHat);
+            out.param(0, channelTensor(sums[1]));
+            out.param(1, channelTensor(sums[0]));
         }
     }
 
@@ -253,7 +254,8 @@ public final class BatchNorm2d extends Op {
     private static double[][] xHatDot(Saved sv, Tensor xDot) {
         int c = sv.channels();
         double[] kx = new double[c], kh = new double[c], k1 = new double[c];
-        double[] sx = sv.batchStats ? sv.sum(xDot) : null, sxh = sv.batchStats ? sv.dot(xDot, sv.xHat) : null;
+        double[][] sums = sv.batchStats ? sv.sumAndDot(xDot, sv.xHat) : null;
+        double[] sx = sv.batchStats ? sums[0] : null, sxh = sv.batchStats ? sums[1] : null;
         for (int ch = 0; ch < c; ch++) {
             double s = sv.scale[ch];
             kx[ch] = s;
@@ -299,9 +301,11 @@ public final class BatchNorm2d extends Op {
         double[] gamma = values(f.params[0]);
         double[] zero = new double[c];
         // Per-channel sums (zero where an operand is null): Σġ, Σġx̂, Σg, Σgx̂, Σgẋ and ẋ̂'s coefficients.
-        double[] sgd = gyDot == null ? zero : sv.sum(gyDot), sgdh = gyDot == null ? zero : sv.dot(gyDot, sv.xHat);
-        boolean needG = xd != null || (sv.batchStats && gammaDot != null);
-        double[] sg = needG && sv.batchStats ? sv.sum(gy) : zero, sgh = needG && sv.batchStats ? sv.dot(gy, sv.xHat) : zero;
+        double[][] dotSums = gyDot == null ? new double[][] {zero, zero} : sv.sumAndDot(gyDot, sv.xHat);
+        double[] sgd = dotSums[0], sgdh = dotSums[1];
+        boolean needG = sv.batchStats && (xd != null || gammaDot != null);
+        double[][] gSums = needG ? sv.sumAndDot(gy, sv.xHat) : new double[][] {zero, zero};
+        double[] sg = gSums[0], sgh = gSums[1];
         double[] sgx = xd == null ? zero : sv.dot(gy, xd);
         double[][] k = xd == null ? null : xHatDot(sv, xd);
         // Σ g ẋ̂ = kx Σgẋ + kh Σgx̂ + k1 Σg (Σgx̂ and Σg are only needed, and only computed, with batch statistics).
