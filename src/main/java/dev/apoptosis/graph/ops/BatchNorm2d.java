@@ -12,6 +12,7 @@ import dev.apoptosis.tensor.BatchNormKernels;
 import dev.apoptosis.tensor.ChannelCombination;
 import dev.apoptosis.tensor.Reductions;
 import dev.apoptosis.tensor.Tensor;
+import java.lang.ref.WeakReference;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -137,9 +138,19 @@ public final class BatchNorm2d extends Op {
      * What forward keeps: x̂, and per channel the scale s (batch) or r (running) that maps x to x̂,
      * and the number M of values per channel.
      */
-    private record Saved(Tensor xHat, float[] scale, boolean batchStats, long m) {
+    private record Saved(Tensor xHat, float[] scale, boolean batchStats, long m, SumMemo tangentSums, SumMemo adjointSums) {
+        Saved(Tensor xHat, float[] scale, boolean batchStats, long m) {
+            this(xHat, scale, batchStats, m, new SumMemo(), new SumMemo());
+        }
+
         int channels() {
             return scale.length;
+        }
+
+        /** {Σ a, Σ a·x̂}, from the memo when an earlier rule of this pass computed them for this very tensor. */
+        double[][] sumAndDotXHat(Tensor a, SumMemo memo) {
+            double[][] sums = memo.take(a);
+            return sums != null ? sums : sumAndDot(a, xHat);
         }
 
         /** {Σ a, Σ a·b} per channel, in double, in one pass. */
@@ -160,6 +171,31 @@ public final class BatchNorm2d extends Op {
 
         private static int[] layout(Tensor a) {
             return new int[] {a.dim(0), a.dim(1), a.dim(2) * a.dim(3)};
+        }
+    }
+
+    /**
+     * Per-channel sums one rule leaves for a later rule of the same derivative pass: the tangent's
+     * Σẋ and Σẋx̂, and the backward's Σg and Σgx̂, are needed again by rBackward, which in a curvature
+     * pass runs on the very same ẋ and g. The key is the tensor's identity, held weakly so that a plain
+     * backward does not keep its adjoints alive; a rule's operands are never written after they are
+     * made (the engine's contract), so a tensor that is still the key still has the summed values.
+     * An entry is used at most once.
+     */
+    private static final class SumMemo {
+        private WeakReference<Tensor> key;
+        private double[][] sums;
+
+        void put(Tensor t, double[][] s) {
+            key = new WeakReference<>(t);
+            sums = s;
+        }
+
+        double[][] take(Tensor t) {
+            double[][] s = key != null && key.get() == t ? sums : null;
+            key = null;
+            sums = null;
+            return s;
         }
     }
 
@@ -222,16 +258,16 @@ public final class BatchNorm2d extends Op {
         float[] gamma = dense(f.params[0]);
         boolean params = out.wantsParam(0);
         if (out.wantsInput(0) && sv.batchStats) {
-            // g_x = s·P(γ g) together with the sums Σ g x̂ and Σ g that the parameters take.
-            int[] l = {gy.dim(0), c, gy.dim(2) * gy.dim(3)};
+            // g_x = s·P(γ g) from the sums Σ g and Σ g x̂, which the parameters and a later rBackward take too.
+            double[][] sums = sv.sumAndDot(gy, sv.xHat);
+            sv.adjointSums.put(gy, sums);
             Tensor gx = Tensor.zeros(gy.shape());
-            float[] gGamma = params ? new float[c] : null, gBeta = params ? new float[c] : null;
-            BatchNormKernels.backward(gy.data(), gy.offset(), sv.xHat.data(), sv.xHat.offset(), l[0], l[1], l[2], sv.scale,
-                    gamma, gx.data(), 0, gGamma, gBeta);
+            BatchNormKernels.project(gy.data(), gy.offset(), sv.xHat.data(), sv.xHat.offset(), gy.dim(0), c, gy.dim(2) * gy.dim(3),
+                    sv.scale, gamma, sums[0], sums[1], gx.data(), 0);
             out.input(0, gx);
             if (params) {
-                out.param(0, Tensor.wrap(gGamma, new int[] {c}));
-                out.param(1, Tensor.wrap(gBeta, new int[] {c}));
+                out.param(0, channelTensor(sums[1]));
+                out.param(1, channelTensor(sums[0]));
             }
             return;
         }
@@ -249,19 +285,18 @@ public final class BatchNorm2d extends Op {
 
     /**
      * ẋ̂ along ẋ as coefficients: ẋ̂ = kx·ẋ + kh·x̂ + k1 per channel. With batch statistics
-     * ẋ̂ = s·(ẋ − Σẋ/M − x̂ Σẋx̂/M); with running statistics ẋ̂ = r·ẋ. Returns {kx, kh, k1}.
+     * ẋ̂ = s·(ẋ − Σẋ/M − x̂ Σẋx̂/M), given {@code sums} = {Σẋ, Σẋx̂}; with running statistics
+     * ẋ̂ = r·ẋ (sums unused). Returns {kx, kh, k1}.
      */
-    private static double[][] xHatDot(Saved sv, Tensor xDot) {
+    private static double[][] xHatDot(Saved sv, double[][] sums) {
         int c = sv.channels();
         double[] kx = new double[c], kh = new double[c], k1 = new double[c];
-        double[][] sums = sv.batchStats ? sv.sumAndDot(xDot, sv.xHat) : null;
-        double[] sx = sv.batchStats ? sums[0] : null, sxh = sv.batchStats ? sums[1] : null;
         for (int ch = 0; ch < c; ch++) {
             double s = sv.scale[ch];
             kx[ch] = s;
             if (sv.batchStats) {
-                k1[ch] = -s * sx[ch] / sv.m;
-                kh[ch] = -s * sxh[ch] / sv.m;
+                k1[ch] = -s * sums[0][ch] / sv.m;
+                kh[ch] = -s * sums[1][ch] / sv.m;
             }
         }
         return new double[][] {kx, kh, k1};
@@ -278,7 +313,9 @@ public final class BatchNorm2d extends Op {
         double[] cx = new double[c], ch = gammaDot == null ? new double[c] : values(gammaDot);
         double[] c1 = betaDot == null ? new double[c] : values(betaDot);
         if (xDot[0] != null) {
-            double[][] k = xHatDot(sv, xDot[0]);
+            double[][] sums = sv.batchStats ? sv.sumAndDot(xDot[0], sv.xHat) : null;
+            if (sums != null) sv.tangentSums.put(xDot[0], sums);
+            double[][] k = xHatDot(sv, sums);
             for (int i = 0; i < c; i++) {
                 cx[i] = gamma[i] * k[0][i];
                 ch[i] += gamma[i] * k[1][i];
@@ -304,10 +341,10 @@ public final class BatchNorm2d extends Op {
         double[][] dotSums = gyDot == null ? new double[][] {zero, zero} : sv.sumAndDot(gyDot, sv.xHat);
         double[] sgd = dotSums[0], sgdh = dotSums[1];
         boolean needG = sv.batchStats && (xd != null || gammaDot != null);
-        double[][] gSums = needG ? sv.sumAndDot(gy, sv.xHat) : new double[][] {zero, zero};
+        double[][] gSums = needG ? sv.sumAndDotXHat(gy, sv.adjointSums) : new double[][] {zero, zero};
         double[] sg = gSums[0], sgh = gSums[1];
         double[] sgx = xd == null ? zero : sv.dot(gy, xd);
-        double[][] k = xd == null ? null : xHatDot(sv, xd);
+        double[][] k = xd == null ? null : xHatDot(sv, sv.batchStats ? sv.sumAndDotXHat(xd, sv.tangentSums) : null);
         // Σ g ẋ̂ = kx Σgẋ + kh Σgx̂ + k1 Σg (Σgx̂ and Σg are only needed, and only computed, with batch statistics).
         double[] sgxh = new double[c];
         if (xd != null) {

@@ -148,6 +148,49 @@ class BatchNorm2dTest {
         for (int i = 0; i < one.length; i++) Assertions2.assertBitIdentical("result " + i, one[i], two[i]);
     }
 
+    /**
+     * BatchNorm reuses per-channel sums between the rules of one curvature pass (tangent → rBackward,
+     * backward → rBackward). Several derivative passes on one forward, in any order and along other
+     * directions, must each give exactly what a fresh forward gives: nothing may leak between them.
+     */
+    @Test
+    void derivativePassesOnOneForwardDoNotShareStaleSums() {
+        Graph g = convBnConv(11);
+        Tensor x = OpTestSupport.randn(12, 3, 2, 4, 4);
+        ParamVector v1 = ParamVector.values(g, q -> true), v2 = ParamVector.zeros(g);
+        for (int i = 0; i < v2.size(); i++) v2.set(i, OpTestSupport.randn(20 + i, v1.get(i).shape()));
+        float[][] fresh1 = curvature(g, x, v1), fresh2 = curvature(g, x, v2);
+        try (Pass p = Pass.forward(g, x, Mode.BATCH_STATS)) {
+            p.loss(new QuadraticLoss(3), null);
+            p.backward(true);
+            p.tangents(v1);
+            float[][] second = results(p.curvatureProduct(v2, Curvature.EXACT, true));
+            p.tangents(v2);
+            p.backward(false);
+            float[][] first = results(p.curvatureProduct(v1, Curvature.EXACT, true));
+            for (int i = 0; i < first.length; i++) {
+                Assertions2.assertBitIdentical("along v1, result " + i, fresh1[i], first[i]);
+                Assertions2.assertBitIdentical("along v2, result " + i, fresh2[i], second[i]);
+            }
+        }
+    }
+
+    private static float[][] curvature(Graph g, Tensor x, ParamVector v) {
+        try (Pass p = Pass.forward(g, x, Mode.BATCH_STATS)) {
+            p.loss(new QuadraticLoss(3), null);
+            return results(p.curvatureProduct(v, Curvature.EXACT, true));
+        }
+    }
+
+    private static float[][] results(Pass.CurvatureProduct hv) {
+        float[][] r = new float[2 * hv.product().size()][];
+        for (int i = 0; i < hv.product().size(); i++) {
+            r[2 * i] = hv.product().getOrZeros(i).toArray();
+            r[2 * i + 1] = hv.gradient().getOrZeros(i).toArray();
+        }
+        return r;
+    }
+
     private static float[][] passResults(Graph g, Tensor x, int threads) {
         int before = Parallel.threads();
         Parallel.setThreads(threads);
