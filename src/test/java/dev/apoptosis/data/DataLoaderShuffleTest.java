@@ -3,6 +3,7 @@ package dev.apoptosis.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -110,5 +111,24 @@ class DataLoaderShuffleTest {
                 }
             }
         }
+    }
+
+    @Test
+    void samplesOfAnEpochGetIndependentAugmentations() {
+        int n = 64;
+        byte[] same = new byte[n * 16];
+        for (int i = 0; i < same.length; i++) same[i] = (byte) (1 + i % 16); // n copies of one 1x4x4 image
+        ByteImageDataset copies = new ByteImageDataset("copies", same, new int[n], new int[] {1, 4, 4}, 1, List.of(), 255);
+        Transform t = Compose.of(new RandomCrop(4, 2), new HorizontalFlip(0.5));
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        try (DataLoader l = DataLoader.builder(copies).batchSize(16).seed(3).transform(t).build()) {
+            for (Batch b : LoaderFixtures.drain(l.epoch(0))) {
+                for (int k = 0; k < b.size(); k++) {
+                    distinct.add(Arrays.toString(Arrays.copyOfRange(b.images().toArray(), k * 16, k * 16 + 16)));
+                }
+            }
+        }
+        // 25 crop offsets x 2 flips = 50 outcomes; 64 independent draws give far more than 20 distinct ones.
+        assertTrue(distinct.size() > 20, "only " + distinct.size() + " distinct augmentations");
     }
 }
