@@ -6,31 +6,97 @@ package dev.apoptosis.tensor;
  * <p>All matrices are row-major windows of float arrays: element (i, j) of a matrix with leading
  * dimension {@code ld} starting at {@code off} is {@code arr[off + i * ld + j]}. {@code op(A)} is
  * {@code m x k} (A itself is {@code k x m} when {@code transA}), {@code op(B)} is {@code k x n}.
- * The transposition variants are exactly those Linear and convolution backward need:
- * NN (forward), NT (input gradient / weight gradient), TN (weight gradient).
+ * All four transposition variants are supported; Linear and convolution use NN (forward),
+ * NT (input gradient, weight gradient) and TN (weight gradient).
  *
- * <p>PLACEHOLDER implementation (naive); replaced by the blocked Vector API kernel.
+ * <p>Semantics follow BLAS: {@code beta == 0} overwrites C without reading it (NaN in C does not
+ * propagate), and when {@code alpha == 0} or {@code k == 0} A and B are not read.
+ *
+ * <p><b>Work split.</b> C is cut into slabs of whole register tiles, by columns when op(B) is the
+ * wider operand and by rows otherwise, and each thread of {@link Parallel} computes its slabs with
+ * the sequential kernel of the active path: {@link GemmVector} (cache-blocked, Vector API) or
+ * {@link GemmScalar} (plain loops) as {@link Simd#enabled()} chooses on each call. Every element
+ * of C is produced by the same sequence of operations whatever the slab it lands in, so results are
+ * bit-identical for any thread count.
  */
 public final class Gemm {
+    /** Below this many multiply-adds a call runs on one thread: a fork would cost more than it saves. */
+    private static final long PARALLEL_MIN_WORK = 1L << 19;
+
     private Gemm() {}
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        Parallel.forRange(m, 4, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                for (int j = 0; j < n; j++) {
-                    float s = 0f;
-                    for (int p = 0; p < k; p++) {
-                        float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                        float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                        s += av * bv;
-                    }
-                    int ci = cOff + i * ldc + j;
-                    c[ci] = alpha * s + (beta == 0f ? 0f : beta * c[ci]);
-                }
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        requireWindow("C", c, cOff, ldc, m, n);
+        if (m == 0 || n == 0) return;
+        if (alpha == 0f || k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        requireWindow(transA ? "A^T" : "A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        requireWindow(transB ? "B^T" : "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+
+        boolean vector = Simd.enabled();
+        int rowUnit = vector ? GemmVector.tileRows() : GemmScalar.TILE;
+        int colUnit = vector ? GemmVector.tileCols() : GemmScalar.TILE;
+        int rowTiles = (m + rowUnit - 1) / rowUnit;
+        int colTiles = (n + colUnit - 1) / colUnit;
+        boolean splitColumns = colTiles >= rowTiles;
+        int tiles = splitColumns ? colTiles : rowTiles;
+        long workPerTile = (long) k * (splitColumns ? (long) m * colUnit : (long) n * rowUnit);
+        int grain = (int) Math.max(1, Math.min(tiles, (PARALLEL_MIN_WORK + workPerTile - 1) / workPerTile));
+
+        Parallel.forRange(tiles, grain, (lo, hi) -> {
+            if (splitColumns) {
+                int j0 = lo * colUnit, j1 = Math.min(n, hi * colUnit);
+                int bSlab = bOff + (transB ? j0 * ldb : j0);
+                block(vector, transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, bSlab, ldb, beta, c, cOff + j0, ldc);
+            } else {
+                int i0 = lo * rowUnit, i1 = Math.min(m, hi * rowUnit);
+                int aSlab = aOff + (transA ? i0 : i0 * lda);
+                block(vector, transA, transB, i1 - i0, n, k, alpha, a, aSlab, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
             }
         });
+    }
+
+    private static void block(boolean vector, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        if (vector) {
+            GemmVector.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            GemmScalar.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** C = beta * C, writing zeros (not reading C) when beta is 0. */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, row, row + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = row; j < row + n; j++) c[j] *= beta;
+            }
+        }
+    }
+
+    /** Throws unless a {@code rows x cols} row-major window with leading dimension {@code ld} fits in {@code arr}. */
+    private static void requireWindow(String what, float[] arr, int off, int ld, int rows, int cols) {
+        if (arr == null) throw new IllegalArgumentException("sgemm: " + what + " is null");
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("sgemm: leading dimension of " + what + " is " + ld + ", less than its "
+                    + cols + " columns");
+        }
+        long end = rows == 0 || cols == 0 ? off : off + (long) (rows - 1) * ld + cols;
+        if (off < 0 || end > arr.length) {
+            throw new IllegalArgumentException("sgemm: " + what + " (" + rows + " x " + cols + ", ld " + ld
+                    + ", offset " + off + ") does not fit in an array of " + arr.length);
+        }
     }
 
     /** {@code op(a) x op(b)} for rank-2 tensors; throws naming both shapes if inner sizes differ. */
@@ -46,8 +112,8 @@ public final class Gemm {
                     + (transA ? "^T" : "") + " x B" + Shapes.str(b.shape()) + (transB ? "^T" : ""));
         }
         Tensor c = Tensor.zeros(m, n);
-        sgemm(transA, transB, m, n, ka, 1f, a.data(), a.offset(), a.dim(1), b.data(), b.offset(), b.dim(1),
-                0f, c.data(), 0, n);
+        sgemm(transA, transB, m, n, ka, 1f, a.data(), a.offset(), Math.max(1, a.dim(1)), b.data(), b.offset(),
+                Math.max(1, b.dim(1)), 0f, c.data(), 0, Math.max(1, n));
         return c;
     }
 }

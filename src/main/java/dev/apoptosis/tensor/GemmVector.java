@@ -1,0 +1,104 @@
+package dev.apoptosis.tensor;
+
+import static dev.apoptosis.tensor.GemmVectorKernel.MR;
+import static dev.apoptosis.tensor.GemmVectorKernel.NR;
+
+/**
+ * The Vector API path of {@link Gemm}: a cache-blocked loop nest around {@link GemmVectorKernel}.
+ *
+ * <p>The loops follow the usual GotoBLAS/BLIS scheme, shaped for a core with a 32 KiB L1 and a
+ * 1 MiB L2:
+ * <ol>
+ *   <li>k is cut into {@link #kBlock equal blocks} of at most {@link #KC} steps; each block's partial
+ *       product is added to C, so the first block applies beta and later blocks add;</li>
+ *   <li>rows of op(A) are taken {@link #MC} at a time and packed once per k block;</li>
+ *   <li>columns of op(B) are taken {@link #NC} at a time and packed (KC x NC floats, half of L2);</li>
+ *   <li>for each MR-row A micro-panel (KC x MR floats, resident in L1) the kernel sweeps every
+ *       NR-column B micro-panel of the packed block, streaming B from L2.</li>
+ * </ol>
+ * The k-blocking depends on k alone, and each C element is accumulated by one fused multiply-add per
+ * k step in ascending order, so the caller may split C between threads freely.
+ *
+ * <p>Packing buffers are per thread and reused, so steady-state calls allocate nothing.
+ */
+final class GemmVector {
+    /** Largest k block: a KC x MR A micro-panel (8 KiB) stays in L1 while B streams past it. */
+    static final int KC = Integer.getInteger("apoptosis.gemm.kc", 256);
+    /** Rows of op(A) packed at a time (a multiple of MR). */
+    static final int MC = Integer.getInteger("apoptosis.gemm.mc", 1024) / MR * MR;
+    /** Columns of op(B) packed at a time (a multiple of NR): KC x NC floats fill half the L2. */
+    static final int NC = Math.max(NR, Integer.getInteger("apoptosis.gemm.nc", 512) / NR * NR);
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private GemmVector() {}
+
+    static int tileRows() {
+        return MR;
+    }
+
+    static int tileCols() {
+        return NR;
+    }
+
+    /** Per-thread packing buffers, grown on demand and kept. */
+    private static final class Workspace {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] a(int size) {
+            if (a.length < size) a = new float[size];
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) b = new float[size];
+            return b;
+        }
+    }
+
+    /**
+     * Length of each k block: k split into the fewest blocks of at most {@link #KC}, of equal length
+     * but the last. A function of k only, so every thread and slab blocks k identically.
+     */
+    static int kBlock(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /** {@code C = alpha * op(A) * op(B) + beta * C} on the calling thread; arguments already validated. */
+    static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
+        Workspace w = WORKSPACE.get();
+        float[] tile = w.tile;
+        int kcStep = kBlock(k);
+        for (int p0 = 0; p0 < k; p0 += kcStep) {
+            int kc = Math.min(kcStep, k - p0);
+            float betaHere = p0 == 0 ? beta : 1f;
+            for (int i0 = 0; i0 < m; i0 += MC) {
+                int mc = Math.min(MC, m - i0);
+                float[] ap = w.a(roundUp(mc, MR) * kc);
+                GemmVectorPacking.packA(transA, a, aOff, lda, i0, mc, p0, kc, ap);
+                for (int j0 = 0; j0 < n; j0 += NC) {
+                    int nc = Math.min(NC, n - j0);
+                    float[] bp = w.b(roundUp(nc, NR) * kc);
+                    GemmVectorPacking.packB(transB, b, bOff, ldb, p0, kc, j0, nc, bp);
+                    for (int i = 0; i < mc; i += MR) {
+                        int rows = Math.min(MR, mc - i);
+                        int ci = cOff + (i0 + i) * ldc + j0;
+                        for (int j = 0; j < nc; j += NR) {
+                            GemmVectorKernel.multiply(kc, ap, i * kc, bp, j * kc, tile);
+                            GemmVectorKernel.update(tile, c, ci + j, ldc, alpha, betaHere, rows, Math.min(NR, nc - j));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+}
