@@ -6,8 +6,9 @@ package dev.apoptosis.tensor;
  * <p>All matrices are row-major windows of float arrays: element (i, j) of a matrix with leading
  * dimension {@code ld} starting at {@code off} is {@code arr[off + i * ld + j]}. {@code op(A)} is
  * {@code m x k} (A itself is {@code k x m} when {@code transA}), {@code op(B)} is {@code k x n}.
- * All four transposition variants are supported; Linear and convolution use NN (forward),
- * NT (input gradient, weight gradient) and TN (weight gradient).
+ * All four transposition variants are supported. Training uses three: a convolution lowered by
+ * im2col runs NN forward, TN for the input gradient and NT for the weight gradient; a Linear layer
+ * runs NT forward, NN for the input gradient and TN for the weight gradient.
  *
  * <p>Semantics follow BLAS: {@code beta == 0} overwrites C without reading it (NaN in C does not
  * propagate), and when {@code alpha == 0} or {@code k == 0} A and B are not read.
@@ -25,6 +26,12 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} on row-major windows (see the class comment).
+     *
+     * @throws IllegalArgumentException if a size is negative, a leading dimension is shorter than its
+     *     row, or a window does not fit in its array
+     */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
