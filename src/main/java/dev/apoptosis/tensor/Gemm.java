@@ -51,8 +51,17 @@ public final class Gemm {
         // Chosen on the whole problem, never per slab, so every thread count runs the same arithmetic.
         Path path = !vector ? Path.SCALAR
                 : GemmVectorDot.suits(transA, transB, m, n, k) ? Path.DOT_PRODUCTS : Path.BLOCKED;
-        int rowUnit = vector ? GemmVector.tileRows() : GemmScalar.TILE;
-        int colUnit = vector ? GemmVector.tileCols() : GemmScalar.TILE;
+        // Slabs are whole tiles of the path, so a tile never straddles two threads.
+        int rowUnit = switch (path) {
+            case BLOCKED -> GemmVector.tileRows();
+            case DOT_PRODUCTS -> GemmVectorDot.TILE;
+            case SCALAR -> GemmScalar.TILE;
+        };
+        int colUnit = switch (path) {
+            case BLOCKED -> GemmVector.tileCols();
+            case DOT_PRODUCTS -> GemmVectorDot.TILE;
+            case SCALAR -> GemmScalar.TILE;
+        };
         int rowTiles = (m + rowUnit - 1) / rowUnit;
         int colTiles = (n + colUnit - 1) / colUnit;
         boolean splitColumns = colTiles >= rowTiles;
