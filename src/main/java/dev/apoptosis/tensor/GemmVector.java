@@ -102,15 +102,15 @@ final class GemmVector {
                     // Streamed B is read in place; only a ragged last panel needs the zero padding of a copy.
                     int inPlace = streamB ? nc - nc % NR : 0;
                     GemmVectorPacking.packB(transB, b, bOff, ldb, p0, kc, j0 + inPlace, nc - inPlace, bp);
-                    int bRow = bOff + p0 * ldb + j0;
+                    int bRow = streamB ? bOff + p0 * ldb + j0 : 0;
                     for (int i = 0; i < mc; i += MR) {
                         int rows = Math.min(MR, mc - i);
                         int ci = cOff + (i0 + i) * ldc + j0;
                         for (int j = 0; j < nc; j += NR) {
                             if (j < inPlace) {
-                                GemmVectorKernel.multiplyStrided(kc, ap, i * kc, b, bRow + j, ldb, tile);
+                                GemmVectorKernel.multiply(kc, ap, i * kc, b, bRow + j, ldb, tile);
                             } else {
-                                GemmVectorKernel.multiply(kc, ap, i * kc, bp, (j - inPlace) * kc, tile);
+                                GemmVectorKernel.multiply(kc, ap, i * kc, bp, (j - inPlace) * kc, NR, tile);
                             }
                             GemmVectorKernel.update(tile, c, ci + j, ldc, alpha, betaHere, rows, Math.min(NR, nc - j));
                         }

@@ -31,75 +31,19 @@ final class GemmVectorKernel {
 
     /**
      * Multiplies a packed A micro-panel ({@code kc} steps of {@link #MR} values from {@code ai}) by
-     * a packed B micro-panel ({@code kc} steps of {@link #NR} values from {@code bi}) and stores
-     * the {@code MR x NR} tile row-major into {@code tile}.
+     * a B micro-panel ({@code kc} steps of {@link #NR} values, step p at {@code bi + p * bStride}:
+     * packed B has stride NR, B read in place its leading dimension) and stores the
+     * {@code MR x NR} tile row-major into {@code tile}.
      */
-    static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
         FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
                 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
                 c7a = c0a, c7b = c0a;
         for (int p = 0; p < kc; p++) {
-            int bo = bi + p * NR;
+            int bo = bi + p * bStride;
             int ao = ai + p * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + VL);
-            FloatVector x = FloatVector.broadcast(SPECIES, ap[ao]);
-            c0a = x.fma(b0, c0a);
-            c0b = x.fma(b1, c0b);
-            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
-            c1a = x.fma(b0, c1a);
-            c1b = x.fma(b1, c1b);
-            x = FloatVector.broadcast(SPECIES, ap[ao + 2]);
-            c2a = x.fma(b0, c2a);
-            c2b = x.fma(b1, c2b);
-            x = FloatVector.broadcast(SPECIES, ap[ao + 3]);
-            c3a = x.fma(b0, c3a);
-            c3b = x.fma(b1, c3b);
-            x = FloatVector.broadcast(SPECIES, ap[ao + 4]);
-            c4a = x.fma(b0, c4a);
-            c4b = x.fma(b1, c4b);
-            x = FloatVector.broadcast(SPECIES, ap[ao + 5]);
-            c5a = x.fma(b0, c5a);
-            c5b = x.fma(b1, c5b);
-            x = FloatVector.broadcast(SPECIES, ap[ao + 6]);
-            c6a = x.fma(b0, c6a);
-            c6b = x.fma(b1, c6b);
-            x = FloatVector.broadcast(SPECIES, ap[ao + 7]);
-            c7a = x.fma(b0, c7a);
-            c7b = x.fma(b1, c7b);
-        }
-        c0a.intoArray(tile, 0);
-        c0b.intoArray(tile, VL);
-        c1a.intoArray(tile, NR);
-        c1b.intoArray(tile, NR + VL);
-        c2a.intoArray(tile, 2 * NR);
-        c2b.intoArray(tile, 2 * NR + VL);
-        c3a.intoArray(tile, 3 * NR);
-        c3b.intoArray(tile, 3 * NR + VL);
-        c4a.intoArray(tile, 4 * NR);
-        c4b.intoArray(tile, 4 * NR + VL);
-        c5a.intoArray(tile, 5 * NR);
-        c5b.intoArray(tile, 5 * NR + VL);
-        c6a.intoArray(tile, 6 * NR);
-        c6b.intoArray(tile, 6 * NR + VL);
-        c7a.intoArray(tile, 7 * NR);
-        c7b.intoArray(tile, 7 * NR + VL);
-    }
-
-    /**
-     * {@link #multiply} reading B in place: step p of k takes the NR values at {@code bi + p * ldb}.
-     * A twin rather than a stride parameter of {@code multiply}: with the stride a compile-time
-     * constant there, the JIT proves the packed loads in range once per call instead of per step.
-     */
-    static void multiplyStrided(int kc, float[] ap, int ai, float[] b, int bi, int ldb, float[] tile) {
-        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
-                c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
-                c7a = c0a, c7b = c0a;
-        for (int p = 0; p < kc; p++) {
-            int bo = bi + p * ldb;
-            int ao = ai + p * MR;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bo);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bo + VL);
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ao]);
             c0a = x.fma(b0, c0a);
             c0b = x.fma(b1, c0b);
