@@ -1,12 +1,74 @@
 package dev.apoptosis.bench;
 
+import dev.apoptosis.tensor.Conv2dKernels;
+import dev.apoptosis.tensor.ConvGeometry;
+import dev.apoptosis.tensor.Tensor;
+import java.util.Random;
 import java.util.function.Consumer;
 
-/** ResNet-20 convolution benchmark; filled in with the convolution kernels. */
+/**
+ * The convolutions of CIFAR ResNet-20 at batch 128: 3x3, stride 1, padding 1, no bias, with
+ * 16 channels at 32x32, 32 at 16x16 and 64 at 8x8. For each, {@code conv_c<C>_h<H>_fwd} times the
+ * forward pass and {@code conv_c<C>_h<H>_fwdbwd} the forward pass followed by the input and weight
+ * gradients. FLOPs: forward = 2 MACs, forward+backward = 3 x forward (the same counting as the
+ * PyTorch side, {@code bench/pytorch_kernels.py}, which uses the same names).
+ */
 public final class ConvBench {
+    private static final int BATCH = 128;
+    private static final int[][] LAYERS = {{16, 32}, {32, 16}, {64, 8}};
+
     private ConvBench() {}
 
     public static void run(int threads, int reps, Consumer<BenchResult> sink) {
-        throw new UnsupportedOperationException("ConvBench: convolution kernels not built yet");
+        warmUp();
+        Random rng = new Random(1);
+        for (int[] layer : LAYERS) {
+            ConvGeometry g = layer(layer, BATCH);
+            int c = layer[0], h = layer[1];
+            Tensor x = Tensor.randn(rng, 1f, g.inputShape());
+            Tensor w = Tensor.randn(rng, 0.1f, g.weightShape());
+            Tensor gy = Tensor.randn(rng, 1f, g.outputShape());
+            Tensor y = Tensor.zeros(g.outputShape()), gx = Tensor.zeros(g.inputShape()), gw = Tensor.zeros(g.weightShape());
+            double forwardFlops = 2.0 * g.macs();
+            String name = "conv_c" + c + "_h" + h;
+
+            double fwd = Timing.medianMillis(3, reps, () -> Conv2dKernels.forwardInto(g, x, w, null, y, false));
+            sink.accept(result(name + "_fwd", threads, fwd, forwardFlops));
+
+            double fwdBwd = Timing.medianMillis(2, reps, () -> {
+                Conv2dKernels.forwardInto(g, x, w, null, y, false);
+                Conv2dKernels.backwardInputInto(g, gy, w, gx, false);
+                Conv2dKernels.backwardWeightInto(g, x, gy, gw, false);
+            });
+            sink.accept(result(name + "_fwdbwd", threads, fwdBwd, 3 * forwardFlops));
+        }
+    }
+
+    private static ConvGeometry layer(int[] layer, int batch) {
+        return ConvGeometry.builder().batch(batch).input(layer[0], layer[1], layer[1]).outChannels(layer[0]).kernel(3)
+                .padding(1).build();
+    }
+
+    /**
+     * Runs every pass of every layer on a small batch for about two seconds before anything is
+     * timed: the JIT needs that long to compile the Vector API code, and the first case measured
+     * would otherwise pay for it.
+     */
+    static void warmUp() {
+        Random rng = new Random(0);
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < end) {
+            for (int[] layer : LAYERS) {
+                ConvGeometry g = layer(layer, 8);
+                Tensor x = Tensor.randn(rng, 1f, g.inputShape()), w = Tensor.randn(rng, 0.1f, g.weightShape());
+                Tensor y = Conv2dKernels.forward(g, x, w, null);
+                Conv2dKernels.backwardInput(g, y, w);
+                Conv2dKernels.backwardWeight(g, x, y);
+            }
+        }
+    }
+
+    private static BenchResult result(String name, int threads, double ms, double flops) {
+        return new BenchResult(name, threads, ms, flops / (ms * 1e6), Double.NaN);
     }
 }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code apoptosis bench ...}: micro and macro benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: kernels (GEMM, convolutions), autodiff, training.",
-        subcommands = {BenchKernelsCommand.class})
+        subcommands = {BenchKernelsCommand.class, BenchAutodiffCommand.class, BenchTrainCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code ./apoptosis} launcher. */
 @Command(name = "apoptosis", mixinStandardHelpOptions = true, version = "apoptosis 0.1.0",
         description = "Prune neural networks with Optimal Brain Apoptosis and other second-order criteria.",
-        subcommands = {BenchCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--threads", description = "Kernel threads (default: cores, or APOPTOSIS_THREADS).",

@@ -1,0 +1,85 @@
+package dev.apoptosis.bench;
+
+import dev.apoptosis.autodiff.Curvature;
+import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.autodiff.ParamVector;
+import dev.apoptosis.autodiff.Pass;
+import dev.apoptosis.graph.Graph;
+import dev.apoptosis.graph.ops.SoftmaxCrossEntropy;
+import dev.apoptosis.models.ModelOptions;
+import dev.apoptosis.models.ModelZoo;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.train.Sgd;
+import dev.apoptosis.train.SgdConfig;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Cost of a curvature pass relative to a training step, on one fixed random CIFAR-shaped batch.
+ *
+ * <p>A training step is a TRAIN forward, softmax cross-entropy, backward and an SGD update. A curvature
+ * pass is a BATCH_STATS forward, the loss, and one tangent plus one R-reverse pass along OBA's
+ * direction (v = θ on Conv/Linear) without the gradient: everything an importance estimate does per
+ * batch. The two are timed alternately, so that each repetition gives a side-by-side ratio on a noisy
+ * machine; the reported ratio is the median of those per-repetition ratios.
+ */
+public final class AutodiffBench {
+    private AutodiffBench() {}
+
+    public static void run(String model, int batch, int threads, int warmup, int reps, Curvature mode,
+                           Consumer<BenchResult> sink, Consumer<String> ratioSink) {
+        Graph g = ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, 0, 0));
+        Random r = new Random(0);
+        Tensor x = Tensor.randn(r, 1f, batch, 3, 32, 32);
+        int[] y = new int[batch];
+        for (int i = 0; i < batch; i++) y[i] = r.nextInt(10);
+        Sgd sgd = new Sgd(g, new SgdConfig(0.9, 5e-4, false));
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        String input = g.inputs().get(0).name();
+        Runnable step = () -> {
+            try (Pass p = Pass.forward(g, Map.of(input, x), Mode.TRAIN, 0L, true)) {
+                p.loss(loss, y);
+                sgd.step(p.backward(false).parameters(), 1e-4);
+            }
+        };
+        Runnable hv = () -> {
+            try (Pass p = Pass.forward(g, Map.of(input, x), Mode.BATCH_STATS, 0L, true)) {
+                p.loss(loss, y);
+                p.curvatureProduct(ParamVector.obaDirection(g), mode, false);
+            }
+        };
+        for (int i = 0; i < warmup; i++) {
+            step.run();
+            hv.run();
+        }
+        double[] ts = new double[reps], th = new double[reps], ratio = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            ts[i] = time(step);
+            th[i] = time(hv);
+            ratio[i] = th[i] / ts[i];
+        }
+        double stepMs = median(ts), hvMs = median(th);
+        String tag = model + "/batch" + batch;
+        sink.accept(new BenchResult("autodiff/train_step/" + tag, threads, stepMs, Double.NaN, batch / (stepMs / 1e3)));
+        sink.accept(new BenchResult("autodiff/hvp_" + mode.name().toLowerCase() + "/" + tag, threads, hvMs, Double.NaN,
+                batch / (hvMs / 1e3)));
+        ratioSink.accept(String.format(java.util.Locale.ROOT,
+                "{\"name\":\"autodiff/ratio_hvp_%s_to_train_step/%s\",\"threads\":%d,\"ratio\":%.3f,\"reps\":%d}",
+                mode.name().toLowerCase(), tag, threads, median(ratio), reps));
+    }
+
+    private static double time(Runnable r) {
+        long s = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - s) / 1e6;
+    }
+
+    private static double median(double[] a) {
+        double[] c = a.clone();
+        Arrays.sort(c);
+        int n = c.length;
+        return n % 2 == 1 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
+    }
+}

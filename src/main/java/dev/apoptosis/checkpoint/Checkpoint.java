@@ -1,0 +1,93 @@
+package dev.apoptosis.checkpoint;
+
+import dev.apoptosis.graph.Graph;
+import dev.apoptosis.graph.NodeDef;
+import dev.apoptosis.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to rebuild, evaluate, prune or resume training a model, as one self-describing
+ * file ({@link CheckpointFormat} describes the bytes):
+ * <ul>
+ * <li>the architecture: the graph's name, output node and {@link NodeDef}s (op kinds and attributes,
+ *     including pruned channel counts), so no model code is needed to load it;</li>
+ * <li>every parameter and buffer value by full name ({@link Graph#state()});</li>
+ * <li>the optimiser's state and the training progress, when saved by a training run (else null);</li>
+ * <li>metadata as text: see {@link Meta} for the standard keys.</li>
+ * </ul>
+ * A checkpoint made with {@link #of} shares the graph's tensors: write it before training goes on.
+ * One read from disk owns fresh tensors.
+ */
+public record Checkpoint(Map<String, String> metadata, String graphName, String outputName, List<NodeDef> nodes,
+                         Map<String, Tensor> state, OptimizerState optimizer, TrainingProgress progress) {
+
+    /** Standard metadata keys (values are text; any other keys may be added). */
+    public static final class Meta {
+        private Meta() {}
+
+        public static final String MODEL = "model";
+        public static final String DATA = "data";
+        public static final String EPOCH = "epoch";
+        public static final String TOP1 = "top1";
+        public static final String TOP5 = "top5";
+        public static final String LOSS = "loss";
+        public static final String SEED = "seed";
+        public static final String CREATED = "created";
+        public static final String TOOL = "tool";
+        public static final String PROVENANCE = "provenance";
+        public static final String PARAMS = "params";
+        public static final String MACS = "macs";
+    }
+
+    public Checkpoint {
+        if (graphName == null || outputName == null) throw new IllegalArgumentException("checkpoint needs a graph name and an output node");
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        nodes = List.copyOf(nodes);
+        state = Collections.unmodifiableMap(new LinkedHashMap<>(state));
+    }
+
+    /** A checkpoint of {@code g} as it is now (tensors shared, not copied). */
+    public static Checkpoint of(Graph g, Map<String, String> metadata, OptimizerState optimizer, TrainingProgress progress) {
+        Map<String, String> m = new LinkedHashMap<>(metadata);
+        m.putIfAbsent(Meta.PARAMS, Long.toString(g.numParameters()));
+        m.putIfAbsent(Meta.MACS, Long.toString(g.macs()));
+        return new Checkpoint(m, g.name(), g.output().name(), g.toDefs(), g.state(), optimizer, progress);
+    }
+
+    /** Rebuilds the graph with these values (fresh, independent of this record's tensors only if read from disk). */
+    public Graph toGraph() {
+        return Graph.fromDefs(graphName, nodes, outputName, state, null);
+    }
+
+    /** A copy with {@code key} set to {@code value} in the metadata. */
+    public Checkpoint withMetadata(String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(metadata);
+        m.put(key, value);
+        return new Checkpoint(m, graphName, outputName, nodes, state, optimizer, progress);
+    }
+
+    /** Writes atomically (see {@link AtomicFile}): the file is either the old one or this one, never a mix. */
+    public void write(Path file) throws IOException {
+        CheckpointFormat.write(file, this);
+    }
+
+    /** Reads and fully verifies a checkpoint; any problem is a {@link CheckpointException} naming the file. */
+    public static Checkpoint read(Path file) throws CheckpointException {
+        return CheckpointFormat.read(file);
+    }
+
+    /** Reads a checkpoint and rebuilds its graph, reporting an inconsistent architecture as a CheckpointException. */
+    public static Graph readGraph(Path file) throws CheckpointException {
+        Checkpoint c = read(file);
+        try {
+            return c.toGraph();
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file, "architecture does not rebuild: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.apoptosis.cli;
+
+import dev.apoptosis.checkpoint.Checkpoint;
+import dev.apoptosis.checkpoint.CheckpointException;
+import dev.apoptosis.data.DataLoader;
+import dev.apoptosis.data.DataSplits;
+import dev.apoptosis.graph.Graph;
+import dev.apoptosis.train.EvalResult;
+import dev.apoptosis.train.Evaluator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code apoptosis eval}: loss and top-1/top-5 accuracy of a checkpoint on a dataset's test split. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a checkpoint on the test split of a dataset (EVAL mode: running BatchNorm statistics).")
+public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "Checkpoint file.")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "SPEC", description = "Dataset (default: the one recorded in the checkpoint).")
+    String data;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        Checkpoint c = Checkpoint.read(model);
+        Graph g;
+        try {
+            g = c.toGraph();
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(model, "architecture does not rebuild: " + e.getMessage(), e);
+        }
+        String spec = data != null ? data : c.metadata().get(Checkpoint.Meta.DATA);
+        if (spec == null) throw new IllegalArgumentException("--data is required: " + model + " does not record its dataset");
+        DataSplits splits = TrainCommand.load(spec);
+        EvalResult r;
+        try (DataLoader loader = splits.testLoader(batch)) {
+            int[] in = g.inputs().get(0).outputShape();
+            if (!Arrays.equals(in, loader.sampleShape())) {
+                throw new IllegalArgumentException("--model " + model + " takes input " + Arrays.toString(in) + " but --data "
+                        + spec + " gives " + Arrays.toString(loader.sampleShape()));
+            }
+            int[] out = g.output().outputShape();
+            if (out.length != 1 || out[0] != splits.test().numClasses()) {
+                throw new IllegalArgumentException("--model " + model + " outputs " + Arrays.toString(out) + " but --data "
+                        + spec + " has " + splits.test().numClasses() + " classes");
+            }
+            r = Evaluator.evaluate(g, loader);
+        }
+        String name = c.metadata().getOrDefault(Checkpoint.Meta.MODEL, c.graphName());
+        if (json) {
+            System.out.printf(Locale.ROOT, "{\"model\":\"%s\",\"data\":\"%s\",\"samples\":%d,\"loss\":%.6f,\"top1\":%.6f,\"top5\":%.6f}%n",
+                    esc(name), esc(spec), r.samples(), r.loss(), r.top1(), r.top5());
+        } else {
+            System.out.printf(Locale.ROOT, "%s on %s: %s%n", name, spec, r);
+        }
+        return 0;
+    }
+
+    private static String esc(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

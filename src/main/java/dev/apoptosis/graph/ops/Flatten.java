@@ -1,0 +1,77 @@
+package dev.apoptosis.graph.ops;
+
+import dev.apoptosis.autodiff.Adjoints;
+import dev.apoptosis.autodiff.Curvature;
+import dev.apoptosis.autodiff.Frame;
+import dev.apoptosis.graph.Attrs;
+import dev.apoptosis.graph.Op;
+import dev.apoptosis.graph.OpProperty;
+import dev.apoptosis.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Flattens a sample of any rank to a vector: [C, H, W] to [C·H·W] in row-major order (PyTorch's
+ * {@code nn.Flatten()}). Output and adjoints are views of their sources: no values move.
+ *
+ * <p>Channels: for an image [C, H, W], input channel c (axis 0) becomes the block of features
+ * [c·H·W, (c+1)·H·W) of the output; the output's channel axis is its only axis, one channel per
+ * feature, so pruning input channel c removes H·W consecutive output features
+ * ({@link #featuresPerChannel}). A vector [D] passes unchanged. Other ranks (tokens [T, D]) interleave
+ * channels, so no channel axis is declared for them (-1 on both sides).
+ *
+ * <p>Linear: all rules reshape (backward and rBackward back to the input shape, tangent to the output shape).
+ */
+public final class Flatten extends Op {
+    @Override public String kind() { return "Flatten"; }
+    @Override public Attrs attrs() { return Attrs.empty(); }
+
+    @Override
+    public Set<OpProperty> properties() {
+        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.INDEX_REMAPPING);
+    }
+
+    @Override public int arity() { return 1; }
+
+    @Override
+    public int[] outputShape(int[][] in) {
+        if (in[0].length == 0) throw new IllegalArgumentException("Flatten: input must have at least one axis, got " + Arrays.toString(in[0]));
+        int n = 1;
+        for (int d : in[0]) n *= d;
+        return new int[] {n};
+    }
+
+    /** How many consecutive output features one input channel (along axis 0) becomes. */
+    public static int featuresPerChannel(int[] inputShape) {
+        int n = 1;
+        for (int i = 1; i < inputShape.length; i++) n *= inputShape[i];
+        return n;
+    }
+
+    private static boolean channelsInBlocks(int[] in) {
+        return in.length == 3 || in.length == 1;
+    }
+
+    @Override public int inputChannelAxis(int i, int[][] in) { return channelsInBlocks(in[0]) ? 0 : -1; }
+    @Override public int outputChannelAxis(int[][] in) { return channelsInBlocks(in[0]) ? 0 : -1; }
+
+    @Override
+    public Tensor forward(Frame f) {
+        return f.inputs[0].reshape(f.batch(), -1);
+    }
+
+    @Override
+    public void backward(Frame f, Tensor gy, Adjoints out) {
+        if (out.wantsInput(0)) out.input(0, gy.reshape(f.inputs[0].shape()));
+    }
+
+    @Override
+    public Tensor tangent(Frame f, Tensor[] xDot, Tensor[] pDot) {
+        return xDot[0] == null ? null : xDot[0].reshape(f.batch(), -1);
+    }
+
+    @Override
+    public void rBackward(Frame f, Tensor gy, Tensor gyDot, Tensor[] xDot, Tensor[] pDot, Curvature c, Adjoints out) {
+        if (gyDot != null && out.wantsInput(0)) out.input(0, gyDot.reshape(f.inputs[0].shape()));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.apoptosis.tensor;
+
+import dev.apoptosis.tensor.ConvScratch.Slot;
+
+/**
+ * The weight gradient of a convolution, {@code gW[M, K] = sum over images of gY[M, P] · cols[K, P]^T}
+ * per group, as GEMMs over tiles of images (tiles as in {@link GemmConv2d}).
+ *
+ * <p><b>Two layouts.</b> The contraction runs over output pixels, the contiguous axis of both
+ * factors in NCHW, so one operand is "transposed" whatever the formulation:
+ * <ul>
+ *   <li>With few filters per group (M &lt;= {@link #MAX_FILTERS_FOR_DOT_PRODUCTS}) it is posed as
+ *       {@code gY · cols^T} on the {@link Im2col} patch matrix: an NT product with few rows and a
+ *       long inner dimension, which {@link Gemm} computes as dot products of contiguous rows
+ *       without packing the large patch operand.</li>
+ *   <li>With more filters it is posed as {@code gY · rows} on patch rows built by {@link Im2row}
+ *       ({@code [P, K]}, columns in {@code (kh, kw, c)} order): an NN product whose large operand
+ *       packs with straight copies that the many rows of gY then amortise. The result is permuted
+ *       back to weight order at the end.</li>
+ * </ul>
+ *
+ * <p><b>Determinism.</b> Tiles are grouped into at most {@link #MAX_CHUNKS} chunks whose bounds
+ * depend on the batch size only; each chunk's partial sum is accumulated by one thread, tile after
+ * tile, and the partials are added in chunk order. The result is therefore the same for any
+ * thread count.
+ */
+final class GemmConvWeightGradient {
+    /** Filters per group up to which the NT (dot-product) layout is used. */
+    static final int MAX_FILTERS_FOR_DOT_PRODUCTS = 16;
+    /** At most this many partial sums (also bounds the useful parallelism). */
+    static final int MAX_CHUNKS = 16;
+    /** Upper bound on the floats of all partial sums together. */
+    private static final long MAX_PARTIAL_FLOATS = 1L << 23;
+
+    private GemmConvWeightGradient() {}
+
+    static void compute(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
+        final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
+        final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
+        final int taps = g.kernelH() * g.kernelW(), kg = cg * taps;
+        final int p = g.outH() * g.outW(), hw = g.inH() * g.inW();
+        final int tile = GemmConv2d.imagesPerTile(g), tiles = (g.n() + tile - 1) / tile;
+        final boolean dots = mg <= MAX_FILTERS_FOR_DOT_PRODUCTS;
+        final boolean inPlace = dots && GemmConv2d.inPlacePatches(g);
+        final int wsize = cout * kg;
+        final int chunks = Math.min(tiles, (int) Math.max(1, Math.min(MAX_CHUNKS, MAX_PARTIAL_FLOATS / wsize)));
+        final float[] partials = ConvScratch.floats(Slot.PARTIALS, chunks * wsize);
+        final float[] xd = x.data(), gyd = gy.data();
+        final int xo = x.offset(), gyo = gy.offset();
+        Parallel.forRange(chunks, 1, (lo, hi) -> {
+            float[] channelsLast = dots ? null : ConvScratch.floats(Slot.CHANNELS_LAST, tile * hw * cin);
+            for (int c = lo; c < hi; c++) {
+                int tLo = (int) ((long) tiles * c / chunks), tHi = (int) ((long) tiles * (c + 1) / chunks);
+                for (int t = tLo; t < tHi; t++) {
+                    int n0 = t * tile, nt = Math.min(tile, g.n() - n0), cols = nt * p;
+                    boolean packed = nt > 1;
+                    float[] grads = packed ? ConvScratch.floats(Slot.PACKED_GRAD, cout * cols) : null;
+                    if (packed) GemmConv2d.pack(gyd, gyo + n0 * cout * p, cout * p, cout, nt, p, grads);
+                    float[] patches = inPlace && !packed ? null : ConvScratch.floats(Slot.PATCHES, kg * cols);
+                    if (!dots) {
+                        for (int i = 0; i < nt; i++) {
+                            Im2row.toChannelsLast(xd, xo + (n0 + i) * cin * hw, cin, hw, channelsLast, i * hw * cin);
+                        }
+                    }
+                    float beta = t == tLo ? 0f : 1f;
+                    for (int gi = 0; gi < groups; gi++) {
+                        float[] a = packed ? grads : gyd;
+                        int aOff = packed ? gi * mg * cols : gyo + (n0 * cout + gi * mg) * p;
+                        int cOff = c * wsize + gi * mg * kg;
+                        if (!dots) {
+                            for (int i = 0; i < nt; i++) {
+                                Im2row.im2row(g, channelsLast, i * hw * cin, cin, gi * cg, cg, patches, i * p);
+                            }
+                            Gemm.sgemm(false, false, mg, kg, cols, 1f, a, aOff, cols, patches, 0, kg, beta,
+                                    partials, cOff, kg);
+                            continue;
+                        }
+                        float[] b = patches;
+                        int bOff = 0;
+                        if (patches == null) {
+                            b = xd;
+                            bOff = xo + (n0 * cin + gi * cg) * hw;
+                        } else {
+                            for (int i = 0; i < nt; i++) {
+                                Im2col.im2col(g, xd, xo + ((n0 + i) * cin + gi * cg) * hw, cg, patches, i * p, cols);
+                            }
+                        }
+                        Gemm.sgemm(false, true, mg, kg, cols, 1f, a, aOff, cols, b, bOff, cols, beta,
+                                partials, cOff, kg);
+                    }
+                }
+            }
+        });
+        // Partial sums are combined in chunk order, in place of chunk 0, then stored in weight order.
+        Parallel.forRange(wsize, 4096, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                float s = partials[i];
+                for (int c = 1; c < chunks; c++) s += partials[c * wsize + i];
+                partials[i] = s;
+            }
+        });
+        float[] gwd = gw.data();
+        int gwo = gw.offset();
+        if (!dots) {
+            Im2row.toWeightOrder(partials, 0, cout, cg, taps, gwd, gwo, accumulate);
+        } else {
+            for (int i = 0; i < wsize; i++) gwd[gwo + i] = accumulate ? gwd[gwo + i] + partials[i] : partials[i];
+        }
+    }
+}

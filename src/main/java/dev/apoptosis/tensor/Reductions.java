@@ -1,0 +1,278 @@
+package dev.apoptosis.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Reductions with float64 accumulation: whole-window sum, dot and sum of squares; per-row max,
+ * argmax, sums and dots over {@code [rows, cols]}; and per-channel sums over
+ * {@code [outer, channels, inner]} (bias gradients of Linear and convolution, BatchNorm
+ * statistics and backward). Per-channel and per-row results are plain arrays indexed from 0.
+ *
+ * <p><b>Determinism.</b> Long sums are cut into chunks of {@link Kernels#CHUNK} elements whose
+ * boundaries depend on the length alone ({@link Parallel#chunks}); each chunk is summed by one
+ * thread and the chunk partials are added in chunk order. Per-row and per-channel outputs are each
+ * computed by one thread in a fixed order. So results are bit-identical for any thread count. The
+ * Vector API and scalar paths round in different orders and agree to float64 rounding.
+ */
+public final class Reductions {
+    private Reductions() {}
+
+    // ---- single-range dispatch, used by other kernels inside their own parallel loops ----
+
+    static double sumRange(boolean simd, float[] x, int off, int n) {
+        return simd ? ReductionsVector.sum(x, off, n) : ReductionsScalar.sum(x, off, n);
+    }
+
+    static double dotRange(boolean simd, float[] a, int ao, float[] b, int bo, int n) {
+        return simd ? ReductionsVector.dot(a, ao, b, bo, n) : ReductionsScalar.dot(a, ao, b, bo, n);
+    }
+
+    static double squaredDeviationsRange(boolean simd, float[] x, int off, int n, double center) {
+        return simd ? ReductionsVector.sumSquaredDeviations(x, off, n, center)
+                : ReductionsScalar.sumSquaredDeviations(x, off, n, center);
+    }
+
+    static float maxRange(boolean simd, float[] x, int off, int n) {
+        return simd ? ReductionsVector.max(x, off, n) : ReductionsScalar.max(x, off, n);
+    }
+
+    @FunctionalInterface
+    private interface ChunkSum {
+        double sum(int start, int length);
+    }
+
+    /** Σ over [0, n) in fixed chunks, partials combined in chunk order. */
+    private static double chunked(int n, ChunkSum f) {
+        int chunks = Parallel.chunks(n, Kernels.CHUNK);
+        if (chunks == 0) return 0;
+        if (chunks == 1) return f.sum(0, n);
+        double[] part = new double[chunks];
+        Parallel.forRange(chunks, 1, (lo, hi) -> {
+            for (int c = lo; c < hi; c++) {
+                int start = c * Kernels.CHUNK;
+                part[c] = f.sum(start, Math.min(Kernels.CHUNK, n - start));
+            }
+        });
+        double total = 0;
+        for (double p : part) total += p;
+        return total;
+    }
+
+    /** Σ x. */
+    public static double sum(float[] x, int off, int n) {
+        Kernels.window("sum", "x", x, off, n);
+        boolean simd = Simd.enabled();
+        return chunked(n, (s, len) -> sumRange(simd, x, off + s, len));
+    }
+
+    /** Σ a·b, products and sums in float64. */
+    public static double dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        Kernels.window("dot", "a", a, aOff, n);
+        Kernels.window("dot", "b", b, bOff, n);
+        boolean simd = Simd.enabled();
+        return chunked(n, (s, len) -> dotRange(simd, a, aOff + s, b, bOff + s, len));
+    }
+
+    /** Σ x². */
+    public static double sumSquares(float[] x, int off, int n) {
+        Kernels.window("sumSquares", "x", x, off, n);
+        boolean simd = Simd.enabled();
+        return chunked(n, (s, len) -> squaredDeviationsRange(simd, x, off + s, len, 0));
+    }
+
+    /** out[r] = max over row r of {@code [rows, cols]} (NaN if the row holds a NaN); cols ≥ 1. */
+    public static void rowMax(float[] x, int off, int rows, int cols, float[] out) {
+        checkRowsForMax("rowMax", x, off, rows, cols);
+        Kernels.vector("rowMax", "out", out, rows);
+        boolean simd = Simd.enabled();
+        Parallel.forRange(rows, Kernels.rowGrain(cols, Kernels.GRAIN_CHEAP), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) out[r] = maxRange(simd, x, off + r * cols, cols);
+        });
+    }
+
+    /** out[r] = index of the first maximum of row r (the first NaN if the row holds one); cols ≥ 1. */
+    public static void rowArgmax(float[] x, int off, int rows, int cols, int[] out) {
+        checkRowsForMax("rowArgmax", x, off, rows, cols);
+        if (out == null || out.length < rows) {
+            throw new IllegalArgumentException("rowArgmax: out must hold " + rows + " indices");
+        }
+        boolean simd = Simd.enabled();
+        Parallel.forRange(rows, Kernels.rowGrain(cols, Kernels.GRAIN_CHEAP), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                int base = off + r * cols;
+                float m = maxRange(simd, x, base, cols);
+                int j = 0;
+                if (Float.isNaN(m)) {
+                    while (!Float.isNaN(x[base + j])) j++;
+                } else {
+                    while (x[base + j] != m) j++;
+                }
+                out[r] = j;
+            }
+        });
+    }
+
+    /** out[r] = Σ over row r of {@code [rows, cols]}. */
+    public static void rowSums(float[] x, int off, int rows, int cols, double[] out) {
+        checkRows("rowSums", x, off, rows, cols);
+        Kernels.vector("rowSums", "out", out, rows);
+        boolean simd = Simd.enabled();
+        Parallel.forRange(rows, Kernels.rowGrain(cols, Kernels.GRAIN_CHEAP), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) out[r] = sumRange(simd, x, off + r * cols, cols);
+        });
+    }
+
+    /** out[r] = Σ_c a[r, c]·b[r, c] over two {@code [rows, cols]} windows. */
+    public static void rowDots(float[] a, int aOff, float[] b, int bOff, int rows, int cols, double[] out) {
+        checkRows("rowDots", a, aOff, rows, cols);
+        checkRows("rowDots", b, bOff, rows, cols);
+        Kernels.vector("rowDots", "out", out, rows);
+        boolean simd = Simd.enabled();
+        Parallel.forRange(rows, Kernels.rowGrain(cols, Kernels.GRAIN_CHEAP), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) out[r] = dotRange(simd, a, aOff + r * cols, b, bOff + r * cols, cols);
+        });
+    }
+
+    /** out[c] = Σ_{o,i} x[o, c, i] over an {@code [outer, channels, inner]} window. */
+    public static void sumPerChannel(float[] x, int off, int outer, int channels, int inner, double[] out) {
+        perChannel("sumPerChannel", x, off, null, 0, null, outer, channels, inner, out);
+    }
+
+    /** out[c] = Σ_{o,i} (x[o, c, i] - center[c])², differences and squares in float64 (variances). */
+    static void sumSquaredDeviationsPerChannel(float[] x, int off, double[] center, int outer, int channels, int inner,
+                                               double[] out) {
+        Kernels.vector("sumSquaredDeviationsPerChannel", "center", center, channels);
+        perChannel("sumSquaredDeviationsPerChannel", x, off, null, 0, center, outer, channels, inner, out);
+    }
+
+    /** out[c] = Σ_{o,i} a[o, c, i]·b[o, c, i] (products in float64) over two windows of the same layout. */
+    public static void sumProductPerChannel(float[] a, int aOff, float[] b, int bOff, int outer, int channels, int inner,
+                                            double[] out) {
+        perChannel("sumProductPerChannel", a, aOff, b, bOff, null, outer, channels, inner, out);
+    }
+
+    /** Per-channel Σa, Σa·b (b given) or Σ(a - center)² (center given). */
+    private static void perChannel(String op, float[] a, int aOff, float[] b, int bOff, double[] center, int outer,
+                                   int channels, int inner, double[] out) {
+        int n = Kernels.volume(op, outer, channels, inner);
+        Kernels.window(op, "x", a, aOff, n);
+        if (b != null) Kernels.window(op, "second operand", b, bOff, n);
+        Kernels.vector(op, "out", out, channels);
+        boolean simd = Simd.enabled();
+        if (inner != 1) {
+            // Each channel is one output: sum its outer segments in order.
+            int work = outer * inner;
+            Parallel.forRange(channels, Math.max(1, Kernels.CHUNK / Math.max(1, work)), (lo, hi) -> {
+                for (int c = lo; c < hi; c++) {
+                    double s = 0;
+                    for (int o = 0; o < outer; o++) {
+                        int at = (o * channels + c) * inner;
+                        if (b != null) s += dotRange(simd, a, aOff + at, b, bOff + at, inner);
+                        else if (center != null) s += squaredDeviationsRange(simd, a, aOff + at, inner, center[c]);
+                        else s += sumRange(simd, a, aOff + at, inner);
+                    }
+                    out[c] = s;
+                }
+            });
+            return;
+        }
+        // [rows, channels]: rows in fixed chunks, each chunk accumulating whole rows, chunks combined in order.
+        int rowsPerChunk = Math.max(1, Kernels.CHUNK / Math.max(1, channels));
+        int chunks = Parallel.chunks(outer, rowsPerChunk);
+        double[][] part = new double[chunks][channels];
+        Parallel.forRange(chunks, 1, (lo, hi) -> {
+            for (int k = lo; k < hi; k++) {
+                double[] acc = part[k];
+                for (int r = k * rowsPerChunk, end = Math.min(outer, r + rowsPerChunk); r < end; r++) {
+                    int at = r * channels;
+                    if (b != null) {
+                        if (simd) ReductionsVector.addProductsTo(a, aOff + at, b, bOff + at, acc, channels);
+                        else ReductionsScalar.addProductsTo(a, aOff + at, b, bOff + at, acc, channels);
+                    } else if (center != null) {
+                        if (simd) ReductionsVector.addSquaredDeviationsTo(a, aOff + at, center, acc, channels);
+                        else ReductionsScalar.addSquaredDeviationsTo(a, aOff + at, center, acc, channels);
+                    } else {
+                        if (simd) ReductionsVector.addTo(a, aOff + at, acc, channels);
+                        else ReductionsScalar.addTo(a, aOff + at, acc, channels);
+                    }
+                }
+            }
+        });
+        Arrays.fill(out, 0, channels, 0.0);
+        for (double[] p : part) {
+            for (int c = 0; c < channels; c++) out[c] += p[c];
+        }
+    }
+
+    private static void checkRows(String op, float[] x, int off, int rows, int cols) {
+        Kernels.window(op, "x", x, off, Kernels.volume(op, rows, cols, 1));
+    }
+
+    private static void checkRowsForMax(String op, float[] x, int off, int rows, int cols) {
+        checkRows(op, x, off, rows, cols);
+        if (cols == 0 && rows > 0) throw new IllegalArgumentException(op + ": rows of length 0 have no maximum");
+    }
+
+    // ---- Tensor overloads ----
+
+    public static double sum(Tensor x) {
+        return sum(x.data(), x.offset(), x.size());
+    }
+
+    public static double dot(Tensor a, Tensor b) {
+        Shapes.requireSame("dot", a, b);
+        return dot(a.data(), a.offset(), b.data(), b.offset(), a.size());
+    }
+
+    public static double sumSquares(Tensor x) {
+        return sumSquares(x.data(), x.offset(), x.size());
+    }
+
+    /** Max over the last dimension: {@code [..., C] -> [...]}. */
+    public static Tensor rowMax(Tensor x) {
+        Kernels.rankAtLeast("rowMax", "x", x, 1);
+        Tensor out = Tensor.zeros(Arrays.copyOf(x.shape(), x.rank() - 1));
+        rowMax(x.data(), x.offset(), out.size(), x.dim(-1), out.data());
+        return out;
+    }
+
+    /** Index of the first maximum over the last dimension, one per row. */
+    public static int[] rowArgmax(Tensor x) {
+        Kernels.rankAtLeast("rowArgmax", "x", x, 1);
+        int[] out = new int[Kernels.leadingSize(x)];
+        rowArgmax(x.data(), x.offset(), out.length, x.dim(-1), out);
+        return out;
+    }
+
+    /** Σ over every leading dimension of {@code [..., C]}: {@code [C]} (Linear's bias gradient). */
+    public static Tensor columnSums(Tensor x) {
+        Kernels.rankAtLeast("columnSums", "x", x, 1);
+        int c = x.dim(-1);
+        double[] s = new double[c];
+        sumPerChannel(x.data(), x.offset(), Kernels.leadingSize(x), c, 1, s);
+        return toTensor(s);
+    }
+
+    /** Σ over all dimensions but 1 of {@code [N, C, ...]}: {@code [C]} (convolution bias gradient). */
+    public static Tensor sumPerChannel(Tensor x) {
+        int[] l = Kernels.channelExtent("sumPerChannel", x);
+        double[] s = new double[l[1]];
+        sumPerChannel(x.data(), x.offset(), l[0], l[1], l[2], s);
+        return toTensor(s);
+    }
+
+    /** Σ over all dimensions but 1 of a ⊙ b for {@code [N, C, ...]} tensors of the same shape. */
+    public static Tensor sumProductPerChannel(Tensor a, Tensor b) {
+        Shapes.requireSame("sumProductPerChannel", a, b);
+        int[] l = Kernels.channelExtent("sumProductPerChannel", a);
+        double[] s = new double[l[1]];
+        sumProductPerChannel(a.data(), a.offset(), b.data(), b.offset(), l[0], l[1], l[2], s);
+        return toTensor(s);
+    }
+
+    static Tensor toTensor(double[] v) {
+        Tensor t = Tensor.zeros(v.length);
+        for (int i = 0; i < v.length; i++) t.setAt(i, (float) v[i]);
+        return t;
+    }
+}

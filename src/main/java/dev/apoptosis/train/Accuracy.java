@@ -1,0 +1,69 @@
+package dev.apoptosis.train;
+
+import dev.apoptosis.tensor.Shapes;
+import dev.apoptosis.tensor.Tensor;
+
+/**
+ * Running classification metrics over batches: summed loss, top-1 and top-5 hits, sample count.
+ *
+ * <p>A sample is a top-k hit when fewer than k classes rank above its true class. Ranking is by
+ * logit, ties broken by the lower class index (as a stable sort would), so the count is
+ * deterministic. With fewer than k classes every sample is a top-k hit.
+ */
+public final class Accuracy {
+    private long samples;
+    private long top1;
+    private long top5;
+    private double lossSum;
+
+    /** Adds a batch: logits [N, C], labels, and the batch's mean loss (NaN to skip the loss). */
+    public void add(Tensor logits, int[] labels, double meanLoss) {
+        Shapes.requireRank("Accuracy", "logits", logits, 2);
+        int n = logits.dim(0), c = logits.dim(1);
+        if (labels.length != n) throw new IllegalArgumentException("Accuracy: " + labels.length + " labels for " + n + " rows of logits");
+        float[] d = logits.data();
+        int off = logits.offset();
+        for (int r = 0; r < n; r++) {
+            int y = labels[r];
+            if (y < 0 || y >= c) throw new IllegalArgumentException("Accuracy: label " + y + " outside [0, " + c + ")");
+            float ly = d[off + r * c + y];
+            int above = 0;
+            for (int j = 0; j < c; j++) {
+                float v = d[off + r * c + j];
+                if (v > ly || (v == ly && j < y)) above++;
+            }
+            if (above < 1) top1++;
+            if (above < 5) top5++;
+        }
+        samples += n;
+        if (!Double.isNaN(meanLoss)) lossSum += meanLoss * n;
+    }
+
+    public long samples() {
+        return samples;
+    }
+
+    /** Fraction of top-1 hits (0 before any sample). */
+    public double top1() {
+        return samples == 0 ? 0 : (double) top1 / samples;
+    }
+
+    public double top5() {
+        return samples == 0 ? 0 : (double) top5 / samples;
+    }
+
+    /** Mean loss per sample. */
+    public double loss() {
+        return samples == 0 ? 0 : lossSum / samples;
+    }
+
+    public void reset() {
+        samples = top1 = top5 = 0;
+        lossSum = 0;
+    }
+
+    /** The current values as an immutable result. */
+    public EvalResult result() {
+        return new EvalResult(samples, loss(), top1(), top5());
+    }
+}

@@ -1,0 +1,243 @@
+package dev.apoptosis.train;
+
+import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.autodiff.ParamVector;
+import dev.apoptosis.autodiff.Pass;
+import dev.apoptosis.checkpoint.Checkpoint;
+import dev.apoptosis.checkpoint.CheckpointException;
+import dev.apoptosis.checkpoint.TrainingProgress;
+import dev.apoptosis.data.Batch;
+import dev.apoptosis.data.DataLoader;
+import dev.apoptosis.data.DataSplits;
+import dev.apoptosis.data.Seeds;
+import dev.apoptosis.graph.Graph;
+import dev.apoptosis.graph.ops.SoftmaxCrossEntropy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trains a classifier with SGD: for each epoch, each batch of the (seeded, shuffled) training loader
+ * goes through a {@link Mode#TRAIN} forward pass, softmax cross-entropy, a backward pass and an
+ * {@link Sgd} step at the schedule's learning rate; then the test split is evaluated and a checkpoint
+ * written.
+ *
+ * <p><b>Checkpoints and resuming.</b> At the end of every epoch (and every
+ * {@link TrainConfig#checkpointEvery()} batches if set) the model, the optimiser's momentum buffers,
+ * the position (next epoch and batch) and the run's settings are written atomically to one file.
+ * {@link #resume} continues from such a file: the data loader derives its order and augmentation
+ * from (seed, epoch) and the schedule and Dropout from the step count, so a resumed run computes
+ * exactly what an uninterrupted one would (bit-identical weights).
+ *
+ * <p><b>Divergence.</b> A NaN or infinite loss or gradient stops the run with a
+ * {@link NonFiniteException} before the optimiser step, naming where it happened and the last good
+ * checkpoint, which is never overwritten by a diverged state.
+ */
+public final class Trainer {
+    /** Tool version recorded in checkpoints. */
+    public static final String TOOL = "apoptosis 0.1.0";
+    private static final long DROPOUT_STREAM = 0x44524f50L;
+
+    private final Graph graph;
+    private final TrainConfig config;
+    private final DataSplits data;
+    private final Path checkpointFile;
+    private final Map<String, String> metadata;
+    private final Sgd sgd;
+    private final String inputName;
+    private int startEpoch;
+    private int startBatch;
+    private TrainListener listener = TrainListener.NONE;
+    private Path lastGood;
+    private String lastGoodWhere;
+
+    /**
+     * A run from scratch of {@code graph} on {@code data}, checkpointing to {@code checkpointFile}.
+     * {@code metadata} (model name, data spec, provenance...) is copied into every checkpoint.
+     */
+    public Trainer(Graph graph, TrainConfig config, DataSplits data, Path checkpointFile, Map<String, String> metadata) {
+        this.graph = graph;
+        this.config = config;
+        this.data = data;
+        this.checkpointFile = checkpointFile;
+        this.metadata = new LinkedHashMap<>(metadata);
+        this.sgd = new Sgd(graph, config.sgd());
+        if (graph.inputs().size() != 1) throw new IllegalArgumentException("train: model '" + graph.name() + "' must have exactly one input");
+        this.inputName = graph.inputs().get(0).name();
+        checkCompatible();
+    }
+
+    /**
+     * A run continuing from checkpoint {@code c} (read from {@code from}): its architecture, values,
+     * optimiser state, position and settings. Writes further checkpoints to {@code checkpointFile}.
+     */
+    public static Trainer resume(Checkpoint c, Path from, DataSplits data, Path checkpointFile) throws CheckpointException {
+        if (c.progress() == null || c.optimizer() == null) {
+            throw new CheckpointException(from, "holds no training state (not written by a training run), so it cannot be resumed");
+        }
+        TrainConfig cfg;
+        Graph g;
+        try {
+            cfg = TrainConfig.fromMap(c.progress().config());
+            g = c.toGraph();
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(from, e.getMessage(), e);
+        }
+        Trainer t = new Trainer(g, cfg, data, checkpointFile, c.metadata());
+        try {
+            t.sgd.loadState(c.optimizer());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(from, e.getMessage(), e);
+        }
+        int bpe;
+        try (DataLoader probe = data.trainLoader(cfg.batchSize(), cfg.seed())) {
+            bpe = probe.batchesPerEpoch();
+        }
+        if (c.progress().batch() > bpe) {
+            throw new CheckpointException(from, "was saved at batch " + c.progress().batch() + " of an epoch, but this data has "
+                    + bpe + " batches per epoch");
+        }
+        long expectedSteps = (long) c.progress().epoch() * bpe + c.progress().batch();
+        if (c.optimizer().step() != expectedSteps) {
+            throw new CheckpointException(from, "optimiser has taken " + c.optimizer().step() + " steps but epoch "
+                    + c.progress().epoch() + " batch " + c.progress().batch() + " at " + bpe + " batches per epoch means "
+                    + expectedSteps + ": is this the same dataset and batch size?");
+        }
+        t.startEpoch = c.progress().epoch();
+        t.startBatch = c.progress().batch();
+        t.lastGood = from;
+        t.lastGoodWhere = "epoch " + t.startEpoch + (t.startBatch > 0 ? " batch " + t.startBatch : "");
+        return t;
+    }
+
+    private void checkCompatible() {
+        int[] in = graph.inputs().get(0).outputShape();
+        int[] ds = data.train().sampleShape();
+        int[] loaded;
+        try (DataLoader probe = data.trainLoader(config.batchSize(), config.seed())) {
+            loaded = probe.sampleShape();
+        }
+        if (!Arrays.equals(in, loaded)) {
+            throw new IllegalArgumentException("model '" + graph.name() + "' takes input " + Arrays.toString(in) + " but data '"
+                    + data.name() + "' gives samples of shape " + Arrays.toString(loaded)
+                    + (Arrays.equals(ds, loaded) ? "" : " (stored " + Arrays.toString(ds) + ")"));
+        }
+        int[] out = graph.output().outputShape();
+        if (out.length != 1 || out[0] != data.train().numClasses()) {
+            throw new IllegalArgumentException("model '" + graph.name() + "' outputs " + Arrays.toString(out) + " but data '"
+                    + data.name() + "' has " + data.train().numClasses() + " classes");
+        }
+    }
+
+    public Trainer listener(TrainListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** Runs the remaining epochs; returns when all are done. */
+    public TrainResult run() throws IOException {
+        long runStart = System.nanoTime();
+        SoftmaxCrossEntropy lossFn = new SoftmaxCrossEntropy(config.labelSmoothing());
+        EvalResult test = null;
+        double trainLoss = Double.NaN, trainTop1 = Double.NaN;
+        try (DataLoader train = data.trainLoader(config.batchSize(), config.seed());
+             DataLoader testLoader = data.testLoader(config.batchSize())) {
+            int bpe = train.batchesPerEpoch();
+            if (bpe < 1) {
+                throw new IllegalArgumentException("data '" + data.name() + "' has " + data.train().size()
+                        + " training samples: fewer than one batch of " + config.batchSize());
+            }
+            LrSchedule schedule = config.lrSchedule(bpe);
+            listener.onStart(startEpoch, startBatch, config.epochs(), bpe);
+            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+                int first = epoch == startEpoch ? startBatch : 0;
+                Accuracy running = new Accuracy();
+                long t0 = System.nanoTime();
+                int timed = 0;
+                try (DataLoader.Epoch it = train.epoch(epoch, first)) {
+                    while (it.hasNext()) {
+                        Batch b = it.next();
+                        double lr = schedule.at(sgd.steps());
+                        double loss = step(b, lr, lossFn, running, epoch);
+                        timed++;
+                        listener.onBatch(new TrainListener.BatchEvent(epoch, config.epochs(), b.index(), bpe, loss,
+                                running.loss(), running.top1(), lr, timed, running.samples(), (System.nanoTime() - t0) / 1e9));
+                        int next = b.index() + 1;
+                        if (config.checkpointEvery() > 0 && next % config.checkpointEvery() == 0 && next < bpe) {
+                            save(epoch, next, null);
+                        }
+                    }
+                }
+                trainLoss = running.loss();
+                trainTop1 = running.top1();
+                test = data.test() == null || data.test().size() == 0 ? null : Evaluator.evaluate(graph, testLoader);
+                save(epoch + 1, 0, test);
+                listener.onEpoch(new TrainListener.EpochEvent(epoch, config.epochs(), trainLoss, trainTop1, test,
+                        (System.nanoTime() - t0) / 1e9, checkpointFile));
+            }
+            if (startEpoch >= config.epochs() && data.test() != null && data.test().size() > 0) {
+                test = Evaluator.evaluate(graph, testLoader); // resumed a finished run: report where it stands
+            }
+        }
+        return new TrainResult(config.epochs(), trainLoss, trainTop1, test, (System.nanoTime() - runStart) / 1e9, checkpointFile);
+    }
+
+    /** One SGD step on one batch; returns the batch loss. Throws before updating if anything is not finite. */
+    private double step(Batch b, double lr, SoftmaxCrossEntropy lossFn, Accuracy running, int epoch) {
+        long step = sgd.steps();
+        try (Pass p = Pass.forward(graph, Map.of(inputName, b.images()), Mode.TRAIN, Seeds.derive(config.seed(), DROPOUT_STREAM, step), true)) {
+            double loss = p.loss(lossFn, b.labels());
+            if (!Double.isFinite(loss)) throw diverged("loss is " + loss, epoch, b.index(), step, lr);
+            ParamVector grad = p.backward(false).parameters();
+            String bad = NumericGuard.firstNonFinite(grad);
+            if (bad != null) throw diverged("gradient of " + bad + " is not finite (loss " + loss + ")", epoch, b.index(), step, lr);
+            running.add(p.output(), b.labels(), loss);
+            sgd.step(grad, lr);
+            return loss;
+        }
+    }
+
+    private NonFiniteException diverged(String what, int epoch, int batch, long step, double lr) {
+        String good = lastGood == null ? "no checkpoint was written yet"
+                : "the last good checkpoint is " + lastGood + " (" + lastGoodWhere + ")";
+        return new NonFiniteException(String.format(Locale.ROOT,
+                "training diverged at epoch %d, batch %d (step %d, lr %.6g): %s. The weights were not updated with it; %s. "
+                        + "Try a lower --lr or a --warmup.", epoch + 1, batch, step, lr, what, good));
+    }
+
+    private void save(int nextEpoch, int nextBatch, EvalResult test) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put(Checkpoint.Meta.EPOCH, Integer.toString(nextEpoch));
+        if (nextBatch > 0) meta.put("batch", Integer.toString(nextBatch));
+        else meta.remove("batch");
+        meta.put(Checkpoint.Meta.SEED, Long.toString(config.seed()));
+        if (test != null) {
+            meta.put(Checkpoint.Meta.TOP1, Double.toString(test.top1()));
+            meta.put(Checkpoint.Meta.TOP5, Double.toString(test.top5()));
+            meta.put(Checkpoint.Meta.LOSS, Double.toString(test.loss()));
+        }
+        meta.put(Checkpoint.Meta.CREATED, Instant.now().toString());
+        meta.put(Checkpoint.Meta.TOOL, TOOL);
+        meta.remove(Checkpoint.Meta.PARAMS);
+        meta.remove(Checkpoint.Meta.MACS);
+        Checkpoint c = Checkpoint.of(graph, meta, sgd.state(), new TrainingProgress(nextEpoch, nextBatch, config.toMap()));
+        c.write(checkpointFile);
+        lastGood = checkpointFile;
+        lastGoodWhere = nextBatch > 0 ? "epoch " + (nextEpoch + 1) + " batch " + nextBatch : nextEpoch + " epochs done";
+        listener.onCheckpoint(checkpointFile, nextEpoch, nextBatch);
+    }
+
+}

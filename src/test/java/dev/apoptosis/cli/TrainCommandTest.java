@@ -1,0 +1,114 @@
+package dev.apoptosis.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.apoptosis.checkpoint.Checkpoint;
+import dev.apoptosis.data.DataPaths;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The train and eval commands in-process: a real run, resume rules, and errors that name the option. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        // Redirect before building the command line: picocli binds its writers to System.out/err then.
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            CommandLine cl = Main.newCommandLine();
+            code = cl.execute(args);
+            cl.getErr().flush();
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static void assumeDigits() {
+        assumeTrue(Files.isRegularFile(DataPaths.dataRoot().resolve("digits/digits.csv.gz")), "digits data absent");
+    }
+
+    @Test
+    void trainThenResumeThenEvaluate() throws IOException {
+        assumeDigits();
+        Path ck = dir.resolve("mlp.ckpt");
+        Run r = run("train", "--model", "mlp", "--width", "32", "--data", "digits", "--epochs", "2", "--batch", "64",
+                "--lr", "0.05", "--seed", "3", "--out", ck.toString(), "--progress", "quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("done: 2 epochs"), r.err());
+        Checkpoint c = Checkpoint.read(ck);
+        assertEquals("mlp", c.metadata().get(Checkpoint.Meta.MODEL));
+        assertEquals("digits", c.metadata().get(Checkpoint.Meta.DATA));
+        assertEquals("3", c.metadata().get(Checkpoint.Meta.SEED));
+        assertTrue(c.metadata().get(Checkpoint.Meta.PROVENANCE).startsWith("trained from scratch: apoptosis train --model mlp"),
+                c.metadata().toString());
+        assertEquals(2, c.progress().epoch());
+
+        // Resuming a finished run has nothing left to do but is not an error; a conflicting setting is.
+        Run same = run("train", "--resume", ck.toString(), "--lr", "0.05", "--progress", "quiet", "--out", dir.resolve("r.ckpt").toString());
+        assertEquals(0, same.code(), same.err());
+        assertTrue(same.err().contains("top-1 " + String.format(java.util.Locale.ROOT, "%.2f%%", 100 * Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)))), same.err());
+        Run conflict = run("train", "--resume", ck.toString(), "--lr", "0.2");
+        assertEquals(2, conflict.code());
+        assertTrue(conflict.err().contains("--lr") && conflict.err().contains("0.05"), conflict.err());
+
+        Run clobber = run("train", "--model", "mlp", "--data", "digits", "--out", ck.toString());
+        assertEquals(2, clobber.code());
+        assertTrue(clobber.err().contains("--resume") && clobber.err().contains("--overwrite"), clobber.err());
+
+        Run e = run("eval", "--model", ck.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("\"samples\":300"), e.out());
+        assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "\"top1\":%.6f", Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)))), e.out() + " vs " + c.metadata());
+    }
+
+    @Test
+    void badOptionsAreNamed() throws IOException {
+        String out = dir.resolve("x.ckpt").toString();
+        Run epochs = run("train", "--model", "mlp", "--data", "digits", "--epochs", "0", "--out", out);
+        assertEquals(2, epochs.code());
+        assertTrue(epochs.err().contains("--epochs"), epochs.err());
+        Run sched = run("train", "--model", "mlp", "--data", "digits", "--schedule", "step", "--out", out);
+        assertTrue(sched.err().contains("--schedule"), sched.err());
+        Run ms = run("train", "--model", "mlp", "--data", "digits", "--schedule", "multistep", "--out", out);
+        assertTrue(ms.err().contains("--milestones"), ms.err());
+        Run lr = run("train", "--model", "mlp", "--data", "digits", "--lr", "abc", "--out", out);
+        assertTrue(lr.code() != 0 && lr.err().contains("--lr"), lr.err());
+        Run noOut = run("train", "--model", "mlp", "--data", "digits");
+        assertTrue(noOut.err().contains("--out"), noOut.err());
+        Run model = run("train", "--model", "resnet18", "--data", "digits", "--out", out);
+        assumeDigits();
+        assertTrue(model.err().contains("resnet18") && model.err().contains("resnet20"), model.err());
+        Run data = run("train", "--model", "mlp", "--data", "imagenet", "--out", out);
+        assertTrue(data.err().contains("--data") && data.err().contains("imagenet"), data.err());
+    }
+
+    @Test
+    void corruptCheckpointIsReportedWithItsName() throws IOException {
+        Path f = dir.resolve("broken.ckpt");
+        Files.write(f, new byte[100]);
+        Run e = run("eval", "--model", f.toString(), "--data", "digits");
+        assertEquals(2, e.code());
+        assertTrue(e.err().contains("broken.ckpt"), e.err());
+        Run r = run("train", "--resume", f.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("broken.ckpt"), r.err());
+    }
+}
