@@ -12,7 +12,8 @@ import static dev.apoptosis.tensor.GemmVectorKernel.NR;
  *       product is added to C, so the first block applies beta and later blocks add;</li>
  *   <li>rows of op(A) are taken {@link #MC} at a time and packed once per k block;</li>
  *   <li>columns of op(B) are taken {@link #NC} at a time and packed (KC x NC floats, half of L2),
- *       except when m is tiny and B is not transposed ({@link #STREAM_B_MAX_ROWS});</li>
+ *       except when m is small and B is not transposed ({@link #STREAM_B_MAX_ROWS},
+ *       {@link #STREAM_B_WIDE_MAX_ROWS});</li>
  *   <li>for each MR-row A micro-panel the kernel sweeps the NR-column B micro-panels of the packed
  *       block; both stream sequentially from L2, which the hardware prefetchers keep ahead of.</li>
  * </ol>
