@@ -1,5 +1,6 @@
 package dev.apoptosis.autodiff;
 
+import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
 
 /**
@@ -33,12 +34,12 @@ public final class Adjoints {
 
     /** Delivers the adjoint of input i (ignored if not wanted); must have the input's shape. */
     public void input(int i, Tensor t) {
-        if (wantInputs[i]) inputs[i] = inputs[i] == null ? t : dev.apoptosis.autodiff.TensorMath.add(inputs[i], t);
+        if (wantInputs[i]) inputs[i] = inputs[i] == null ? t : Elementwise.add(inputs[i], t);
     }
 
     /** Delivers the adjoint of parameter j (ignored if not wanted). */
     public void param(int j, Tensor t) {
-        if (wantParams) params[j] = params[j] == null ? t : dev.apoptosis.autodiff.TensorMath.add(params[j], t);
+        if (wantParams) params[j] = params[j] == null ? t : Elementwise.add(params[j], t);
     }
 
     public Tensor inputAdjoint(int i) {

@@ -3,6 +3,7 @@ package dev.apoptosis.autodiff;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.Node;
 import dev.apoptosis.graph.Parameter;
+import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -350,7 +351,7 @@ public final class Pass implements AutoCloseable {
 
     private static Tensor sum(Tensor acc, Tensor t) {
         if (t == null) return acc;
-        return acc == null ? t : TensorMath.add(acc, t);
+        return acc == null ? t : Elementwise.add(acc, t);
     }
 
     private static boolean allNull(Tensor[] ts) {

@@ -11,8 +11,8 @@ package dev.apoptosis.tensor;
  * </pre>
  * {@code project} is the normalisation's Jacobian (symmetric): with s = γ and v = g it is
  * train-mode BatchNorm's input gradient; with s = 1 (null) and v = ẋ it is the tangent x̂̇ of the
- * normalised input. The per-channel sums it needs are {@link Reductions#sumPerChannel} and
- * {@link Reductions#sumProductPerChannel}: the building blocks for second-order rules.
+ * normalised input. The per-channel sums it needs are {@link Reductions#sumAndProductPerChannel}'s
+ * (Σv and Σv x̂ in one pass): the building blocks for second-order rules.
  * Eval-mode BatchNorm is {@code apply} with running statistics ({@link #invStd} turns a running
  * variance into invStd).
  *
@@ -138,8 +138,7 @@ public final class BatchNormKernels {
     public static void backward(float[] g, int gOff, float[] xhat, int xhatOff, int outer, int channels, int inner,
                                 float[] invStd, float[] gamma, float[] gx, int gxOff, float[] gGamma, float[] gBeta) {
         double[] sumG = new double[channels], sumGX = new double[channels];
-        Reductions.sumPerChannel(g, gOff, outer, channels, inner, sumG);
-        Reductions.sumProductPerChannel(g, gOff, xhat, xhatOff, outer, channels, inner, sumGX);
+        Reductions.sumAndProductPerChannel(g, gOff, xhat, xhatOff, outer, channels, inner, sumG, sumGX);
         project(g, gOff, xhat, xhatOff, outer, channels, inner, invStd, gamma, sumG, sumGX, gx, gxOff);
         if (gGamma != null) {
             Kernels.vector("batchNorm.backward", "gGamma", gGamma, channels);
@@ -178,8 +177,7 @@ public final class BatchNormKernels {
         if (invStd == null) throw new IllegalArgumentException("batchNorm.project: invStd is required");
         requireChannels("batchNorm.project", v, l[1], invStd, scale);
         double[] sumV = new double[l[1]], sumVX = new double[l[1]];
-        Reductions.sumPerChannel(v.data(), v.offset(), l[0], l[1], l[2], sumV);
-        Reductions.sumProductPerChannel(v.data(), v.offset(), xhat.data(), xhat.offset(), l[0], l[1], l[2], sumVX);
+        Reductions.sumAndProductPerChannel(v.data(), v.offset(), xhat.data(), xhat.offset(), l[0], l[1], l[2], sumV, sumVX);
         Tensor out = Tensor.zeros(v.shape());
         project(v.data(), v.offset(), xhat.data(), xhat.offset(), l[0], l[1], l[2], Kernels.dense(invStd),
                 Norms.denseOrNull(scale), sumV, sumVX, out.data(), 0);

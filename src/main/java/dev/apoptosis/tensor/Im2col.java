@@ -151,11 +151,7 @@ final class Im2col {
                         int d = row + ohLo * w, s = plane + (ohLo - ph + tapH) * w + shift;
                         int first = qLo, last = (ohHi - ohLo - 1) * w + qHi;
                         if (qHi > qLo) System.arraycopy(x, s + first, col, d + first, last - first);
-                        for (int r = 0; r < ohHi - ohLo; r++) {
-                            int rd = d + r * w;
-                            zero(col, rd, rd + qLo);
-                            zero(col, rd + qHi, rd + w);
-                        }
+                        zeroColumns(col, d, w, ohHi - ohLo, qLo, qHi);
                     }
                     zero(col, row + ohHi * w, row + p);
                 }
@@ -183,10 +179,7 @@ final class Im2col {
                     int rows = ohHi - ohLo;
                     // Gradients of padding positions would land on the neighbouring row: drop them
                     // from the scratch patch matrix first, then add everything in one pass.
-                    for (int r = 0; r < rows; r++) {
-                        zero(col, s + r * w, s + r * w + qLo);
-                        zero(col, s + r * w + qHi, s + r * w + w);
-                    }
+                    zeroColumns(col, s, w, rows, qLo, qHi);
                     int first = qLo, last = (rows - 1) * w + qHi;
                     RowOps.add(x, d + first, col, s + first, last - first);
                 }
@@ -195,6 +188,21 @@ final class Im2col {
     }
 
     private static void zero(float[] a, int from, int to) {
-        for (int i = from; i < to; i++) a[i] = 0f;
+        if (to > from) java.util.Arrays.fill(a, from, to, 0f);
+    }
+
+    /**
+     * Zeroes columns {@code [0, qLo)} and {@code [qHi, w)} of {@code rows} rows of width {@code w}
+     * starting at {@code a[at]}: the positions of a contiguous tap copy that wrapped around a row
+     * edge. Column by column: these are a column or two of a 3x3 kernel, so one strided loop per
+     * column beats two near-empty fills per row.
+     */
+    private static void zeroColumns(float[] a, int at, int w, int rows, int qLo, int qHi) {
+        for (int q = 0; q < qLo; q++) {
+            for (int r = 0, i = at + q; r < rows; r++, i += w) a[i] = 0f;
+        }
+        for (int q = qHi; q < w; q++) {
+            for (int r = 0, i = at + q; r < rows; r++, i += w) a[i] = 0f;
+        }
     }
 }

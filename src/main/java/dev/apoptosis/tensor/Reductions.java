@@ -151,27 +151,52 @@ public final class Reductions {
         perChannel("sumProductPerChannel", a, aOff, b, bOff, null, outer, channels, inner, out);
     }
 
-    /** Per-channel Σa, Σa·b (b given) or Σ(a - center)² (center given). */
+    /**
+     * sums[c] = Σ_{o,i} a[o, c, i] and products[c] = Σ_{o,i} a[o, c, i]·b[o, c, i] in one pass over
+     * both windows: the pair every BatchNorm rule needs (Σv and Σv·x̂). Each result equals what
+     * {@link #sumPerChannel} and {@link #sumProductPerChannel} give.
+     */
+    public static void sumAndProductPerChannel(float[] a, int aOff, float[] b, int bOff, int outer, int channels, int inner,
+                                               double[] sums, double[] products) {
+        Kernels.vector("sumAndProductPerChannel", "sums", sums, channels);
+        perChannel("sumAndProductPerChannel", a, aOff, b, bOff, null, outer, channels, inner, products, sums);
+    }
+
+    /**
+     * Per-channel Σa·b (b given), Σ(a - center)² (center given) or Σa into {@code out}; with
+     * {@code sums} given as well, Σa·b into {@code out} and Σa into {@code sums}.
+     */
     private static void perChannel(String op, float[] a, int aOff, float[] b, int bOff, double[] center, int outer,
                                    int channels, int inner, double[] out) {
+        perChannel(op, a, aOff, b, bOff, center, outer, channels, inner, out, null);
+    }
+
+    private static void perChannel(String op, float[] a, int aOff, float[] b, int bOff, double[] center, int outer,
+                                   int channels, int inner, double[] out, double[] sums) {
         int n = Kernels.volume(op, outer, channels, inner);
         Kernels.window(op, "x", a, aOff, n);
         if (b != null) Kernels.window(op, "second operand", b, bOff, n);
         Kernels.vector(op, "out", out, channels);
         boolean simd = Simd.enabled();
         if (inner != 1) {
-            // Each channel is one output: sum its outer segments in order.
-            int work = outer * inner;
+            // Each channel is one output, summed by one thread over its outer segments in order.
+            int work = outer * inner, stride = channels * inner;
             Parallel.forRange(channels, Math.max(1, Kernels.CHUNK / Math.max(1, work)), (lo, hi) -> {
                 for (int c = lo; c < hi; c++) {
-                    double s = 0;
-                    for (int o = 0; o < outer; o++) {
-                        int at = (o * channels + c) * inner;
-                        if (b != null) s += dotRange(simd, a, aOff + at, b, bOff + at, inner);
-                        else if (center != null) s += squaredDeviationsRange(simd, a, aOff + at, inner, center[c]);
-                        else s += sumRange(simd, a, aOff + at, inner);
+                    int at = c * inner;
+                    if (sums != null) {
+                        if (simd) ReductionsVector.sumAndDotSegments(a, aOff + at, b, bOff + at, inner, outer, stride, sums, out, c);
+                        else ReductionsScalar.sumAndDotSegments(a, aOff + at, b, bOff + at, inner, outer, stride, sums, out, c);
+                    } else if (b != null) {
+                        out[c] = simd ? ReductionsVector.dotSegments(a, aOff + at, b, bOff + at, inner, outer, stride)
+                                : ReductionsScalar.dotSegments(a, aOff + at, b, bOff + at, inner, outer, stride);
+                    } else if (center != null) {
+                        out[c] = simd ? ReductionsVector.squaredDeviationSegments(a, aOff + at, inner, outer, stride, center[c])
+                                : ReductionsScalar.squaredDeviationSegments(a, aOff + at, inner, outer, stride, center[c]);
+                    } else {
+                        out[c] = simd ? ReductionsVector.sumSegments(a, aOff + at, inner, outer, stride)
+                                : ReductionsScalar.sumSegments(a, aOff + at, inner, outer, stride);
                     }
-                    out[c] = s;
                 }
             });
             return;
@@ -180,11 +205,16 @@ public final class Reductions {
         int rowsPerChunk = Math.max(1, Kernels.CHUNK / Math.max(1, channels));
         int chunks = Parallel.chunks(outer, rowsPerChunk);
         double[][] part = new double[chunks][channels];
+        double[][] partSums = sums == null ? null : new double[chunks][channels];
         Parallel.forRange(chunks, 1, (lo, hi) -> {
             for (int k = lo; k < hi; k++) {
                 double[] acc = part[k];
                 for (int r = k * rowsPerChunk, end = Math.min(outer, r + rowsPerChunk); r < end; r++) {
                     int at = r * channels;
+                    if (sums != null) {
+                        if (simd) ReductionsVector.addTo(a, aOff + at, partSums[k], channels);
+                        else ReductionsScalar.addTo(a, aOff + at, partSums[k], channels);
+                    }
                     if (b != null) {
                         if (simd) ReductionsVector.addProductsTo(a, aOff + at, b, bOff + at, acc, channels);
                         else ReductionsScalar.addProductsTo(a, aOff + at, b, bOff + at, acc, channels);
@@ -198,6 +228,11 @@ public final class Reductions {
                 }
             }
         });
+        combineInOrder(part, out, channels);
+        if (sums != null) combineInOrder(partSums, sums, channels);
+    }
+
+    private static void combineInOrder(double[][] part, double[] out, int channels) {
         Arrays.fill(out, 0, channels, 0.0);
         for (double[] p : part) {
             for (int c = 0; c < channels; c++) out[c] += p[c];

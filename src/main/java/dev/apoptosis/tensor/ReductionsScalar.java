@@ -5,24 +5,52 @@ final class ReductionsScalar {
     private ReductionsScalar() {}
 
     static double sum(float[] x, int off, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) s += x[off + i];
-        return s;
+        return sumSegments(x, off, n, 1, 0);
     }
 
     static double dot(float[] a, int ao, float[] b, int bo, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) s += (double) a[ao + i] * b[bo + i];
-        return s;
+        return dotSegments(a, ao, b, bo, n, 1, 0);
     }
 
     static double sumSquaredDeviations(float[] x, int off, int n, double center) {
+        return squaredDeviationSegments(x, off, n, 1, 0, center);
+    }
+
+    /** Segment forms as {@link ReductionsVector}'s: {@code count} segments of n values, {@code stride} apart. */
+    static double sumSegments(float[] x, int off, int n, int count, int stride) {
         double s = 0;
-        for (int i = 0; i < n; i++) {
-            double d = x[off + i] - center;
-            s += d * d;
+        for (int k = 0; k < count; k++) {
+            int base = off + k * stride;
+            for (int i = 0; i < n; i++) s += x[base + i];
         }
         return s;
+    }
+
+    static double dotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride) {
+        double s = 0;
+        for (int k = 0; k < count; k++) {
+            int pa = ao + k * stride, pb = bo + k * stride;
+            for (int i = 0; i < n; i++) s += (double) a[pa + i] * b[pb + i];
+        }
+        return s;
+    }
+
+    static double squaredDeviationSegments(float[] x, int off, int n, int count, int stride, double center) {
+        double s = 0;
+        for (int k = 0; k < count; k++) {
+            int base = off + k * stride;
+            for (int i = 0; i < n; i++) {
+                double d = x[base + i] - center;
+                s += d * d;
+            }
+        }
+        return s;
+    }
+
+    static void sumAndDotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride,
+                                  double[] sums, double[] dots, int c) {
+        sums[c] = sumSegments(a, ao, n, count, stride);
+        dots[c] = dotSegments(a, ao, b, bo, n, count, stride);
     }
 
     static float max(float[] x, int off, int n) {

@@ -3,92 +3,162 @@ package dev.apoptosis.tensor;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API twins of {@link ReductionsScalar}, accumulating in float64 lanes: each step loads
- * half a vector of floats and widens it exactly to a full vector of doubles. Lane partial sums
+ * Vector API twins of {@link ReductionsScalar}, accumulating in float64 lanes: each step loads one
+ * vector of floats and widens its two halves exactly to two vectors of doubles. Lane partial sums
  * are folded in lane order (never {@code reduceLanes}, whose order is unspecified), so a result
  * depends only on the input and its length. Sums are rounded in a different order than the
  * scalar twins, so the two paths agree to float64 rounding, not bit for bit.
+ *
+ * <p><b>One float species.</b> Every float vector here is of {@link FloatMathVector#F}, the species
+ * all other kernels use. Loading half-width float vectors instead (a second species) makes the
+ * JIT's type profiles inside {@code FloatVector} polymorphic, after which it no longer keeps the
+ * vectors of <em>other</em> kernels, the GEMM's among them, in registers: a training step ran up to
+ * several times slower once a reduction with a second species had run.
  */
 final class ReductionsVector {
     private ReductionsVector() {}
 
     static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Floats that widen to exactly one {@link #D} vector. */
-    static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final VectorSpecies<Float> F = FloatMathVector.F;
+    /** Floats per step: one float vector, two double vectors. */
+    private static final int STEP = F.length();
 
-    static double sum(float[] x, int off, int n) {
-        int step = FH.length();
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
-        int i = 0;
-        for (; i <= n - 2 * step; i += 2 * step) {
-            a0 = a0.add((DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(VectorOperators.F2D, D, 0));
-            a1 = a1.add((DoubleVector) FloatVector.fromArray(FH, x, off + i + step).convertShape(VectorOperators.F2D, D, 0));
+    static {
+        if (STEP != 2 * D.length()) {
+            throw new IllegalStateException("float vectors of " + STEP + " lanes do not widen to two double vectors of " + D.length());
         }
-        if (i <= n - step) {
-            a0 = a0.add((DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(VectorOperators.F2D, D, 0));
-            i += step;
-        }
-        a0 = a0.add(a1);
+    }
+
+    private static DoubleVector low(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static DoubleVector high(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, 1);
+    }
+
+    /** Σ of the lanes of {@code a}, in lane order. */
+    private static double fold(DoubleVector a) {
+        double[] lanes = new double[D.length()];
+        a.intoArray(lanes, 0);
         double s = 0;
-        for (int l = 0; l < step; l++) s += a0.lane(l);
-        for (; i < n; i++) s += x[off + i];
+        for (double l : lanes) s += l;
         return s;
     }
 
+    static double sum(float[] x, int off, int n) {
+        return sumSegments(x, off, n, 1, 0);
+    }
+
     static double dot(float[] a, int ao, float[] b, int bo, int n) {
-        int step = FH.length();
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
-        int i = 0;
-        for (; i <= n - 2 * step; i += 2 * step) {
-            DoubleVector x0 = (DoubleVector) FloatVector.fromArray(FH, a, ao + i).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector y0 = (DoubleVector) FloatVector.fromArray(FH, b, bo + i).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector x1 = (DoubleVector) FloatVector.fromArray(FH, a, ao + i + step).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector y1 = (DoubleVector) FloatVector.fromArray(FH, b, bo + i + step).convertShape(VectorOperators.F2D, D, 0);
-            a0 = a0.add(x0.mul(y0));
-            a1 = a1.add(x1.mul(y1));
-        }
-        if (i <= n - step) {
-            DoubleVector x0 = (DoubleVector) FloatVector.fromArray(FH, a, ao + i).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector y0 = (DoubleVector) FloatVector.fromArray(FH, b, bo + i).convertShape(VectorOperators.F2D, D, 0);
-            a0 = a0.add(x0.mul(y0));
-            i += step;
-        }
-        a0 = a0.add(a1);
-        double s = 0;
-        for (int l = 0; l < step; l++) s += a0.lane(l);
-        for (; i < n; i++) s += (double) a[ao + i] * b[bo + i];
-        return s;
+        return dotSegments(a, ao, b, bo, n, 1, 0);
     }
 
     /** Σ (x - center)², with the difference and square taken in double. */
     static double sumSquaredDeviations(float[] x, int off, int n, double center) {
-        int step = FH.length();
+        return squaredDeviationSegments(x, off, n, 1, 0, center);
+    }
+
+    // Segment forms: Σ over `count` segments of n values, segment k starting `k * stride` after the
+    // first (the outer images of one NCHW channel). Lanes accumulate across all segments and are
+    // folded once; the few values past the last whole vector of each segment go to a scalar sum.
+    // One flat loop walks every segment's whole vectors: C2 keeps vector accumulators in registers
+    // through a single loop, but boxes them when they cross the back edge of an outer loop.
+
+    static double sumSegments(float[] x, int off, int n, int count, int stride) {
         DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
-        int i = 0;
-        for (; i <= n - 2 * step; i += 2 * step) {
-            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(VectorOperators.F2D, D, 0)).sub(center);
-            DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(FH, x, off + i + step).convertShape(VectorOperators.F2D, D, 0)).sub(center);
-            a0 = a0.add(d0.mul(d0));
-            a1 = a1.add(d1.mul(d1));
+        int whole = n - n % STEP;
+        for (int j = 0, i = 0, base = off, total = whole * count; j < total; j += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, base + i);
+            a0 = a0.add(low(v));
+            a1 = a1.add(high(v));
+            i += STEP;
+            if (i == whole) {
+                i = 0;
+                base += stride;
+            }
         }
-        if (i <= n - step) {
-            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(FH, x, off + i).convertShape(VectorOperators.F2D, D, 0)).sub(center);
-            a0 = a0.add(d0.mul(d0));
-            i += step;
+        double tail = 0;
+        for (int k = 0; k < count && whole < n; k++) {
+            for (int i = off + k * stride + whole, end = off + k * stride + n; i < end; i++) tail += x[i];
         }
-        a0 = a0.add(a1);
-        double s = 0;
-        for (int l = 0; l < step; l++) s += a0.lane(l);
-        for (; i < n; i++) {
-            double d = x[off + i] - center;
-            s += d * d;
+        return fold(a0.add(a1)) + tail;
+    }
+
+    static double dotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride) {
+        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+        int whole = n - n % STEP;
+        for (int j = 0, i = 0, base = 0, total = whole * count; j < total; j += STEP) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + base + i), y = FloatVector.fromArray(F, b, bo + base + i);
+            a0 = low(x).fma(low(y), a0);
+            a1 = high(x).fma(high(y), a1);
+            i += STEP;
+            if (i == whole) {
+                i = 0;
+                base += stride;
+            }
         }
-        return s;
+        double tail = 0;
+        for (int k = 0; k < count && whole < n; k++) {
+            for (int i = k * stride + whole, end = k * stride + n; i < end; i++) tail += (double) a[ao + i] * b[bo + i];
+        }
+        return fold(a0.add(a1)) + tail;
+    }
+
+    static double squaredDeviationSegments(float[] x, int off, int n, int count, int stride, double center) {
+        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+        int whole = n - n % STEP;
+        for (int j = 0, i = 0, base = off, total = whole * count; j < total; j += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, base + i);
+            DoubleVector d0 = low(v).sub(center), d1 = high(v).sub(center);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+            i += STEP;
+            if (i == whole) {
+                i = 0;
+                base += stride;
+            }
+        }
+        double tail = 0;
+        for (int k = 0; k < count && whole < n; k++) {
+            for (int i = off + k * stride + whole, end = off + k * stride + n; i < end; i++) {
+                double d = x[i] - center;
+                tail += d * d;
+            }
+        }
+        return fold(a0.add(a1)) + tail;
+    }
+
+    /** Σa into {@code sums[c]} and Σa·b into {@code dots[c]}, in one pass over both operands. */
+    static void sumAndDotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride,
+                                  double[] sums, double[] dots, int c) {
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, d0 = s0, d1 = s0;
+        int whole = n - n % STEP;
+        for (int j = 0, i = 0, base = 0, total = whole * count; j < total; j += STEP) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + base + i), y = FloatVector.fromArray(F, b, bo + base + i);
+            DoubleVector xl = low(x), xh = high(x);
+            s0 = s0.add(xl);
+            s1 = s1.add(xh);
+            d0 = xl.fma(low(y), d0);
+            d1 = xh.fma(high(y), d1);
+            i += STEP;
+            if (i == whole) {
+                i = 0;
+                base += stride;
+            }
+        }
+        double sTail = 0, dTail = 0;
+        for (int k = 0; k < count && whole < n; k++) {
+            for (int i = k * stride + whole, end = k * stride + n; i < end; i++) {
+                sTail += a[ao + i];
+                dTail += (double) a[ao + i] * b[bo + i];
+            }
+        }
+        sums[c] = fold(s0.add(s1)) + sTail;
+        dots[c] = fold(d0.add(d1)) + dTail;
     }
 
     /** Largest value (NaN if any value is NaN); n must be positive. */
@@ -106,35 +176,35 @@ final class ReductionsVector {
 
     /** acc[c] += x[off + c] for c in [0, n). */
     static void addTo(float[] x, int off, double[] acc, int n) {
-        int step = FH.length();
         int c = 0;
-        for (; c <= n - step; c += step) {
-            DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, off + c).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector.fromArray(D, acc, c).add(v).intoArray(acc, c);
+        for (; c <= n - STEP; c += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, off + c);
+            DoubleVector.fromArray(D, acc, c).add(low(v)).intoArray(acc, c);
+            DoubleVector.fromArray(D, acc, c + D.length()).add(high(v)).intoArray(acc, c + D.length());
         }
         for (; c < n; c++) acc[c] += x[off + c];
     }
 
     /** acc[c] += a[ao + c] * b[bo + c] (product in double) for c in [0, n). */
     static void addProductsTo(float[] a, int ao, float[] b, int bo, double[] acc, int n) {
-        int step = FH.length();
         int c = 0;
-        for (; c <= n - step; c += step) {
-            DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, a, ao + c).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector y = (DoubleVector) FloatVector.fromArray(FH, b, bo + c).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector.fromArray(D, acc, c).add(x.mul(y)).intoArray(acc, c);
+        for (; c <= n - STEP; c += STEP) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + c), y = FloatVector.fromArray(F, b, bo + c);
+            DoubleVector.fromArray(D, acc, c).add(low(x).mul(low(y))).intoArray(acc, c);
+            DoubleVector.fromArray(D, acc, c + D.length()).add(high(x).mul(high(y))).intoArray(acc, c + D.length());
         }
         for (; c < n; c++) acc[c] += (double) a[ao + c] * b[bo + c];
     }
 
     /** acc[c] += (x[off + c] - center[c])² (in double) for c in [0, n). */
     static void addSquaredDeviationsTo(float[] x, int off, double[] center, double[] acc, int n) {
-        int step = FH.length();
         int c = 0;
-        for (; c <= n - step; c += step) {
-            DoubleVector v = (DoubleVector) FloatVector.fromArray(FH, x, off + c).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector d = v.sub(DoubleVector.fromArray(D, center, c));
-            DoubleVector.fromArray(D, acc, c).add(d.mul(d)).intoArray(acc, c);
+        for (; c <= n - STEP; c += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, off + c);
+            DoubleVector d0 = low(v).sub(DoubleVector.fromArray(D, center, c));
+            DoubleVector d1 = high(v).sub(DoubleVector.fromArray(D, center, c + D.length()));
+            DoubleVector.fromArray(D, acc, c).add(d0.mul(d0)).intoArray(acc, c);
+            DoubleVector.fromArray(D, acc, c + D.length()).add(d1.mul(d1)).intoArray(acc, c + D.length());
         }
         for (; c < n; c++) {
             double d = x[off + c] - center[c];

@@ -3,10 +3,10 @@ package dev.apoptosis.graph.ops;
 import dev.apoptosis.autodiff.Adjoints;
 import dev.apoptosis.autodiff.Curvature;
 import dev.apoptosis.autodiff.Frame;
-import dev.apoptosis.autodiff.TensorMath;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
+import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Set;
@@ -36,7 +36,7 @@ public final class Add extends Op {
 
     @Override
     public Tensor forward(Frame f) {
-        return TensorMath.add(f.inputs[0], f.inputs[1]);
+        return Elementwise.add(f.inputs[0], f.inputs[1]);
     }
 
     @Override
@@ -49,7 +49,7 @@ public final class Add extends Op {
     public Tensor tangent(Frame f, Tensor[] xDot, Tensor[] pDot) {
         if (xDot[0] == null) return xDot[1];
         if (xDot[1] == null) return xDot[0];
-        return TensorMath.add(xDot[0], xDot[1]);
+        return Elementwise.add(xDot[0], xDot[1]);
     }
 
     @Override

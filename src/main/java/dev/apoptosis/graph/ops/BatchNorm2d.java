@@ -8,7 +8,9 @@ import dev.apoptosis.graph.Init;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.ParamSpec;
-import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.BatchNormKernels;
+import dev.apoptosis.tensor.ChannelCombination;
+import dev.apoptosis.tensor.Reductions;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -62,8 +64,12 @@ import java.util.Set;
  * not depend on the mode, and with batch statistics the op is not), though with running statistics
  * it is affine. Not a PARAMETER_LAYER, so {@code ParamVector.obaDirection} leaves γ and β at zero.
  *
- * <p>Sums and statistics are accumulated in double, channel by channel (parallel over channels
- * only), so results do not depend on the thread count.
+ * <h2>Computation</h2> Every rule is a few per-channel sums ({@link Reductions}, float64, one
+ * thread per channel) followed by one pass that forms the result as a per-channel combination of
+ * whole tensors ({@link ChannelCombination}); statistics and the forward normalisation are
+ * {@link BatchNormKernels}'. With batch statistics, ẋ̂ is never stored: it is
+ * s·(ẋ − ⟨ẋ⟩ − x̂⟨ẋ x̂⟩), so its sums and its share of ġ_x are folded into the coefficients of
+ * ẋ, x̂ and the constant. Results do not depend on the thread count.
  */
 public final class BatchNorm2d extends Op {
     private final double eps;
@@ -127,8 +133,35 @@ public final class BatchNorm2d extends Op {
     @Override public int inputChannelAxis(int i, int[][] in) { return 0; }
     @Override public int outputChannelAxis(int[][] in) { return 0; }
 
-    /** What forward keeps: x̂, and per channel the scale s (batch) or r (running) that maps x to x̂. */
-    private record Saved(Tensor xHat, double[] scale, boolean batchStats) {}
+    /**
+     * What forward keeps: x̂, and per channel the scale s (batch) or r (running) that maps x to x̂,
+     * and the number M of values per channel.
+     */
+    private record Saved(Tensor xHat, float[] scale, boolean batchStats, long m) {
+        int channels() {
+            return scale.length;
+        }
+
+        /** {Σ a, Σ a·b} per channel, in double, in one pass. */
+        double[][] sumAndDot(Tensor a, Tensor b) {
+            int[] l = layout(a);
+            double[] sums = new double[l[1]], dots = new double[l[1]];
+            Reductions.sumAndProductPerChannel(a.data(), a.offset(), b.data(), b.offset(), l[0], l[1], l[2], sums, dots);
+            return new double[][] {sums, dots};
+        }
+
+        /** Σ a·b per channel, in double. */
+        double[] dot(Tensor a, Tensor b) {
+            int[] l = layout(a);
+            double[] out = new double[l[1]];
+            Reductions.sumProductPerChannel(a.data(), a.offset(), b.data(), b.offset(), l[0], l[1], l[2], out);
+            return out;
+        }
+
+        private static int[] layout(Tensor a) {
+            return new int[] {a.dim(0), a.dim(1), a.dim(2) * a.dim(3)};
+        }
+    }
 
     @Override
     public Tensor forward(Frame f) {
@@ -140,128 +173,30 @@ public final class BatchNorm2d extends Op {
             throw new IllegalArgumentException("BatchNorm2d '" + f.name() + "': batch statistics need more than one value per channel, input "
                     + Arrays.toString(x.shape()));
         }
-        Tensor xHat = Tensor.zeros(x.shape()), y = Tensor.zeros(x.shape());
-        double[] scale = new double[c], mean = new double[c], var = new double[c];
-        float[] xd = x.data(), hd = xHat.data(), yd = y.data();
-        int xo = x.offset();
         Tensor gamma = f.params[0], beta = f.params[1], runMean = f.buffers[0], runVar = f.buffers[1];
-        Parallel.forRange(c, 1, (lo, hi) -> {
-            for (int ch = lo; ch < hi; ch++) {
-                double mu, s;
-                if (batch) {
-                    double sum = 0;
-                    for (int i = 0; i < n; i++) {
-                        int base = xo + (i * c + ch) * plane;
-                        for (int q = 0; q < plane; q++) sum += xd[base + q];
-                    }
-                    mu = sum / m;
-                    double sq = 0;
-                    for (int i = 0; i < n; i++) {
-                        int base = xo + (i * c + ch) * plane;
-                        for (int q = 0; q < plane; q++) {
-                            double d = xd[base + q] - mu;
-                            sq += d * d;
-                        }
-                    }
-                    var[ch] = sq / m;
-                    s = 1.0 / Math.sqrt(var[ch] + eps);
-                } else {
-                    mu = runMean.at(ch);
-                    s = 1.0 / Math.sqrt(runVar.at(ch) + eps);
-                }
-                mean[ch] = mu;
-                scale[ch] = s;
-                double gm = gamma.at(ch), bt = beta.at(ch);
-                for (int i = 0; i < n; i++) {
-                    int off = (i * c + ch) * plane;
-                    for (int q = 0; q < plane; q++) {
-                        double h = (xd[xo + off + q] - mu) * s;
-                        hd[off + q] = (float) h;
-                        yd[off + q] = (float) (gm * h + bt);
-                    }
-                }
-            }
-        });
+        float[] mean = new float[c], var = new float[c], scale = new float[c];
+        if (batch) {
+            BatchNormKernels.stats(x.data(), x.offset(), n, c, plane, (float) eps, mean, var, scale);
+        } else {
+            System.arraycopy(runMean.data(), runMean.offset(), mean, 0, c);
+            System.arraycopy(runVar.data(), runVar.offset(), var, 0, c);
+            BatchNormKernels.invStd(var, (float) eps, scale, c);
+        }
+        Tensor xHat = Tensor.zeros(x.shape()), y = Tensor.zeros(x.shape());
+        BatchNormKernels.apply(x.data(), x.offset(), n, c, plane, mean, scale, dense(gamma), dense(beta), xHat.data(), 0,
+                y.data(), 0);
         if (f.mode.updatesRunningStatistics()) {
             for (int ch = 0; ch < c; ch++) {
                 runMean.setAt(ch, (float) ((1 - momentum) * runMean.at(ch) + momentum * mean[ch]));
-                runVar.setAt(ch, (float) ((1 - momentum) * runVar.at(ch) + momentum * var[ch] * m / (m - 1)));
+                runVar.setAt(ch, (float) ((1 - momentum) * runVar.at(ch) + momentum * (double) var[ch] * m / (m - 1)));
             }
         }
-        f.saved = new Saved(xHat, scale, batch);
+        f.saved = new Saved(xHat, scale, batch, m);
         return y;
     }
 
-    /** Per-channel sums Σ a·b over batch and pixels (b may be null: Σ a), in double. */
-    private static double[] channelDot(Tensor a, Tensor b) {
-        int n = a.dim(0), c = a.dim(1), plane = a.dim(2) * a.dim(3);
-        double[] s = new double[c];
-        float[] ad = a.data();
-        float[] bd = b == null ? null : b.data();
-        int ao = a.offset(), bo = b == null ? 0 : b.offset();
-        Parallel.forRange(c, 1, (lo, hi) -> {
-            for (int ch = lo; ch < hi; ch++) {
-                double acc = 0;
-                for (int i = 0; i < n; i++) {
-                    int off = (i * c + ch) * plane;
-                    if (bd == null) {
-                        for (int q = 0; q < plane; q++) acc += ad[ao + off + q];
-                    } else {
-                        for (int q = 0; q < plane; q++) acc += (double) ad[ao + off + q] * bd[bo + off + q];
-                    }
-                }
-                s[ch] = acc;
-            }
-        });
-        return s;
-    }
-
-    private static Tensor channelTensor(double[] v) {
-        Tensor t = Tensor.zeros(v.length);
-        for (int i = 0; i < v.length; i++) t.setAt(i, (float) v[i]);
-        return t;
-    }
-
-    /**
-     * r = c0[ch] + Σ_k coef_k[ch] · t_k, elementwise per channel (null tensors are skipped): the one
-     * form that every input-side result of this op takes (terms in u, 1, x̂ and ẋ̂).
-     */
-    private static Tensor combine(int[] shape, double[] c0, Tensor[] ts, double[][] coefs) {
-        Tensor r = Tensor.zeros(shape);
-        int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
-        float[] rd = r.data();
-        Parallel.forRange(c, 1, (lo, hi) -> {
-            for (int ch = lo; ch < hi; ch++) {
-                for (int i = 0; i < n; i++) {
-                    int off = (i * c + ch) * plane;
-                    // Term by term over the plane: each pass is a plain loop the JIT vectorises.
-                    if (c0 != null) java.util.Arrays.fill(rd, off, off + plane, (float) c0[ch]);
-                    for (int k = 0; k < ts.length; k++) {
-                        if (ts[k] == null) continue;
-                        float a = (float) coefs[k][ch];
-                        float[] td = ts[k].data();
-                        int to = ts[k].offset() + off;
-                        for (int q = 0; q < plane; q++) rd[off + q] += a * td[to + q];
-                    }
-                }
-            }
-        });
-        return r;
-    }
-
-    /**
-     * Adds the coefficients of s·P(a·u) = s·a·(u − ⟨u⟩ − x̂⟨u x̂⟩), for per-channel factors a, to those
-     * of u, of the constant and of x̂.
-     */
-    private static void addProjected(Saved sv, Tensor u, double[] a, double[] cu, double[] c1, double[] cx) {
-        int m = u.size() / sv.scale.length;
-        double[] su = channelDot(u, null), sux = channelDot(u, sv.xHat);
-        for (int ch = 0; ch < a.length; ch++) {
-            double k = sv.scale[ch] * a[ch];
-            cu[ch] += k;
-            c1[ch] -= k * su[ch] / m;
-            cx[ch] -= k * sux[ch] / m;
-        }
+    private static float[] dense(Tensor t) {
+        return t.offset() == 0 ? t.data() : t.toArray();
     }
 
     private static double[] values(Tensor t) {
@@ -270,34 +205,66 @@ public final class BatchNorm2d extends Op {
         return v;
     }
 
+    private static float[] floats(double[] v) {
+        float[] r = new float[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = (float) v[i];
+        return r;
+    }
+
+    private static Tensor channelTensor(double[] v) {
+        return Tensor.wrap(floats(v), new int[] {v.length});
+    }
+
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
         Saved sv = (Saved) f.saved;
-        int c = sv.scale.length;
-        double[] gamma = values(f.params[0]);
-        if (out.wantsInput(0)) {
-            double[] cg = new double[c], c1 = new double[c], cx = new double[c];
-            if (sv.batchStats) {
-                addProjected(sv, gy, gamma, cg, c1, cx);
-            } else {
-                for (int ch = 0; ch < c; ch++) cg[ch] = gamma[ch] * sv.scale[ch];
+        int c = sv.channels();
+        float[] gamma = dense(f.params[0]);
+        boolean params = out.wantsParam(0);
+        if (out.wantsInput(0) && sv.batchStats) {
+            // g_x = s·P(γ g) together with the sums Σ g x̂ and Σ g that the parameters take.
+            int[] l = {gy.dim(0), c, gy.dim(2) * gy.dim(3)};
+            Tensor gx = Tensor.zeros(gy.shape());
+            float[] gGamma = params ? new float[c] : null, gBeta = params ? new float[c] : null;
+            BatchNormKernels.backward(gy.data(), gy.offset(), sv.xHat.data(), sv.xHat.offset(), l[0], l[1], l[2], sv.scale,
+                    gamma, gx.data(), 0, gGamma, gBeta);
+            out.input(0, gx);
+            if (params) {
+                out.param(0, Tensor.wrap(gGamma, new int[] {c}));
+                out.param(1, Tensor.wrap(gBeta, new int[] {c}));
             }
-            out.input(0, combine(gy.shape(), c1, new Tensor[] {gy, sv.xHat}, new double[][] {cg, cx}));
+            return;
         }
-        if (out.wantsParam(0)) {
-            out.param(0, channelTensor(channelDot(gy, sv.xHat)));
-            out.param(1, channelTensor(channelDot(gy, null)));
+        if (out.wantsInput(0)) {
+            float[] k = new float[c];
+            for (int ch = 0; ch < c; ch++) k[ch] = (float) ((double) gamma[ch] * sv.scale[ch]);
+            out.input(0, ChannelCombination.combine(gy.shape(), null, new float[][] {k}, gy));
+        }
+        if (params) {
+            double[][] sums = sv.sumAndDot(gy, sv.xHat);
+            out.param(0, channelTensor(sums[1]));
+            out.param(1, channelTensor(sums[0]));
         }
     }
 
-    /** ẋ̂ along ẋ: s·P(ẋ) with batch statistics, r·ẋ with running statistics. */
-    private static Tensor xHatDot(Saved sv, Tensor xDot) {
-        int c = sv.scale.length;
-        if (!sv.batchStats) return combine(xDot.shape(), null, new Tensor[] {xDot}, new double[][] {sv.scale});
-        double[] cu = new double[c], c1 = new double[c], cx = new double[c], one = new double[c];
-        Arrays.fill(one, 1.0);
-        addProjected(sv, xDot, one, cu, c1, cx);
-        return combine(xDot.shape(), c1, new Tensor[] {xDot, sv.xHat}, new double[][] {cu, cx});
+    /**
+     * ẋ̂ along ẋ as coefficients: ẋ̂ = kx·ẋ + kh·x̂ + k1 per channel. With batch statistics
+     * ẋ̂ = s·(ẋ − Σẋ/M − x̂ Σẋx̂/M); with running statistics ẋ̂ = r·ẋ. Returns {kx, kh, k1}.
+     */
+    private static double[][] xHatDot(Saved sv, Tensor xDot) {
+        int c = sv.channels();
+        double[] kx = new double[c], kh = new double[c], k1 = new double[c];
+        double[][] sums = sv.batchStats ? sv.sumAndDot(xDot, sv.xHat) : null;
+        double[] sx = sv.batchStats ? sums[0] : null, sxh = sv.batchStats ? sums[1] : null;
+        for (int ch = 0; ch < c; ch++) {
+            double s = sv.scale[ch];
+            kx[ch] = s;
+            if (sv.batchStats) {
+                k1[ch] = -s * sx[ch] / sv.m;
+                kh[ch] = -s * sxh[ch] / sv.m;
+            }
+        }
+        return new double[][] {kx, kh, k1};
     }
 
     @Override
@@ -305,10 +272,22 @@ public final class BatchNorm2d extends Op {
         Saved sv = (Saved) f.saved;
         Tensor gammaDot = pDot[0], betaDot = pDot[1];
         if (xDot[0] == null && gammaDot == null && betaDot == null) return null;
-        Tensor xhd = xDot[0] == null ? null : xHatDot(sv, xDot[0]);
-        double[] cgd = gammaDot == null ? null : values(gammaDot);
-        return combine(sv.xHat.shape(), betaDot == null ? null : values(betaDot),
-                new Tensor[] {xhd, gammaDot == null ? null : sv.xHat}, new double[][] {values(f.params[0]), cgd});
+        // ẏ = γ ẋ̂ + γ̇ x̂ + β̇, with ẋ̂ expanded into its ẋ, x̂ and constant parts.
+        int c = sv.channels();
+        double[] gamma = values(f.params[0]);
+        double[] cx = new double[c], ch = gammaDot == null ? new double[c] : values(gammaDot);
+        double[] c1 = betaDot == null ? new double[c] : values(betaDot);
+        if (xDot[0] != null) {
+            double[][] k = xHatDot(sv, xDot[0]);
+            for (int i = 0; i < c; i++) {
+                cx[i] = gamma[i] * k[0][i];
+                ch[i] += gamma[i] * k[1][i];
+                c1[i] += gamma[i] * k[2][i];
+            }
+        }
+        boolean xHatTerm = gammaDot != null || (xDot[0] != null && sv.batchStats);
+        return ChannelCombination.combine(sv.xHat.shape(), floats(c1), new float[][] {floats(cx), floats(ch)},
+                xDot[0], xHatTerm ? sv.xHat : null);
     }
 
     @Override
@@ -317,53 +296,56 @@ public final class BatchNorm2d extends Op {
         boolean nl = curv.nonlinear();
         Tensor xd = nl ? xDot[0] : null, gammaDot = nl ? pDot[0] : null;
         if (gyDot == null && xd == null && gammaDot == null) return;
-        int c = sv.scale.length;
-        int m = gy.size() / c;
+        int c = sv.channels();
+        double m = sv.m;
         double[] gamma = values(f.params[0]);
-        Tensor xhd = xd == null ? null : xHatDot(sv, xd);
+        double[] zero = new double[c];
+        // Per-channel sums (zero where an operand is null): Σġ, Σġx̂, Σg, Σgx̂, Σgẋ and ẋ̂'s coefficients.
+        double[][] dotSums = gyDot == null ? new double[][] {zero, zero} : sv.sumAndDot(gyDot, sv.xHat);
+        double[] sgd = dotSums[0], sgdh = dotSums[1];
+        boolean needG = sv.batchStats && (xd != null || gammaDot != null);
+        double[][] gSums = needG ? sv.sumAndDot(gy, sv.xHat) : new double[][] {zero, zero};
+        double[] sg = gSums[0], sgh = gSums[1];
+        double[] sgx = xd == null ? zero : sv.dot(gy, xd);
+        double[][] k = xd == null ? null : xHatDot(sv, xd);
+        // Σ g ẋ̂ = kx Σgẋ + kh Σgx̂ + k1 Σg (Σgx̂ and Σg are only needed, and only computed, with batch statistics).
+        double[] sgxh = new double[c];
+        if (xd != null) {
+            for (int ch = 0; ch < c; ch++) sgxh[ch] = k[0][ch] * sgx[ch] + k[1][ch] * sgh[ch] + k[2][ch] * sg[ch];
+        }
         if (out.wantsInput(0) && (sv.batchStats || gyDot != null || gammaDot != null)) {
-            // ġ_x as per-channel coefficients of ġ, g, 1, x̂ and ẋ̂.
-            double[] cgd = new double[c], cg = new double[c], c1 = new double[c], cx = new double[c], cxhd = new double[c];
-            if (sv.batchStats) {
-                if (gyDot != null) addProjected(sv, gyDot, gamma, cgd, c1, cx);
-                if (xd != null || gammaDot != null) {
-                    // s·P(γ̇ g) + ṡ·P(γ g) = s·P(a g) with a = γ̇ − s⟨x̂ ẋ⟩γ, since ṡ = −s²⟨x̂ ẋ⟩.
-                    double[] a = gammaDot == null ? new double[c] : values(gammaDot);
-                    if (xd != null) {
-                        double[] sxx = channelDot(xd, sv.xHat), sgx = channelDot(gy, sv.xHat), sgxhd = channelDot(gy, xhd);
-                        for (int ch = 0; ch < c; ch++) {
-                            double s = sv.scale[ch];
-                            a[ch] -= s * sxx[ch] / m * gamma[ch];
-                            cxhd[ch] -= s * gamma[ch] * sgx[ch] / m;   // −s·ẋ̂⟨γ g x̂⟩
-                            cx[ch] -= s * gamma[ch] * sgxhd[ch] / m;   // −s·x̂⟨γ g ẋ̂⟩
-                        }
-                    }
-                    addProjected(sv, gy, a, cg, c1, cx);
+            // ġ_x as per-channel coefficients of ġ, g, ẋ, x̂ and the constant.
+            double[] cgd = new double[c], cg = new double[c], cxd = new double[c], cx = new double[c], c1 = new double[c];
+            for (int ch = 0; ch < c; ch++) {
+                double s = sv.scale[ch], gm = gamma[ch], gd = gammaDot == null ? 0 : gammaDot.at(ch);
+                if (!sv.batchStats) {
+                    cgd[ch] = gm * s;   // γ r ġ
+                    cg[ch] = gd * s;    // [γ̇ r g]
+                    continue;
                 }
-            } else {
-                for (int ch = 0; ch < c; ch++) {
-                    cgd[ch] = gamma[ch] * sv.scale[ch];
-                    if (gammaDot != null) cg[ch] = gammaDot.at(ch) * sv.scale[ch];
+                // s·P(γ ġ) + s·P(a g) − s γ ⟨g x̂⟩ ẋ̂ − s γ ⟨g ẋ̂⟩ x̂, with a = γ̇ − s⟨x̂ ẋ⟩γ (since ṡ = −s²⟨x̂ ẋ⟩).
+                double a = gd + (xd == null ? 0 : k[1][ch] * gm);
+                double kxh = -s * gm * sgh[ch] / m;   // coefficient of ẋ̂
+                cgd[ch] = s * gm;
+                cg[ch] = s * a;
+                c1[ch] = -s * gm * sgd[ch] / m - s * a * sg[ch] / m;
+                cx[ch] = -s * gm * sgdh[ch] / m - s * a * sgh[ch] / m - s * gm * sgxh[ch] / m;
+                if (xd != null) {
+                    cxd[ch] = kxh * k[0][ch];
+                    cx[ch] += kxh * k[1][ch];
+                    c1[ch] += kxh * k[2][ch];
                 }
             }
-            out.input(0, combine(gy.shape(), c1, new Tensor[] {gyDot, gy, sv.xHat, xhd},
-                    new double[][] {cgd, cg, cx, cxhd}));
+            out.input(0, ChannelCombination.combine(gy.shape(), floats(c1),
+                    new float[][] {floats(cgd), floats(cg), floats(cxd), floats(cx)},
+                    gyDot, gammaDot == null && xd == null ? null : gy, sv.batchStats ? xd : null, sv.batchStats ? sv.xHat : null));
         }
         if (out.wantsParam(0)) {
-            double[] dGamma = new double[c], dBeta = new double[c];
-            if (gyDot != null) {
-                double[] a = channelDot(gyDot, sv.xHat), b = channelDot(gyDot, null);
-                for (int ch = 0; ch < c; ch++) {
-                    dGamma[ch] += a[ch];
-                    dBeta[ch] += b[ch];
-                }
-            }
-            if (xhd != null) {
-                double[] a = channelDot(gy, xhd);
-                for (int ch = 0; ch < c; ch++) dGamma[ch] += a[ch];
-            }
+            // ġ_γ = Σ ġ x̂ [+ Σ g ẋ̂], ġ_β = Σ ġ.
+            double[] dGamma = new double[c];
+            for (int ch = 0; ch < c; ch++) dGamma[ch] = sgdh[ch] + sgxh[ch];
             out.param(0, channelTensor(dGamma));
-            out.param(1, channelTensor(dBeta));
+            out.param(1, channelTensor(sgd));
         }
     }
 }

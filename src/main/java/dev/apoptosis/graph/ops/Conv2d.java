@@ -10,6 +10,7 @@ import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.ParamSpec;
 import dev.apoptosis.tensor.Conv2dKernels;
 import dev.apoptosis.tensor.ConvGeometry;
+import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -216,17 +217,10 @@ public final class Conv2d extends Op {
         return y;
     }
 
-    /** y[n, c, :, :] += b[c]: only reached when the bias is the sole non-zero direction. */
+    /** y[n, c, :, :] += b[c] in place: only reached when the bias is the sole non-zero direction. */
     private static void addBias(Tensor y, Tensor b) {
-        int n = y.dim(0), c = y.dim(1), plane = y.dim(2) * y.dim(3);
-        float[] yd = y.data();
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                float v = b.at(ch);
-                int base = (i * c + ch) * plane;
-                for (int q = 0; q < plane; q++) yd[base + q] += v;
-            }
-        }
+        float[] bias = b.offset() == 0 ? b.data() : b.toArray();
+        Elementwise.addPerChannel(y.data(), y.offset(), bias, y.data(), y.offset(), y.dim(0), y.dim(1), y.dim(2) * y.dim(3));
     }
 
     @Override

@@ -8,7 +8,9 @@ import dev.apoptosis.graph.Init;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.ParamSpec;
+import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Gemm;
+import dev.apoptosis.tensor.Reductions;
 import dev.apoptosis.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,21 +118,18 @@ public final class Linear extends Op {
 
     /** Column sums of g viewed as [R, out], accumulated in double. */
     private static Tensor biasGrad(Tensor g, int o) {
-        int rows = g.size() / o;
         double[] acc = new double[o];
-        float[] d = g.data();
-        int off = g.offset();
-        for (int r = 0; r < rows; r++) for (int j = 0; j < o; j++) acc[j] += d[off + r * o + j];
+        Reductions.sumPerChannel(g.data(), g.offset(), g.size() / o, o, 1, acc);
         Tensor t = Tensor.zeros(o);
         for (int j = 0; j < o; j++) t.setAt(j, (float) acc[j]);
         return t;
     }
 
+    /** y += b on every row, in place (y is this op's own new tensor). */
     private static void addBias(Tensor y, Tensor b) {
-        int o = b.size(), rows = y.size() / o;
-        float[] yd = y.data(), bd = b.data();
-        int bo = b.offset();
-        for (int r = 0; r < rows; r++) for (int j = 0; j < o; j++) yd[r * o + j] += bd[bo + j];
+        int o = b.size();
+        float[] bias = b.offset() == 0 ? b.data() : b.toArray();
+        Elementwise.addPerChannel(y.data(), y.offset(), bias, y.data(), y.offset(), y.size() / o, o, 1);
     }
 
     private Tensor newOutput(Frame f) {

@@ -6,12 +6,13 @@ import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
+import dev.apoptosis.tensor.Relu;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Set;
 
 /**
  * y = max(0, x). Piecewise linear: every rule multiplies by the mask [y > 0] and there is no
- * second-order term in any curvature mode.
+ * second-order term in any curvature mode. The arithmetic is {@link Relu}'s (vectorised, threaded).
  */
 public final class ReLU extends Op {
     @Override public String kind() { return "ReLU"; }
@@ -26,22 +27,12 @@ public final class ReLU extends Op {
 
     @Override
     public Tensor forward(Frame f) {
-        Tensor x = f.inputs[0];
-        Tensor y = Tensor.zeros(x.shape());
-        float[] xs = x.data(), ys = y.data();
-        int xo = x.offset();
-        for (int i = 0, n = x.size(); i < n; i++) ys[i] = Math.max(0f, xs[xo + i]);
-        return y;
+        return Relu.forward(f.inputs[0]);
     }
 
-    /** t ⊙ [y > 0]: the Jacobian of ReLU, shared by all three derivative rules. */
+    /** t ⊙ [y > 0]: the Jacobian of ReLU, shared by all three derivative rules (y has x's sign pattern). */
     private static Tensor mask(Frame f, Tensor t) {
-        Tensor y = f.output;
-        Tensor r = Tensor.zeros(t.shape());
-        float[] ys = y.data(), ts = t.data(), rs = r.data();
-        int to = t.offset();
-        for (int i = 0, n = r.size(); i < n; i++) rs[i] = ys[i] > 0f ? ts[to + i] : 0f;
-        return r;
+        return Relu.backward(f.output, t);
     }
 
     @Override

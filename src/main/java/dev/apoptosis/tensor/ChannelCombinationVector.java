@@ -1,0 +1,42 @@
+package dev.apoptosis.tensor;
+
+import static dev.apoptosis.tensor.FloatMathVector.F;
+
+import jdk.incubator.vector.FloatVector;
+
+/** Vector API loops of {@link ChannelCombination}, bit-identical to its scalar twins (one fused multiply-add per term). */
+final class ChannelCombinationVector {
+    private ChannelCombinationVector() {}
+
+    static void fill(float v, float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector b = FloatVector.broadcast(F, v);
+        for (int end = F.loopBound(n); i < end; i += F.length()) b.intoArray(out, oo + i);
+        for (; i < n; i++) out[oo + i] = v;
+    }
+
+    static void fmaSegment(float a, float[] t, int to, float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector av = FloatVector.broadcast(F, a);
+        for (int end = F.loopBound(n); i < end; i += F.length()) {
+            av.fma(FloatVector.fromArray(F, t, to + i), FloatVector.fromArray(F, out, oo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = Math.fma(a, t[to + i], out[oo + i]);
+    }
+
+    static void row(float[] c0, float[][] a, float[][] t, int[] to, int at, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = F.loopBound(n); i < end; i += F.length()) {
+            FloatVector v = c0 == null ? FloatVector.zero(F) : FloatVector.fromArray(F, c0, i);
+            for (int k = 0; k < t.length; k++) {
+                v = FloatVector.fromArray(F, a[k], i).fma(FloatVector.fromArray(F, t[k], to[k] + at + i), v);
+            }
+            v.intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float v = c0 == null ? 0f : c0[i];
+            for (int k = 0; k < t.length; k++) v = Math.fma(a[k][i], t[k][to[k] + at + i], v);
+            out[oo + i] = v;
+        }
+    }
+}
