@@ -4,16 +4,7 @@ import dev.apoptosis.autodiff.Curvature;
 import dev.apoptosis.autodiff.Mode;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
-import dev.apoptosis.graph.Graph;
-import dev.apoptosis.graph.ops.SoftmaxCrossEntropy;
-import dev.apoptosis.models.ModelOptions;
-import dev.apoptosis.models.ModelZoo;
-import dev.apoptosis.tensor.Tensor;
-import dev.apoptosis.train.Sgd;
-import dev.apoptosis.train.SgdConfig;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
@@ -30,24 +21,12 @@ public final class AutodiffBench {
 
     public static void run(String model, int batch, int threads, int warmup, int reps, Curvature mode,
                            Consumer<BenchResult> sink, Consumer<String> ratioSink) {
-        Graph g = ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, 0, 0));
-        Random r = new Random(0);
-        Tensor x = Tensor.randn(r, 1f, batch, 3, 32, 32);
-        int[] y = new int[batch];
-        for (int i = 0; i < batch; i++) y[i] = r.nextInt(10);
-        Sgd sgd = new Sgd(g, new SgdConfig(0.9, 5e-4, false));
-        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-        String input = g.inputs().get(0).name();
-        Runnable step = () -> {
-            try (Pass p = Pass.forward(g, Map.of(input, x), Mode.TRAIN, 0L, true)) {
-                p.loss(loss, y);
-                sgd.step(p.backward(false).parameters(), 1e-4);
-            }
-        };
+        RandomCifarStep s = new RandomCifarStep(model, batch);
+        Runnable step = s::trainStep;
         Runnable hv = () -> {
-            try (Pass p = Pass.forward(g, Map.of(input, x), Mode.BATCH_STATS, 0L, true)) {
-                p.loss(loss, y);
-                p.curvatureProduct(ParamVector.obaDirection(g), mode, false);
+            try (Pass p = Pass.forward(s.graph, s.input, Mode.BATCH_STATS, 0L, true)) {
+                p.loss(s.loss, s.labels);
+                p.curvatureProduct(ParamVector.obaDirection(s.graph), mode, false);
             }
         };
         for (int i = 0; i < warmup; i++) {

@@ -20,11 +20,11 @@ public final class ConvBench {
     private ConvBench() {}
 
     public static void run(int threads, int reps, Consumer<BenchResult> sink) {
+        warmUp();
         Random rng = new Random(1);
         for (int[] layer : LAYERS) {
+            ConvGeometry g = layer(layer, BATCH);
             int c = layer[0], h = layer[1];
-            ConvGeometry g = ConvGeometry.builder().batch(BATCH).input(c, h, h).outChannels(c).kernel(3).padding(1)
-                    .build();
             Tensor x = Tensor.randn(rng, 1f, g.inputShape());
             Tensor w = Tensor.randn(rng, 0.1f, g.weightShape());
             Tensor gy = Tensor.randn(rng, 1f, g.outputShape());
@@ -41,6 +41,30 @@ public final class ConvBench {
                 Conv2dKernels.backwardWeightInto(g, x, gy, gw, false);
             });
             sink.accept(result(name + "_fwdbwd", threads, fwdBwd, 3 * forwardFlops));
+        }
+    }
+
+    private static ConvGeometry layer(int[] layer, int batch) {
+        return ConvGeometry.builder().batch(batch).input(layer[0], layer[1], layer[1]).outChannels(layer[0]).kernel(3)
+                .padding(1).build();
+    }
+
+    /**
+     * Runs every pass of every layer on a small batch for about two seconds before anything is
+     * timed: the JIT needs that long to compile the Vector API code, and the first case measured
+     * would otherwise pay for it.
+     */
+    static void warmUp() {
+        Random rng = new Random(0);
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < end) {
+            for (int[] layer : LAYERS) {
+                ConvGeometry g = layer(layer, 8);
+                Tensor x = Tensor.randn(rng, 1f, g.inputShape()), w = Tensor.randn(rng, 0.1f, g.weightShape());
+                Tensor y = Conv2dKernels.forward(g, x, w, null);
+                Conv2dKernels.backwardInput(g, y, w);
+                Conv2dKernels.backwardWeight(g, x, y);
+            }
         }
     }
 

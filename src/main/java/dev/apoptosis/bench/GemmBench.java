@@ -16,6 +16,7 @@ public final class GemmBench {
     private GemmBench() {}
 
     public static void run(int threads, int reps, Consumer<BenchResult> sink) {
+        warmUp();
         Random rng = new Random(1);
         for (int n : new int[] {256, 512, 1024}) {
             float[] a = random(rng, n * n), b = random(rng, n * n), c = new float[n * n];
@@ -70,6 +71,18 @@ public final class GemmBench {
         Consumer<BenchResult> sink = r -> System.out.println(asJson ? r.toJson() : r.toText());
         run(Parallel.threads(), reps, sink);
         if (!squareOnly) runShapes(Parallel.threads(), reps, sink);
+    }
+
+    /**
+     * Runs the kernel for about a second before anything is timed: the JIT needs that long to
+     * compile the Vector API code fully, and the first case measured would otherwise pay for it.
+     */
+    static void warmUp() {
+        int n = 256;
+        Random rng = new Random(0);
+        float[] a = random(rng, n * n), b = random(rng, n * n), c = new float[n * n];
+        long end = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < end) Gemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
     }
 
     static float[] random(Random rng, int size) {

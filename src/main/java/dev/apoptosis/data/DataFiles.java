@@ -26,6 +26,8 @@ final class DataFiles {
             raw = Files.newInputStream(file);
         } catch (NoSuchFileException e) {
             throw new DatasetException(file, "file not found");
+        } catch (IOException e) {
+            throw new DatasetException(file, "cannot open: " + e, e);
         }
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
         in.mark(2);

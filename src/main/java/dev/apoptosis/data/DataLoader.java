@@ -194,7 +194,7 @@ public final class DataLoader implements AutoCloseable {
     /** The batches of one epoch, in order; also stops its worker when closed. */
     public final class Epoch implements Iterator<Batch>, AutoCloseable {
         private final int epoch;
-        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(prefetch + 1);
+        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(prefetch);
         private final Thread worker;
         private volatile boolean cancelled;
         private Object head;

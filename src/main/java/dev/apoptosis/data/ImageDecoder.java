@@ -33,25 +33,22 @@ final class ImageDecoder implements AutoCloseable {
 
     /**
      * Decodes {@code bytes} and writes 3*H*W bytes (R plane, G plane, B plane) into {@code dst}
-     * at {@code off}, or returns the size without writing when {@code dst} is null or the size
-     * differs from {@code expectW x expectH} (pass 0 to accept any size).
+     * at {@code off}. When {@code dst} is null, or the size in the header differs from
+     * {@code expectW x expectH} (0 accepts any size), only the header is read and nothing is written.
      */
     Size decodeRgb(byte[] bytes, String name, byte[] dst, int off, int expectW, int expectH) throws DatasetException {
-        BufferedImage img = decode(bytes, name);
-        int w = img.getWidth(), h = img.getHeight();
-        Size size = new Size(w, h);
-        if (dst == null || (expectW != 0 && (w != expectW || h != expectH))) return size;
-        toRgbPlanes(img, dst, off);
-        return size;
-    }
-
-    BufferedImage decode(byte[] bytes, String name) throws DatasetException {
         ImageReader reader = readerFor(bytes, name);
         try (ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(stream, true, true);
+            int w = reader.getWidth(0), h = reader.getHeight(0);
+            Size size = new Size(w, h);
+            if (dst == null || (expectW != 0 && (w != expectW || h != expectH))) return size;
             BufferedImage img = reader.read(0);
-            if (img == null) throw new DatasetException(name + ": the image decoder returned no image");
-            return img;
+            if (img == null || img.getWidth() != w || img.getHeight() != h) {
+                throw new DatasetException(name + ": the image decoder returned no image of the size in the header");
+            }
+            toRgbPlanes(img, dst, off);
+            return size;
         } catch (IOException | RuntimeException e) {
             if (e instanceof DatasetException de) throw de;
             throw new DatasetException(name + ": cannot decode image: " + e, e);

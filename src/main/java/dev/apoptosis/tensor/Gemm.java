@@ -6,18 +6,19 @@ package dev.apoptosis.tensor;
  * <p>All matrices are row-major windows of float arrays: element (i, j) of a matrix with leading
  * dimension {@code ld} starting at {@code off} is {@code arr[off + i * ld + j]}. {@code op(A)} is
  * {@code m x k} (A itself is {@code k x m} when {@code transA}), {@code op(B)} is {@code k x n}.
- * All four transposition variants are supported; Linear and convolution use NN (forward),
- * NT (input gradient, weight gradient) and TN (weight gradient).
+ * All four transposition variants are supported. Training uses three: a convolution lowered by
+ * im2col runs NN forward, TN for the input gradient and NT for the weight gradient; a Linear layer
+ * runs NT forward, NN for the input gradient and TN for the weight gradient.
  *
  * <p>Semantics follow BLAS: {@code beta == 0} overwrites C without reading it (NaN in C does not
  * propagate), and when {@code alpha == 0} or {@code k == 0} A and B are not read.
  *
  * <p><b>Work split.</b> C is cut into slabs of whole register tiles, by columns when op(B) is the
  * wider operand and by rows otherwise, and each thread of {@link Parallel} computes its slabs with
- * the sequential kernel of the active path: {@link GemmVector} (cache-blocked, Vector API) or
- * {@link GemmScalar} (plain loops) as {@link Simd#enabled()} chooses on each call. Every element
- * of C is produced by the same sequence of operations whatever the slab it lands in, so results are
- * bit-identical for any thread count.
+ * one sequential path, chosen for the whole call: {@link GemmVector} (cache-blocked, Vector API),
+ * {@link GemmVectorDot} (NT with few rows of A, Vector API) or {@link GemmScalar} (plain loops) when
+ * {@link Simd#enabled()} is false. Every element of C is produced by the same sequence of operations
+ * whatever the slab it lands in, so results are bit-identical for any thread count.
  */
 public final class Gemm {
     /** Below this many multiply-adds a call runs on one thread: a fork would cost more than it saves. */
@@ -25,6 +26,12 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} on row-major windows (see the class comment).
+     *
+     * @throws IllegalArgumentException if a size is negative, a leading dimension is shorter than its
+     *     row, or a window does not fit in its array
+     */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
@@ -41,8 +48,20 @@ public final class Gemm {
         requireWindow(transB ? "B^T" : "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
 
         boolean vector = Simd.enabled();
-        int rowUnit = vector ? GemmVector.tileRows() : GemmScalar.TILE;
-        int colUnit = vector ? GemmVector.tileCols() : GemmScalar.TILE;
+        // Chosen on the whole problem, never per slab, so every thread count runs the same arithmetic.
+        Path path = !vector ? Path.SCALAR
+                : GemmVectorDot.suits(transA, transB, m, n, k) ? Path.DOT_PRODUCTS : Path.BLOCKED;
+        // Slabs are whole tiles of the path, so a tile never straddles two threads.
+        int rowUnit = switch (path) {
+            case BLOCKED -> GemmVector.tileRows();
+            case DOT_PRODUCTS -> GemmVectorDot.TILE;
+            case SCALAR -> GemmScalar.TILE;
+        };
+        int colUnit = switch (path) {
+            case BLOCKED -> GemmVector.tileCols();
+            case DOT_PRODUCTS -> GemmVectorDot.TILE;
+            case SCALAR -> GemmScalar.TILE;
+        };
         int rowTiles = (m + rowUnit - 1) / rowUnit;
         int colTiles = (n + colUnit - 1) / colUnit;
         boolean splitColumns = colTiles >= rowTiles;
@@ -54,22 +73,27 @@ public final class Gemm {
             if (splitColumns) {
                 int j0 = lo * colUnit, j1 = Math.min(n, hi * colUnit);
                 int bSlab = bOff + (transB ? j0 * ldb : j0);
-                block(vector, transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, bSlab, ldb, beta, c, cOff + j0, ldc);
+                block(path, transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, bSlab, ldb, beta, c, cOff + j0, ldc);
             } else {
                 int i0 = lo * rowUnit, i1 = Math.min(m, hi * rowUnit);
                 int aSlab = aOff + (transA ? i0 : i0 * lda);
-                block(vector, transA, transB, i1 - i0, n, k, alpha, a, aSlab, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+                block(path, transA, transB, i1 - i0, n, k, alpha, a, aSlab, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
             }
         });
     }
 
-    private static void block(boolean vector, boolean transA, boolean transB, int m, int n, int k, float alpha,
+    /** The sequential kernels a slab can run; see the class comment of each. */
+    private enum Path { SCALAR, BLOCKED, DOT_PRODUCTS }
+
+    private static void block(Path path, boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float beta, float[] c, int cOff, int ldc) {
-        if (vector) {
-            GemmVector.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else {
-            GemmScalar.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        switch (path) {
+            case BLOCKED -> GemmVector.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+                    cOff, ldc);
+            case DOT_PRODUCTS -> GemmVectorDot.multiply(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            case SCALAR -> GemmScalar.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+                    cOff, ldc);
         }
     }
 

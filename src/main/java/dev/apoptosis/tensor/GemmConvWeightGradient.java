@@ -20,8 +20,8 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  * </ul>
  *
  * <p><b>Determinism.</b> Tiles are grouped into at most {@link #MAX_CHUNKS} chunks whose bounds
- * depend on the batch size only; each chunk's partial sum is accumulated by one thread, tile after
- * tile, and the partials are added in chunk order. The result is therefore the same for any
+ * depend on the batch and weight sizes only, never on the thread count; each chunk's partial sum
+ * is accumulated by one thread, tile after tile, and the partials are added in chunk order. The result is therefore the same for any
  * thread count.
  */
 final class GemmConvWeightGradient {
@@ -31,6 +31,15 @@ final class GemmConvWeightGradient {
     static final int MAX_CHUNKS = 16;
     /** Upper bound on the floats of all partial sums together. */
     private static final long MAX_PARTIAL_FLOATS = 1L << 23;
+    /**
+     * Fewer chunks are used when their partial sums would not fit in this many floats (half of a
+     * 1 MiB L2): otherwise every tile's GEMM updates a partial sum fetched from L3, and the final
+     * combine reads them all from there. For 64 channels (a 147 KiB gradient) 4 chunks instead of
+     * 16 make the weight gradient ~10% faster on one core.
+     */
+    private static final long CACHED_PARTIAL_FLOATS = 1L << 17;
+    /** Chunks kept even beyond {@link #CACHED_PARTIAL_FLOATS}, so a few threads still share the work evenly. */
+    static final int MIN_CHUNKS = 4;
 
     private GemmConvWeightGradient() {}
 
@@ -43,7 +52,8 @@ final class GemmConvWeightGradient {
         final boolean dots = mg <= MAX_FILTERS_FOR_DOT_PRODUCTS;
         final boolean inPlace = dots && GemmConv2d.inPlacePatches(g);
         final int wsize = cout * kg;
-        final int chunks = Math.min(tiles, (int) Math.max(1, Math.min(MAX_CHUNKS, MAX_PARTIAL_FLOATS / wsize)));
+        final long cachedChunks = Math.max(MIN_CHUNKS, Math.min(MAX_CHUNKS, CACHED_PARTIAL_FLOATS / wsize));
+        final int chunks = Math.min(tiles, (int) Math.max(1, Math.min(cachedChunks, MAX_PARTIAL_FLOATS / wsize)));
         final float[] partials = ConvScratch.floats(Slot.PARTIALS, chunks * wsize);
         final float[] xd = x.data(), gyd = gy.data();
         final int xo = x.offset(), gyo = gy.offset();

@@ -31,15 +31,16 @@ final class GemmVectorKernel {
 
     /**
      * Multiplies a packed A micro-panel ({@code kc} steps of {@link #MR} values from {@code ai}) by
-     * a packed B micro-panel ({@code kc} steps of {@link #NR} values from {@code bi}) and stores
-     * the {@code MR x NR} tile row-major into {@code tile}.
+     * a B micro-panel ({@code kc} steps of {@link #NR} values, step p at {@code bi + p * bStride}:
+     * packed B has stride NR, B read in place its leading dimension) and stores the
+     * {@code MR x NR} tile row-major into {@code tile}.
      */
-    static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+    static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
         FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
                 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
                 c7a = c0a, c7b = c0a;
         for (int p = 0; p < kc; p++) {
-            int bo = bi + p * NR;
+            int bo = bi + p * bStride;
             int ao = ai + p * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + VL);

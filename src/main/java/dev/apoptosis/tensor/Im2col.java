@@ -17,7 +17,8 @@ package dev.apoptosis.tensor;
  *
  * <p>Both directions first compute, per tap, the range of output coordinates whose input coordinate
  * is inside the image, so the inner loops have no per-element bounds tests: for stride 1 they are
- * plain contiguous copies/adds that the JIT vectorises.
+ * contiguous copies and adds ({@link RowOps}, vectorised), and in the common "same width" case one
+ * long copy or add per tap (see {@link #rowsAreContiguous}).
  */
 final class Im2col {
     private Im2col() {}
@@ -68,7 +69,7 @@ final class Im2col {
                         int s = plane + (r * sh - ph + tapH) * w + owLo * sw - pw + tapW;
                         int dd = d + owLo;
                         if (sw == 1) {
-                            for (int q = 0; q < len; q++) col[dd + q] = x[s + q];
+                            RowOps.copy(col, dd, x, s, len);
                         } else {
                             for (int q = 0; q < len; q++) col[dd + q] = x[s + q * sw];
                         }

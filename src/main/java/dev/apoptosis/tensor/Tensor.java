@@ -52,8 +52,11 @@ public final class Tensor {
         return new Tensor(data, 0, shape);
     }
 
-    /** Wraps a window of {@code data} starting at {@code offset}. */
-    public static Tensor wrap(float[] data, int offset, int... shape) {
+    /**
+     * A view of the window of {@code data} that starts at {@code offset} (named apart from
+     * {@link #wrap} so that {@code wrap(data, 2, 5)} is unambiguous).
+     */
+    public static Tensor window(float[] data, int offset, int... shape) {
         return new Tensor(data, offset, shape);
     }
 

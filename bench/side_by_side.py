@@ -1,0 +1,72 @@
+"""Runs our benchmarks and PyTorch's side by side, alternating, and prints a Markdown table of medians.
+
+Usage (from the repository root, with Debian's torch):
+    /usr/bin/python3 bench/side_by_side.py [--rounds 3] [--threads 1 2] [--only kernels,train,autodiff]
+
+Each round runs, for each thread count, `./apoptosis bench kernels --json` then
+`bench/pytorch_kernels.py --json`, and `./apoptosis bench train --json` then `bench/pytorch_train.py
+--json`, back to back, so both see the same machine state; `./apoptosis bench autodiff` times its own
+ratio within one process. The table reports, per case, the median over rounds of each side and the
+median over rounds of the per-round ratio (ours / PyTorch for throughput).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_json(cmd):
+    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--only", default="kernels,train,autodiff")
+    args = ap.parse_args()
+    parts = set(args.only.split(","))
+    ours, theirs, ratios = {}, {}, {}
+    for r in range(args.rounds):
+        for t in args.threads:
+            pairs = []
+            if "kernels" in parts:
+                pairs.append((["./apoptosis", "--threads", str(t), "bench", "kernels", "--json"],
+                              ["/usr/bin/python3", "bench/pytorch_kernels.py", "--threads", str(t), "--json"], "gflops"))
+            if "train" in parts:
+                pairs.append((["./apoptosis", "--threads", str(t), "bench", "train", "--json"],
+                              ["/usr/bin/python3", "bench/pytorch_train.py", "--threads", str(t), "--json"], "images_per_s"))
+            for ocmd, pcmd, field in pairs:
+                o = {x["name"]: x[field] for x in run_json(ocmd)}
+                p = {x["name"]: x[field] for x in run_json(pcmd)}
+                for name, v in o.items():
+                    key = (name, t, field)
+                    ours.setdefault(key, []).append(v)
+                    if name in p:
+                        theirs.setdefault(key, []).append(p[name])
+                        ratios.setdefault(key, []).append(v / p[name])
+            if "autodiff" in parts:
+                for x in run_json(["./apoptosis", "--threads", str(t), "bench", "autodiff", "--json"]):
+                    if "ratio" in x:
+                        ratios.setdefault((x["name"], t, "ratio"), []).append(x["ratio"])
+                    else:
+                        ours.setdefault((x["name"], t, "ms"), []).append(x["ms"])
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    med = statistics.median
+    print(f"| case | threads | unit | ours | PyTorch | ratio (median of per-round ratios) |")
+    print("|---|---|---|---|---|---|")
+    for key in sorted(set(ours) | set(ratios), key=lambda k: (k[1], k[0])):
+        name, t, field = key
+        o = f"{med(ours[key]):.2f}" if key in ours else ""
+        p = f"{med(theirs[key]):.2f}" if key in theirs else ""
+        q = f"{med(ratios[key]):.2f}" if key in ratios else ""
+        print(f"| {name} | {t} | {field} | {o} | {p} | {q} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+package dev.apoptosis.bench;
+
+import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.autodiff.Pass;
+import dev.apoptosis.graph.Graph;
+import dev.apoptosis.graph.ops.SoftmaxCrossEntropy;
+import dev.apoptosis.models.ModelOptions;
+import dev.apoptosis.models.ModelZoo;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.train.Sgd;
+import dev.apoptosis.train.SgdConfig;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What the model-level benchmarks share: a zoo model for 10 classes at 3x32x32, one fixed random
+ * batch with labels (seed 0), and a training step on it (TRAIN forward, softmax cross-entropy,
+ * backward, SGD with momentum 0.9 and weight decay 5e-4), the same step bench/pytorch_train.py times.
+ */
+final class RandomCifarStep {
+    final Graph graph;
+    final Map<String, Tensor> input;
+    final int[] labels;
+    final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+    private final Sgd sgd;
+
+    RandomCifarStep(String model, int batch) {
+        graph = ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, 0, 0));
+        Random r = new Random(0);
+        input = Map.of(graph.inputs().get(0).name(), Tensor.randn(r, 1f, batch, 3, 32, 32));
+        labels = new int[batch];
+        for (int i = 0; i < batch; i++) labels[i] = r.nextInt(10);
+        sgd = new Sgd(graph, new SgdConfig(0.9, 5e-4, false));
+    }
+
+    /** One training step; a small learning rate keeps the timed steps numerically alike. */
+    void trainStep() {
+        try (Pass p = Pass.forward(graph, input, Mode.TRAIN, 0L, true)) {
+            p.loss(loss, labels);
+            sgd.step(p.backward(false).parameters(), 0.01);
+        }
+    }
+}
