@@ -305,7 +305,8 @@ public final class Reductions {
         return toTensor(s);
     }
 
-    static Tensor toTensor(double[] v) {
+    /** A float tensor [n] of float64 sums (rounded once each). */
+    public static Tensor toTensor(double[] v) {
         Tensor t = Tensor.zeros(v.length);
         for (int i = 0; i < v.length; i++) t.setAt(i, (float) v[i]);
         return t;

@@ -247,9 +247,6 @@ public final class BatchNorm2d extends Op {
         return r;
     }
 
-    private static Tensor channelTensor(double[] v) {
-        return Tensor.wrap(floats(v), new int[] {v.length});
-    }
 
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
@@ -266,8 +263,8 @@ public final class BatchNorm2d extends Op {
                     sv.scale, gamma, sums[0], sums[1], gx.data(), 0);
             out.input(0, gx);
             if (params) {
-                out.param(0, channelTensor(sums[1]));
-                out.param(1, channelTensor(sums[0]));
+                out.param(0, Reductions.toTensor(sums[1]));
+                out.param(1, Reductions.toTensor(sums[0]));
             }
             return;
         }
@@ -278,8 +275,8 @@ public final class BatchNorm2d extends Op {
         }
         if (params) {
             double[][] sums = sv.sumAndDot(gy, sv.xHat);
-            out.param(0, channelTensor(sums[1]));
-            out.param(1, channelTensor(sums[0]));
+            out.param(0, Reductions.toTensor(sums[1]));
+            out.param(1, Reductions.toTensor(sums[0]));
         }
     }
 
@@ -381,8 +378,8 @@ public final class BatchNorm2d extends Op {
             // ġ_γ = Σ ġ x̂ [+ Σ g ẋ̂], ġ_β = Σ ġ.
             double[] dGamma = new double[c];
             for (int ch = 0; ch < c; ch++) dGamma[ch] = sgdh[ch] + sgxh[ch];
-            out.param(0, channelTensor(dGamma));
-            out.param(1, channelTensor(sgd));
+            out.param(0, Reductions.toTensor(dGamma));
+            out.param(1, Reductions.toTensor(sgd));
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
+import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Set;
 
@@ -67,9 +68,7 @@ public final class Dropout extends Op {
     private static Tensor apply(float[] mask, Tensor t) {
         if (mask == null) return t;
         Tensor r = Tensor.zeros(t.shape());
-        float[] td = t.data(), rd = r.data();
-        int to = t.offset();
-        for (int i = 0; i < mask.length; i++) rd[i] = mask[i] * td[to + i];
+        Elementwise.mul(mask, 0, t.data(), t.offset(), r.data(), 0, mask.length);
         return r;
     }
 

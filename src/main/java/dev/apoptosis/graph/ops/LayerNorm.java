@@ -123,9 +123,7 @@ public final class LayerNorm extends Op {
         int c = a.dim(-1);
         double[] acc = new double[c];
         Reductions.sumProductPerChannel(a.data(), a.offset(), b.data(), b.offset(), a.size() / c, c, 1, acc);
-        Tensor t = Tensor.zeros(c);
-        for (int j = 0; j < c; j++) t.setAt(j, (float) acc[j]);
-        return t;
+        return Reductions.toTensor(acc);
     }
 
     /**

@@ -117,12 +117,8 @@ public final class Linear extends Op {
     }
 
     /** Column sums of g viewed as [R, out], accumulated in double. */
-    private static Tensor biasGrad(Tensor g, int o) {
-        double[] acc = new double[o];
-        Reductions.sumPerChannel(g.data(), g.offset(), g.size() / o, o, 1, acc);
-        Tensor t = Tensor.zeros(o);
-        for (int j = 0; j < o; j++) t.setAt(j, (float) acc[j]);
-        return t;
+    private static Tensor biasGrad(Tensor g) {
+        return Reductions.columnSums(g);
     }
 
     /** y += b on every row, in place (y is this op's own new tensor). */
@@ -158,7 +154,7 @@ public final class Linear extends Op {
             Tensor gw = Tensor.zeros(w.shape());
             weightGrad(gy, x, gw, false);
             out.param(0, gw);
-            if (bias) out.param(1, biasGrad(gy, this.out));
+            if (bias) out.param(1, biasGrad(gy));
         }
     }
 
@@ -200,7 +196,7 @@ public final class Linear extends Op {
             }
             if (bil && xDot[0] != null) weightGrad(gy, xDot[0], gw, acc);
             out.param(0, gw);
-            if (bias && gyDot != null) out.param(1, biasGrad(gyDot, this.out));
+            if (bias && gyDot != null) out.param(1, biasGrad(gyDot));
         }
     }
 }

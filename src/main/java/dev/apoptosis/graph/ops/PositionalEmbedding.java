@@ -8,6 +8,8 @@ import dev.apoptosis.graph.Init;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.ParamSpec;
+import dev.apoptosis.tensor.Elementwise;
+import dev.apoptosis.tensor.Reductions;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -56,9 +58,8 @@ public final class PositionalEmbedding extends Op {
         int per = p != null ? p.size() : y.size() / shape[0];
         if (x != null) System.arraycopy(x.data(), x.offset(), ys, 0, ys.length);
         if (p != null) {
-            float[] ps = p.data();
-            int po = p.offset();
-            for (int b = 0; b < shape[0]; b++) for (int j = 0; j < per; j++) ys[b * per + j] += ps[po + j];
+            // Every sample row meets P elementwise: the row-vector broadcast, in place.
+            Elementwise.addPerChannel(ys, 0, p.offset() == 0 ? p.data() : p.toArray(), ys, 0, shape[0], per, 1);
         }
         return y;
     }
@@ -67,11 +68,8 @@ public final class PositionalEmbedding extends Op {
     private static Tensor batchSum(Tensor g, int[] sample) {
         int n = g.dim(0), per = g.size() / n;
         double[] acc = new double[per];
-        float[] gs = g.data();
-        for (int b = 0; b < n; b++) for (int j = 0; j < per; j++) acc[j] += gs[g.offset() + b * per + j];
-        Tensor s = Tensor.zeros(sample);
-        for (int j = 0; j < per; j++) s.setAt(j, (float) acc[j]);
-        return s;
+        Reductions.sumPerChannel(g.data(), g.offset(), n, per, 1, acc);
+        return Reductions.toTensor(acc).reshape(sample);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
+import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Set;
 
@@ -43,12 +44,7 @@ public final class Scale extends Op {
     @Override public int outputChannelAxis(int[][] in) { return ChannelAxes.natural(in[0]); }
 
     private Tensor scaled(Tensor t) {
-        Tensor r = Tensor.zeros(t.shape());
-        float[] td = t.data(), rd = r.data();
-        int to = t.offset();
-        float a = (float) factor;
-        for (int i = 0, n = r.size(); i < n; i++) rd[i] = a * td[to + i];
-        return r;
+        return Elementwise.scale((float) factor, t);
     }
 
     @Override
