@@ -11,21 +11,40 @@ package dev.apoptosis.tensor;
  * constant, its second-order input adjoint one of ġ, g, ẋ, x̂ and a constant. Computing such a
  * result in one kernel call reads each operand once and writes the output once.
  *
- * <p>Terms are added in order, each with one fused multiply-add onto the running value (which
- * starts at {@code c0}, or 0 when {@code c0} is null); the Vector API and scalar paths do exactly
- * that, so they are bit-identical, and each element depends only on its own operands, so the
- * result does not depend on the thread count. A null term is skipped (it is zero).
+ * <p>One more term may be a {@link Normalized} one, x̂ = (x − mean[c])·scale[c], computed on the fly
+ * with exactly the float arithmetic of {@link BatchNormKernels#apply} (a subtraction, then a
+ * multiplication): a normalisation then need not store x̂ for its derivative rules, and gets the
+ * same values as if it had.
+ *
+ * <p>Terms are added in order, the normalised one last, each with one fused multiply-add onto the
+ * running value (which starts at {@code c0}, or 0 when {@code c0} is null); the Vector API and
+ * scalar paths do exactly that, so they are bit-identical, and each element depends only on its
+ * own operands, so the result does not depend on the thread count. A null term is skipped (it is
+ * zero).
  */
 public final class ChannelCombination {
     private ChannelCombination() {}
 
+    /** x̂ = (x − mean[c])·scale[c] over the window of {@code x} from {@code offset}; per-channel arrays from 0. */
+    public record Normalized(float[] x, int offset, float[] mean, float[] scale) {
+        public static Normalized of(Tensor x, float[] mean, float[] scale) {
+            return new Normalized(x.data(), x.offset(), mean, scale);
+        }
+    }
+
+    /** {@link #combine(int, int, int, float[], float[][], float[][], int[], Normalized, float[], float[], int)} without a normalised term. */
+    public static void combine(int outer, int channels, int inner, float[] c0, float[][] coefs, float[][] terms,
+                               int[] offsets, float[] out, int outOff) {
+        combine(outer, channels, inner, c0, coefs, terms, offsets, null, null, out, outOff);
+    }
+
     /**
      * out = c0 + Σ_k coefs[k] · terms[k] over {@code [outer, channels, inner]} windows starting at
      * {@code offsets[k]}; {@code c0} and null terms may be null. Per-channel arrays are indexed from 0.
-     * The output must not overlap a term.
+     * The output must not overlap a term. With {@code xhat} given, {@code xhatCoefs · x̂} is added last.
      */
     public static void combine(int outer, int channels, int inner, float[] c0, float[][] coefs, float[][] terms,
-                               int[] offsets, float[] out, int outOff) {
+                               int[] offsets, Normalized xhat, float[] xhatCoefs, float[] out, int outOff) {
         String op = "channelCombination";
         int n = Kernels.volume(op, outer, channels, inner);
         if (coefs.length != terms.length || offsets.length != terms.length) {
@@ -40,6 +59,12 @@ public final class ChannelCombination {
             Kernels.window(op, "term " + k, terms[k], offsets[k], n);
             Kernels.vector(op, "coefficients of term " + k, coefs[k], channels);
             live++;
+        }
+        if (xhat != null) {
+            Kernels.window(op, "normalised term", xhat.x(), xhat.offset(), n);
+            Kernels.vector(op, "mean of the normalised term", xhat.mean(), channels);
+            Kernels.vector(op, "scale of the normalised term", xhat.scale(), channels);
+            Kernels.vector(op, "coefficients of the normalised term", xhatCoefs, channels);
         }
         // Compact the non-null terms so the loops below need no null checks.
         float[][] t = new float[live][], a = new float[live][];
@@ -57,6 +82,13 @@ public final class ChannelCombination {
                     int at = r * channels;
                     if (simd) ChannelCombinationVector.row(c0, a, t, to, at, out, outOff + at, channels);
                     else row(c0, a, t, to, at, out, outOff + at, channels);
+                    if (xhat == null) continue;
+                    if (simd) {
+                        ChannelCombinationVector.fmaNormalizedRow(xhatCoefs, xhat.x(), xhat.offset() + at, xhat.mean(),
+                                xhat.scale(), out, outOff + at, channels);
+                    } else {
+                        fmaNormalizedRow(xhatCoefs, xhat.x(), xhat.offset() + at, xhat.mean(), xhat.scale(), out, outOff + at, channels);
+                    }
                 }
             });
             return;
@@ -72,6 +104,10 @@ public final class ChannelCombination {
                     if (simd) ChannelCombinationVector.fmaSegment(a[k][c], t[k], to[k] + at, out, outOff + at, inner);
                     else fmaSegment(a[k][c], t[k], to[k] + at, out, outOff + at, inner);
                 }
+                if (xhat == null) continue;
+                float b = xhatCoefs[c], m = xhat.mean()[c], sc = xhat.scale()[c];
+                if (simd) ChannelCombinationVector.fmaNormalizedSegment(b, xhat.x(), xhat.offset() + at, m, sc, out, outOff + at, inner);
+                else fmaNormalizedSegment(b, xhat.x(), xhat.offset() + at, m, sc, out, outOff + at, inner);
             }
         });
     }
@@ -81,6 +117,15 @@ public final class ChannelCombination {
      * terms are skipped, every other term must have that shape. c0 may be null.
      */
     public static Tensor combine(int[] shape, float[] c0, float[][] coefs, Tensor... terms) {
+        return combine(shape, c0, coefs, terms, null, null, null, null);
+    }
+
+    /**
+     * As {@link #combine(int[], float[], float[][], Tensor...)}, plus {@code xhatCoefs · x̂} with
+     * x̂ = (x − mean)·scale when {@code x} is not null (x must have {@code shape}).
+     */
+    public static Tensor combine(int[] shape, float[] c0, float[][] coefs, Tensor[] terms, Tensor x, float[] mean,
+                                 float[] scale, float[] xhatCoefs) {
         Tensor out = Tensor.zeros(shape);
         int[] l = Kernels.channelExtent("channelCombination", out);
         float[][] arrays = new float[terms.length][];
@@ -94,7 +139,15 @@ public final class ChannelCombination {
             arrays[k] = terms[k].data();
             offsets[k] = terms[k].offset();
         }
-        combine(l[0], l[1], l[2], c0, coefs, arrays, offsets, out.data(), 0);
+        Normalized xhat = null;
+        if (x != null) {
+            if (!x.hasShape(shape)) {
+                throw new IllegalArgumentException("channelCombination: normalised term has shape " + Shapes.str(x.shape())
+                        + ", expected " + Shapes.str(shape));
+            }
+            xhat = Normalized.of(x, mean, scale);
+        }
+        combine(l[0], l[1], l[2], c0, coefs, arrays, offsets, xhat, xhatCoefs, out.data(), 0);
         return out;
     }
 
@@ -102,6 +155,14 @@ public final class ChannelCombination {
 
     static void fmaSegment(float a, float[] t, int to, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) out[oo + i] = Math.fma(a, t[to + i], out[oo + i]);
+    }
+
+    static void fmaNormalizedSegment(float b, float[] x, int xo, float m, float sc, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) out[oo + i] = Math.fma(b, (x[xo + i] - m) * sc, out[oo + i]);
+    }
+
+    static void fmaNormalizedRow(float[] b, float[] x, int xo, float[] m, float[] sc, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) out[oo + i] = Math.fma(b[i], (x[xo + i] - m[i]) * sc[i], out[oo + i]);
     }
 
     /** One row of the inner = 1 layout: coefficients vary along the row. */

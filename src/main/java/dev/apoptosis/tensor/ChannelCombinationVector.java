@@ -39,4 +39,23 @@ final class ChannelCombinationVector {
             out[oo + i] = v;
         }
     }
+
+    static void fmaNormalizedSegment(float b, float[] x, int xo, float m, float sc, float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector bv = FloatVector.broadcast(F, b);
+        for (int end = F.loopBound(n); i < end; i += F.length()) {
+            FloatVector h = FloatVector.fromArray(F, x, xo + i).sub(m).mul(sc);
+            bv.fma(h, FloatVector.fromArray(F, out, oo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = Math.fma(b, (x[xo + i] - m) * sc, out[oo + i]);
+    }
+
+    static void fmaNormalizedRow(float[] b, float[] x, int xo, float[] m, float[] sc, float[] out, int oo, int n) {
+        int i = 0;
+        for (int end = F.loopBound(n); i < end; i += F.length()) {
+            FloatVector h = FloatVector.fromArray(F, x, xo + i).sub(FloatVector.fromArray(F, m, i)).mul(FloatVector.fromArray(F, sc, i));
+            FloatVector.fromArray(F, b, i).fma(h, FloatVector.fromArray(F, out, oo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = Math.fma(b[i], (x[xo + i] - m[i]) * sc[i], out[oo + i]);
+    }
 }

@@ -179,25 +179,26 @@ public final class Reductions {
         Kernels.vector(op, "out", out, channels);
         boolean simd = Simd.enabled();
         if (inner != 1) {
-            // Each channel is one output, summed by one thread over its outer segments in order.
+            // Each channel is one output, summed by one thread over its outer segments in order. Each
+            // kind of sum is its own small lambda: inlined into one big loop body, the four kinds
+            // exhausted the JIT's inlining budget and the vector conversions stayed boxed calls.
             int work = outer * inner, stride = channels * inner;
+            ChannelSum body;
+            if (sums != null) {
+                body = simd ? c -> ReductionsVector.sumAndDotSegments(a, aOff + c * inner, b, bOff + c * inner, inner, outer, stride, sums, out, c)
+                        : c -> ReductionsScalar.sumAndDotSegments(a, aOff + c * inner, b, bOff + c * inner, inner, outer, stride, sums, out, c);
+            } else if (b != null) {
+                body = simd ? c -> out[c] = ReductionsVector.dotSegments(a, aOff + c * inner, b, bOff + c * inner, inner, outer, stride)
+                        : c -> out[c] = ReductionsScalar.dotSegments(a, aOff + c * inner, b, bOff + c * inner, inner, outer, stride);
+            } else if (center != null) {
+                body = simd ? c -> out[c] = ReductionsVector.squaredDeviationSegments(a, aOff + c * inner, inner, outer, stride, center[c])
+                        : c -> out[c] = ReductionsScalar.squaredDeviationSegments(a, aOff + c * inner, inner, outer, stride, center[c]);
+            } else {
+                body = simd ? c -> out[c] = ReductionsVector.sumSegments(a, aOff + c * inner, inner, outer, stride)
+                        : c -> out[c] = ReductionsScalar.sumSegments(a, aOff + c * inner, inner, outer, stride);
+            }
             Parallel.forRange(channels, Math.max(1, Kernels.CHUNK / Math.max(1, work)), (lo, hi) -> {
-                for (int c = lo; c < hi; c++) {
-                    int at = c * inner;
-                    if (sums != null) {
-                        if (simd) ReductionsVector.sumAndDotSegments(a, aOff + at, b, bOff + at, inner, outer, stride, sums, out, c);
-                        else ReductionsScalar.sumAndDotSegments(a, aOff + at, b, bOff + at, inner, outer, stride, sums, out, c);
-                    } else if (b != null) {
-                        out[c] = simd ? ReductionsVector.dotSegments(a, aOff + at, b, bOff + at, inner, outer, stride)
-                                : ReductionsScalar.dotSegments(a, aOff + at, b, bOff + at, inner, outer, stride);
-                    } else if (center != null) {
-                        out[c] = simd ? ReductionsVector.squaredDeviationSegments(a, aOff + at, inner, outer, stride, center[c])
-                                : ReductionsScalar.squaredDeviationSegments(a, aOff + at, inner, outer, stride, center[c]);
-                    } else {
-                        out[c] = simd ? ReductionsVector.sumSegments(a, aOff + at, inner, outer, stride)
-                                : ReductionsScalar.sumSegments(a, aOff + at, inner, outer, stride);
-                    }
-                }
+                for (int c = lo; c < hi; c++) body.run(c);
             });
             return;
         }
@@ -230,6 +231,12 @@ public final class Reductions {
         });
         combineInOrder(part, out, channels);
         if (sums != null) combineInOrder(partSums, sums, channels);
+    }
+
+    /** Computes the per-channel result(s) of channel c. */
+    @FunctionalInterface
+    private interface ChannelSum {
+        void run(int c);
     }
 
     private static void combineInOrder(double[][] part, double[] out, int channels) {

@@ -65,100 +65,129 @@ final class ReductionsVector {
     // Segment forms: Σ over `count` segments of n values, segment k starting `k * stride` after the
     // first (the outer images of one NCHW channel). Lanes accumulate across all segments and are
     // folded once; the few values past the last whole vector of each segment go to a scalar sum.
-    // One flat loop walks every segment's whole vectors: C2 keeps vector accumulators in registers
-    // through a single loop, but boxes them when they cross the back edge of an outer loop.
+    // Each segment runs one counted loop in its own small method, with the lane accumulators loaded
+    // from and stored back to a small array around it: C2 boxes vectors that cross the back edge of
+    // an outer loop, and cannot drop the bounds checks of a loop whose index jumps between segments.
 
-    static double sumSegments(float[] x, int off, int n, int count, int stride) {
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
-        int whole = n - n % STEP;
-        for (int j = 0, i = 0, base = off, total = whole * count; j < total; j += STEP) {
-            FloatVector v = FloatVector.fromArray(F, x, base + i);
+    /** Σ of lanes l and l + D of {@code acc} over l, in lane order: the fold of a0 + a1. */
+    private static double foldPair(double[] acc, int at) {
+        int d = D.length();
+        double s = 0;
+        for (int l = 0; l < d; l++) s += acc[at + l] + acc[at + d + l];
+        return s;
+    }
+
+    private static void sumInto(float[] x, int p, int whole, double[] acc) {
+        int d = D.length();
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, 0), a1 = DoubleVector.fromArray(D, acc, d);
+        for (int i = 0; i < whole; i += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, p + i);
             a0 = a0.add(low(v));
             a1 = a1.add(high(v));
-            i += STEP;
-            if (i == whole) {
-                i = 0;
-                base += stride;
-            }
         }
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, d);
+    }
+
+    static double sumSegments(float[] x, int off, int n, int count, int stride) {
+        double[] acc = new double[2 * D.length()];
+        int whole = n - n % STEP;
         double tail = 0;
-        for (int k = 0; k < count && whole < n; k++) {
-            for (int i = off + k * stride + whole, end = off + k * stride + n; i < end; i++) tail += x[i];
+        for (int k = 0; k < count; k++) {
+            int p = off + k * stride;
+            sumInto(x, p, whole, acc);
+            for (int i = p + whole, end = p + n; i < end; i++) tail += x[i];
         }
-        return fold(a0.add(a1)) + tail;
+        return foldPair(acc, 0) + tail;
+    }
+
+    private static void dotInto(float[] a, int pa, float[] b, int pb, int whole, double[] acc) {
+        int d = D.length();
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, 0), a1 = DoubleVector.fromArray(D, acc, d);
+        for (int i = 0; i < whole; i += STEP) {
+            FloatVector x = FloatVector.fromArray(F, a, pa + i), y = FloatVector.fromArray(F, b, pb + i);
+            a0 = low(x).fma(low(y), a0);
+            a1 = high(x).fma(high(y), a1);
+        }
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, d);
     }
 
     static double dotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride) {
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
+        double[] acc = new double[2 * D.length()];
         int whole = n - n % STEP;
-        for (int j = 0, i = 0, base = 0, total = whole * count; j < total; j += STEP) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + base + i), y = FloatVector.fromArray(F, b, bo + base + i);
-            a0 = low(x).fma(low(y), a0);
-            a1 = high(x).fma(high(y), a1);
-            i += STEP;
-            if (i == whole) {
-                i = 0;
-                base += stride;
-            }
-        }
         double tail = 0;
-        for (int k = 0; k < count && whole < n; k++) {
-            for (int i = k * stride + whole, end = k * stride + n; i < end; i++) tail += (double) a[ao + i] * b[bo + i];
+        for (int k = 0; k < count; k++) {
+            int pa = ao + k * stride, pb = bo + k * stride;
+            dotInto(a, pa, b, pb, whole, acc);
+            for (int i = whole; i < n; i++) tail += (double) a[pa + i] * b[pb + i];
         }
-        return fold(a0.add(a1)) + tail;
+        return foldPair(acc, 0) + tail;
     }
 
-    static double squaredDeviationSegments(float[] x, int off, int n, int count, int stride, double center) {
-        DoubleVector a0 = DoubleVector.zero(D), a1 = DoubleVector.zero(D);
-        int whole = n - n % STEP;
-        for (int j = 0, i = 0, base = off, total = whole * count; j < total; j += STEP) {
-            FloatVector v = FloatVector.fromArray(F, x, base + i);
+    private static void squaredDeviationsInto(float[] x, int p, int whole, double center, double[] acc) {
+        int d = D.length();
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, 0), a1 = DoubleVector.fromArray(D, acc, d);
+        for (int i = 0; i < whole; i += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, p + i);
             DoubleVector d0 = low(v).sub(center), d1 = high(v).sub(center);
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
-            i += STEP;
-            if (i == whole) {
-                i = 0;
-                base += stride;
-            }
         }
-        double tail = 0;
-        for (int k = 0; k < count && whole < n; k++) {
-            for (int i = off + k * stride + whole, end = off + k * stride + n; i < end; i++) {
-                double d = x[i] - center;
-                tail += d * d;
-            }
-        }
-        return fold(a0.add(a1)) + tail;
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, d);
     }
 
-    /** Σa into {@code sums[c]} and Σa·b into {@code dots[c]}, in one pass over both operands. */
-    static void sumAndDotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride,
-                                  double[] sums, double[] dots, int c) {
-        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, d0 = s0, d1 = s0;
+    static double squaredDeviationSegments(float[] x, int off, int n, int count, int stride, double center) {
+        double[] acc = new double[2 * D.length()];
         int whole = n - n % STEP;
-        for (int j = 0, i = 0, base = 0, total = whole * count; j < total; j += STEP) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + base + i), y = FloatVector.fromArray(F, b, bo + base + i);
+        double tail = 0;
+        for (int k = 0; k < count; k++) {
+            int p = off + k * stride;
+            squaredDeviationsInto(x, p, whole, center, acc);
+            for (int i = p + whole, end = p + n; i < end; i++) {
+                double dv = x[i] - center;
+                tail += dv * dv;
+            }
+        }
+        return foldPair(acc, 0) + tail;
+    }
+
+    /** Σa lanes into acc[0, 2D) and Σa·b lanes into acc[2D, 4D). */
+    private static void sumAndDotInto(float[] a, int pa, float[] b, int pb, int whole, double[] acc) {
+        int d = D.length();
+        DoubleVector s0 = DoubleVector.fromArray(D, acc, 0), s1 = DoubleVector.fromArray(D, acc, d);
+        DoubleVector d0 = DoubleVector.fromArray(D, acc, 2 * d), d1 = DoubleVector.fromArray(D, acc, 3 * d);
+        for (int i = 0; i < whole; i += STEP) {
+            FloatVector x = FloatVector.fromArray(F, a, pa + i), y = FloatVector.fromArray(F, b, pb + i);
             DoubleVector xl = low(x), xh = high(x);
             s0 = s0.add(xl);
             s1 = s1.add(xh);
             d0 = xl.fma(low(y), d0);
             d1 = xh.fma(high(y), d1);
-            i += STEP;
-            if (i == whole) {
-                i = 0;
-                base += stride;
-            }
         }
+        s0.intoArray(acc, 0);
+        s1.intoArray(acc, d);
+        d0.intoArray(acc, 2 * d);
+        d1.intoArray(acc, 3 * d);
+    }
+
+    /** Σa into {@code sums[c]} and Σa·b into {@code dots[c]}, in one pass over both operands. */
+    static void sumAndDotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride,
+                                  double[] sums, double[] dots, int c) {
+        double[] acc = new double[4 * D.length()];
+        int whole = n - n % STEP;
         double sTail = 0, dTail = 0;
-        for (int k = 0; k < count && whole < n; k++) {
-            for (int i = k * stride + whole, end = k * stride + n; i < end; i++) {
-                sTail += a[ao + i];
-                dTail += (double) a[ao + i] * b[bo + i];
+        for (int k = 0; k < count; k++) {
+            int pa = ao + k * stride, pb = bo + k * stride;
+            sumAndDotInto(a, pa, b, pb, whole, acc);
+            for (int i = whole; i < n; i++) {
+                sTail += a[pa + i];
+                dTail += (double) a[pa + i] * b[pb + i];
             }
         }
-        sums[c] = fold(s0.add(s1)) + sTail;
-        dots[c] = fold(d0.add(d1)) + dTail;
+        sums[c] = foldPair(acc, 0) + sTail;
+        dots[c] = foldPair(acc, 2 * D.length()) + dTail;
     }
 
     /** Largest value (NaN if any value is NaN); n must be positive. */

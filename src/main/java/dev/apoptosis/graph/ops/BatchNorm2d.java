@@ -135,12 +135,15 @@ public final class BatchNorm2d extends Op {
     @Override public int outputChannelAxis(int[][] in) { return 0; }
 
     /**
-     * What forward keeps: x̂, and per channel the scale s (batch) or r (running) that maps x to x̂,
-     * and the number M of values per channel.
+     * What forward keeps: the input x (which the frame holds anyway) and per channel the mean μ and
+     * the scale s (batch) or r (running) that map it to x̂ = (x − μ)·s, and the number M of values
+     * per channel. x̂ itself is not stored: the rules form it on the fly, with the forward's exact
+     * float arithmetic, which saves a tensor per layer and a write of it.
      */
-    private record Saved(Tensor xHat, float[] scale, boolean batchStats, long m, SumMemo tangentSums, SumMemo adjointSums) {
-        Saved(Tensor xHat, float[] scale, boolean batchStats, long m) {
-            this(xHat, scale, batchStats, m, new SumMemo(), new SumMemo());
+    private record Saved(Tensor x, float[] mean, float[] scale, boolean batchStats, long m, SumMemo tangentSums,
+                         SumMemo adjointSums) {
+        Saved(Tensor x, float[] mean, float[] scale, boolean batchStats, long m) {
+            this(x, mean, scale, batchStats, m, new SumMemo(), new SumMemo());
         }
 
         int channels() {
@@ -150,14 +153,15 @@ public final class BatchNorm2d extends Op {
         /** {Σ a, Σ a·x̂}, from the memo when an earlier rule of this pass computed them for this very tensor. */
         double[][] sumAndDotXHat(Tensor a, SumMemo memo) {
             double[][] sums = memo.take(a);
-            return sums != null ? sums : sumAndDot(a, xHat);
+            return sums != null ? sums : sumAndDotXHat(a);
         }
 
-        /** {Σ a, Σ a·b} per channel, in double, in one pass. */
-        double[][] sumAndDot(Tensor a, Tensor b) {
+        /** {Σ a, Σ a·x̂} per channel in one pass over a and x, with Σ a·x̂ = s·(Σ a·x − μ Σ a) in double. */
+        double[][] sumAndDotXHat(Tensor a) {
             int[] l = layout(a);
             double[] sums = new double[l[1]], dots = new double[l[1]];
-            Reductions.sumAndProductPerChannel(a.data(), a.offset(), b.data(), b.offset(), l[0], l[1], l[2], sums, dots);
+            Reductions.sumAndProductPerChannel(a.data(), a.offset(), x.data(), x.offset(), l[0], l[1], l[2], sums, dots);
+            for (int c = 0; c < l[1]; c++) dots[c] = scale[c] * (dots[c] - (double) mean[c] * sums[c]);
             return new double[][] {sums, dots};
         }
 
@@ -167,6 +171,14 @@ public final class BatchNorm2d extends Op {
             double[] out = new double[l[1]];
             Reductions.sumProductPerChannel(a.data(), a.offset(), b.data(), b.offset(), l[0], l[1], l[2], out);
             return out;
+        }
+
+        /** c0 + Σ coefs[k]·terms[k] [+ xhatCoefs·x̂], x̂ formed from x on the fly. */
+        Tensor combine(double[] c0, double[][] coefs, Tensor[] terms, double[] xhatCoefs) {
+            float[][] a = new float[coefs.length][];
+            for (int k = 0; k < a.length; k++) a[k] = floats(coefs[k]);
+            return ChannelCombination.combine(x.shape(), c0 == null ? null : floats(c0), a, terms,
+                    xhatCoefs == null ? null : x, mean, scale, xhatCoefs == null ? null : floats(xhatCoefs));
         }
 
         private static int[] layout(Tensor a) {
@@ -218,16 +230,15 @@ public final class BatchNorm2d extends Op {
             System.arraycopy(runVar.data(), runVar.offset(), var, 0, c);
             BatchNormKernels.invStd(var, (float) eps, scale, c);
         }
-        Tensor xHat = Tensor.zeros(x.shape()), y = Tensor.zeros(x.shape());
-        BatchNormKernels.apply(x.data(), x.offset(), n, c, plane, mean, scale, dense(gamma), dense(beta), xHat.data(), 0,
-                y.data(), 0);
+        Tensor y = Tensor.zeros(x.shape());
+        BatchNormKernels.apply(x.data(), x.offset(), n, c, plane, mean, scale, dense(gamma), dense(beta), null, 0, y.data(), 0);
         if (f.mode.updatesRunningStatistics()) {
             for (int ch = 0; ch < c; ch++) {
                 runMean.setAt(ch, (float) ((1 - momentum) * runMean.at(ch) + momentum * mean[ch]));
                 runVar.setAt(ch, (float) ((1 - momentum) * runVar.at(ch) + momentum * (double) var[ch] * m / (m - 1)));
             }
         }
-        f.saved = new Saved(xHat, scale, batch, m);
+        f.saved = new Saved(x, mean, scale, batch, m);
         return y;
     }
 
@@ -252,29 +263,25 @@ public final class BatchNorm2d extends Op {
     public void backward(Frame f, Tensor gy, Adjoints out) {
         Saved sv = (Saved) f.saved;
         int c = sv.channels();
-        float[] gamma = dense(f.params[0]);
+        double[] gamma = values(f.params[0]);
         boolean params = out.wantsParam(0);
-        if (out.wantsInput(0) && sv.batchStats) {
-            // g_x = s·P(γ g) from the sums Σ g and Σ g x̂, which the parameters and a later rBackward take too.
-            double[][] sums = sv.sumAndDot(gy, sv.xHat);
-            sv.adjointSums.put(gy, sums);
-            Tensor gx = Tensor.zeros(gy.shape());
-            BatchNormKernels.project(gy.data(), gy.offset(), sv.xHat.data(), sv.xHat.offset(), gy.dim(0), c, gy.dim(2) * gy.dim(3),
-                    sv.scale, gamma, sums[0], sums[1], gx.data(), 0);
-            out.input(0, gx);
-            if (params) {
-                out.param(0, Reductions.toTensor(sums[1]));
-                out.param(1, Reductions.toTensor(sums[0]));
-            }
-            return;
-        }
+        double[][] sums = params || (out.wantsInput(0) && sv.batchStats) ? sv.sumAndDotXHat(gy) : null;
         if (out.wantsInput(0)) {
-            float[] k = new float[c];
-            for (int ch = 0; ch < c; ch++) k[ch] = (float) ((double) gamma[ch] * sv.scale[ch]);
-            out.input(0, ChannelCombination.combine(gy.shape(), null, new float[][] {k}, gy));
+            // Batch statistics: g_x = s·P(γ g) = sγ·g − sγ⟨g x̂⟩·x̂ − sγ⟨g⟩; running statistics: g_x = γ r g.
+            double[] cg = new double[c], cx = sv.batchStats ? new double[c] : null, c1 = sv.batchStats ? new double[c] : null;
+            for (int ch = 0; ch < c; ch++) {
+                double k = gamma[ch] * sv.scale[ch];
+                cg[ch] = k;
+                if (sv.batchStats) {
+                    cx[ch] = -k * sums[1][ch] / sv.m;
+                    c1[ch] = -k * sums[0][ch] / sv.m;
+                }
+            }
+            out.input(0, sv.combine(c1, new double[][] {cg}, new Tensor[] {gy}, cx));
+            // A curvature pass's rBackward needs the same sums again.
+            if (sv.batchStats) sv.adjointSums.put(gy, sums);
         }
         if (params) {
-            double[][] sums = sv.sumAndDot(gy, sv.xHat);
             out.param(0, Reductions.toTensor(sums[1]));
             out.param(1, Reductions.toTensor(sums[0]));
         }
@@ -310,7 +317,7 @@ public final class BatchNorm2d extends Op {
         double[] cx = new double[c], ch = gammaDot == null ? new double[c] : values(gammaDot);
         double[] c1 = betaDot == null ? new double[c] : values(betaDot);
         if (xDot[0] != null) {
-            double[][] sums = sv.batchStats ? sv.sumAndDot(xDot[0], sv.xHat) : null;
+            double[][] sums = sv.batchStats ? sv.sumAndDotXHat(xDot[0]) : null;
             if (sums != null) sv.tangentSums.put(xDot[0], sums);
             double[][] k = xHatDot(sv, sums);
             for (int i = 0; i < c; i++) {
@@ -320,8 +327,7 @@ public final class BatchNorm2d extends Op {
             }
         }
         boolean xHatTerm = gammaDot != null || (xDot[0] != null && sv.batchStats);
-        return ChannelCombination.combine(sv.xHat.shape(), floats(c1), new float[][] {floats(cx), floats(ch)},
-                xDot[0], xHatTerm ? sv.xHat : null);
+        return sv.combine(c1, new double[][] {cx}, new Tensor[] {xDot[0]}, xHatTerm ? ch : null);
     }
 
     @Override
@@ -335,7 +341,7 @@ public final class BatchNorm2d extends Op {
         double[] gamma = values(f.params[0]);
         double[] zero = new double[c];
         // Per-channel sums (zero where an operand is null): Σġ, Σġx̂, Σg, Σgx̂, Σgẋ and ẋ̂'s coefficients.
-        double[][] dotSums = gyDot == null ? new double[][] {zero, zero} : sv.sumAndDot(gyDot, sv.xHat);
+        double[][] dotSums = gyDot == null ? new double[][] {zero, zero} : sv.sumAndDotXHat(gyDot);
         double[] sgd = dotSums[0], sgdh = dotSums[1];
         boolean needG = sv.batchStats && (xd != null || gammaDot != null);
         double[][] gSums = needG ? sv.sumAndDotXHat(gy, sv.adjointSums) : new double[][] {zero, zero};
@@ -370,9 +376,9 @@ public final class BatchNorm2d extends Op {
                     c1[ch] += kxh * k[2][ch];
                 }
             }
-            out.input(0, ChannelCombination.combine(gy.shape(), floats(c1),
-                    new float[][] {floats(cgd), floats(cg), floats(cxd), floats(cx)},
-                    gyDot, gammaDot == null && xd == null ? null : gy, sv.batchStats ? xd : null, sv.batchStats ? sv.xHat : null));
+            out.input(0, sv.combine(c1, new double[][] {cgd, cg, cxd},
+                    new Tensor[] {gyDot, gammaDot == null && xd == null ? null : gy, sv.batchStats ? xd : null},
+                    sv.batchStats ? cx : null));
         }
         if (out.wantsParam(0)) {
             // ġ_γ = Σ ġ x̂ [+ Σ g ẋ̂], ġ_β = Σ ġ.
