@@ -43,6 +43,53 @@ public final class Conv2dKernels {
         }
     }
 
+    /**
+     * {@code y = conv(x1, w1) + conv(x2, w2) + bias}, or {@code y +=} that when {@code accumulate}
+     * (bias may be null): the tangent {@code W⋆ẋ + Ẇ⋆x + ḃ} of a convolution. Where patch matrices
+     * are built (not depthwise, not an unpadded 1x1 stride-1 kernel) it is one GEMM with the two
+     * patch matrices stacked, which writes y once; otherwise two passes. Equal to two
+     * {@link #forwardInto} calls up to float rounding.
+     */
+    public static void forwardPairInto(ConvGeometry g, Tensor x1, Tensor w1, Tensor x2, Tensor w2, Tensor bias, Tensor y,
+                                       boolean accumulate) {
+        require(g, "first input", x1, g.inputShape());
+        require(g, "first weight", w1, g.weightShape());
+        require(g, "second input", x2, g.inputShape());
+        require(g, "second weight", w2, g.weightShape());
+        if (bias != null) require(g, "bias", bias, g.biasShape());
+        require(g, "output", y, g.outputShape());
+        requireDisjoint(g, "output", y, x1, w1, bias);
+        requireDisjoint(g, "output", y, x2, w2, null);
+        if (g.isDepthwise() || GemmConv2d.inPlacePatches(g)) {
+            forwardInto(g, x1, w1, bias, y, accumulate);
+            forwardInto(g, x2, w2, null, y, true);
+            return;
+        }
+        GemmConv2d.forward(g, new Tensor[] {x1, x2}, new Tensor[] {w1, w2}, bias, y, accumulate);
+    }
+
+    /**
+     * {@code gx = conv^T(gy1, w1) + conv^T(gy2, w2)}, or {@code gx +=} that: the R-adjoint
+     * {@code Wᵀ⋆ġ + Ẇᵀ⋆g} of a convolution's input. With stride 1 one GEMM with a doubled inner
+     * dimension; otherwise two passes. Equal to two {@link #backwardInputInto} calls up to float rounding.
+     */
+    public static void backwardInputPairInto(ConvGeometry g, Tensor gy1, Tensor w1, Tensor gy2, Tensor w2, Tensor gx,
+                                             boolean accumulate) {
+        require(g, "first output gradient", gy1, g.outputShape());
+        require(g, "first weight", w1, g.weightShape());
+        require(g, "second output gradient", gy2, g.outputShape());
+        require(g, "second weight", w2, g.weightShape());
+        require(g, "input gradient", gx, g.inputShape());
+        requireDisjoint(g, "input gradient", gx, gy1, w1, null);
+        requireDisjoint(g, "input gradient", gx, gy2, w2, null);
+        if (g.isDepthwise()) {
+            backwardInputInto(g, gy1, w1, gx, accumulate);
+            backwardInputInto(g, gy2, w2, gx, true);
+            return;
+        }
+        GemmConv2d.backwardInputPair(g, gy1, w1, gy2, w2, gx, accumulate);
+    }
+
     /** Gradient with respect to the input: gy {@code [N,Cout,Hout,Wout]}, w -> gx {@code [N,Cin,H,W]}. */
     public static Tensor backwardInput(ConvGeometry g, Tensor gy, Tensor w) {
         Tensor gx = Tensor.zeros(g.inputShape());

@@ -53,39 +53,68 @@ final class GemmConv2d {
 
     /** {@code y = conv(x, w) + bias} or, with {@code accumulate}, {@code y += conv(x, w) + bias}. */
     static void forward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y, boolean accumulate) {
+        forward(g, new Tensor[] {x}, new Tensor[] {w}, bias, y, accumulate);
+    }
+
+    /**
+     * {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias} as one GEMM per tile and group: the patch matrices
+     * of the inputs are stacked (inner dimension {@code j K}) against the side-by-side filters, so C
+     * is written once and the micro-kernel runs longer k loops. The tangent {@code W⋆ẋ + Ẇ⋆x} and the
+     * R-adjoint {@code Wᵀ⋆ġ + Ẇᵀ⋆g} are such sums. Several inputs need patch matrices, so not
+     * {@link #inPlacePatches} geometries.
+     */
+    static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
-        final int kg = cg * g.kernelH() * g.kernelW();
+        final int kg = cg * g.kernelH() * g.kernelW(), pairs = xs.length, kAll = pairs * kg;
         final int p = g.outH() * g.outW(), hw = g.inH() * g.inW();
         final int tile = imagesPerTile(g), tiles = (g.n() + tile - 1) / tile;
         final boolean inPlace = inPlacePatches(g);
-        final float[] xd = x.data(), wd = w.data(), yd = y.data();
-        final int xo = x.offset(), wo = w.offset(), yo = y.offset();
+        if (pairs > 1 && inPlace) throw new IllegalArgumentException("conv2d: a sum of convolutions needs patch matrices, not " + g);
+        final float[] wd;
+        final int wo;
+        if (pairs == 1) {
+            wd = ws[0].data();
+            wo = ws[0].offset();
+        } else {
+            // Filters side by side: row o holds filter o of every term, in term order.
+            wd = new float[cout * kAll];
+            wo = 0;
+            for (int o = 0; o < cout; o++) {
+                for (int j = 0; j < pairs; j++) System.arraycopy(ws[j].data(), ws[j].offset() + o * kg, wd, o * kAll + j * kg, kg);
+            }
+        }
+        final float[] yd = y.data();
+        final int yo = y.offset();
         Parallel.forRange(tiles, 1, (lo, hi) -> {
             for (int t = lo; t < hi; t++) {
                 int n0 = t * tile, nt = Math.min(tile, g.n() - n0), cols = nt * p;
                 boolean packed = nt > 1;
-                float[] patches = inPlace && !packed ? null : ConvScratch.floats(Slot.PATCHES, kg * cols);
+                float[] patches = inPlace && !packed ? null : ConvScratch.floats(Slot.PATCHES, kAll * cols);
                 float[] out = packed ? ConvScratch.floats(Slot.GEMM_OUT, mg * cols) : null;
                 for (int gi = 0; gi < groups; gi++) {
                     float[] b;
                     int bOff;
                     if (patches == null) {
-                        b = xd;
-                        bOff = xo + (n0 * cin + gi * cg) * hw;
+                        b = xs[0].data();
+                        bOff = xs[0].offset() + (n0 * cin + gi * cg) * hw;
                     } else {
-                        for (int i = 0; i < nt; i++) {
-                            Im2col.im2col(g, xd, xo + ((n0 + i) * cin + gi * cg) * hw, cg, patches, i * p, cols);
+                        for (int j = 0; j < pairs; j++) {
+                            float[] xd = xs[j].data();
+                            int xo = xs[j].offset();
+                            for (int i = 0; i < nt; i++) {
+                                Im2col.im2col(g, xd, xo + ((n0 + i) * cin + gi * cg) * hw, cg, patches, j * kg * cols + i * p, cols);
+                            }
                         }
                         b = patches;
                         bOff = 0;
                     }
-                    int wOff = wo + gi * mg * kg;
+                    int wOff = wo + gi * mg * kAll;
                     if (!packed) {
-                        Gemm.sgemm(false, false, mg, p, kg, 1f, wd, wOff, kg, b, bOff, cols,
+                        Gemm.sgemm(false, false, mg, p, kAll, 1f, wd, wOff, kAll, b, bOff, cols,
                                 accumulate ? 1f : 0f, yd, yo + (n0 * cout + gi * mg) * p, p);
                     } else {
-                        Gemm.sgemm(false, false, mg, cols, kg, 1f, wd, wOff, kg, b, bOff, cols, 0f, out, 0, cols);
+                        Gemm.sgemm(false, false, mg, cols, kAll, 1f, wd, wOff, kAll, b, bOff, cols, 0f, out, 0, cols);
                         unpack(out, mg, nt, p, yd, yo + (n0 * cout + gi * mg) * p, cout * p, accumulate);
                     }
                 }
@@ -144,6 +173,22 @@ final class GemmConv2d {
                 }
             }
         });
+    }
+
+    /**
+     * {@code gx (+)= conv^T(gy1, w1) + conv^T(gy2, w2)}: with stride 1 one {@link #forward} of the
+     * two transposed convolutions (a GEMM with a doubled inner dimension), otherwise two passes.
+     */
+    static void backwardInputPair(ConvGeometry g, Tensor gy1, Tensor w1, Tensor gy2, Tensor w2, Tensor gx,
+                                  boolean accumulate) {
+        ConvGeometry transposed = transposedAsConvolution(g);
+        if (transposed == null) {
+            backwardInput(g, gy1, w1, gx, accumulate);
+            backwardInput(g, gy2, w2, gx, true);
+            return;
+        }
+        forward(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {flippedTransposedWeight(g, w1), flippedTransposedWeight(g, w2)},
+                null, gx, accumulate);
     }
 
     /** See {@link GemmConvWeightGradient}. */

@@ -152,6 +152,56 @@ class Conv2dKernelsTest {
         assertClose(name + " backwardWeight overwrite", egw0, gwGarbage.data(), 0, 1e-5, tol(egw0));
     }
 
+    /**
+     * The sums of two convolutions (a tangent W⋆ẋ + Ẇ⋆x + ḃ, an R-adjoint Wᵀ⋆ġ + Ẇᵀ⋆g) against the
+     * reference, on both paths, overwriting and accumulating, and bit-identical for 1 and 2 threads.
+     */
+    @ParameterizedTest(name = "{0} scalar={2}")
+    @MethodSource("geometriesBothPaths")
+    void pairsEqualTheSumOfTwoConvolutions(String name, ConvGeometry g, boolean scalar) {
+        Simd.setForceScalar(scalar);
+        Random rng = new Random(31 * name.hashCode() + 7);
+        Tensor x1 = randn(rng, g.inputShape()), w1 = randn(rng, g.weightShape()), x2 = randn(rng, g.inputShape());
+        Tensor w2 = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        Tensor gy1 = randn(rng, g.outputShape()), gy2 = randn(rng, g.outputShape());
+
+        double[] y = plus(ConvReference.forward(g, x1, w1, b), ConvReference.forward(g, x2, w2, null));
+        Tensor yOut = Tensor.full(Float.NaN, g.outputShape());
+        Conv2dKernels.forwardPairInto(g, x1, w1, x2, w2, b, yOut, false);
+        assertClose(name + " forward pair", y, yOut.data(), 0, 1e-5, tol(y));
+        Tensor yAcc = randn(rng, g.outputShape());
+        double[] eAcc = plus(yAcc, y);
+        Conv2dKernels.forwardPairInto(g, x1, w1, x2, w2, b, yAcc, true);
+        assertClose(name + " forward pair accumulate", eAcc, yAcc.data(), 0, 1e-5, tol(eAcc));
+
+        double[] gx = plus(ConvReference.backwardInput(g, gy1, w1), ConvReference.backwardInput(g, gy2, w2));
+        Tensor gxOut = Tensor.full(Float.NaN, g.inputShape());
+        Conv2dKernels.backwardInputPairInto(g, gy1, w1, gy2, w2, gxOut, false);
+        assertClose(name + " backwardInput pair", gx, gxOut.data(), 0, 1e-5, tol(gx));
+        Tensor gxAcc = randn(rng, g.inputShape());
+        double[] egxAcc = plus(gxAcc, gx);
+        Conv2dKernels.backwardInputPairInto(g, gy1, w1, gy2, w2, gxAcc, true);
+        assertClose(name + " backwardInput pair accumulate", egxAcc, gxAcc.data(), 0, 1e-5, tol(egxAcc));
+
+        float[][] one = new float[2][], two = new float[2][];
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            Tensor yt = Tensor.zeros(g.outputShape()), gxt = Tensor.zeros(g.inputShape());
+            Conv2dKernels.forwardPairInto(g, x1, w1, x2, w2, b, yt, false);
+            Conv2dKernels.backwardInputPairInto(g, gy1, w1, gy2, w2, gxt, false);
+            float[][] r = threads == 1 ? one : two;
+            r[0] = yt.toArray();
+            r[1] = gxt.toArray();
+        }
+        for (int i = 0; i < 2; i++) KernelTesting.assertSameValues(name + " pair result " + i + ", 1 vs 2 threads", one[i], two[i]);
+    }
+
+    private static double[] plus(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = a[i] + b[i];
+        return r;
+    }
+
     private static double[] plus(Tensor t, double[] d) {
         double[] r = new double[d.length];
         for (int i = 0; i < d.length; i++) r[i] = t.at(i) + d[i];

@@ -32,7 +32,7 @@ import java.util.Set;
  * <ul>
  * <li>forward: y = W ⋆ x + b</li>
  * <li>backward: g_x = Wᵀ ⋆ g_y; g_W = g_y ⋆ xᵀ; g_b = Σ_{n,h,w} g_y</li>
- * <li>tangent: ẏ = W ⋆ ẋ + Ẇ ⋆ x + ḃ</li>
+ * <li>tangent: ẏ = W ⋆ ẋ + Ẇ ⋆ x + ḃ (the two convolutions as one GEMM, see {@link Conv2dKernels#forwardPairInto})</li>
  * <li>rBackward: ġ_x = Wᵀ ⋆ ġ_y [+ Ẇᵀ ⋆ g_y]; ġ_W = ġ_y ⋆ xᵀ [+ g_y ⋆ ẋᵀ]; ġ_b = Σ ġ_y; bracketed
  *     terms are bilinear (weight × activation), included when {@link Curvature#bilinear()}.</li>
  * </ul>
@@ -203,17 +203,14 @@ public final class Conv2d extends Op {
         if (xDot[0] == null && wDot == null && bDot == null) return null;
         ConvGeometry g = geometry(f);
         Tensor y = Tensor.zeros(g.outputShape());
-        boolean written = false;
-        if (xDot[0] != null) {
-            Conv2dKernels.forwardInto(g, xDot[0], f.params[0], bDot, y, false);
-            written = true;
-            bDot = null;
+        if (xDot[0] != null && wDot != null) {
+            // W⋆ẋ + Ẇ⋆x + ḃ as one GEMM with the two patch matrices stacked.
+            Conv2dKernels.forwardPairInto(g, xDot[0], f.params[0], f.inputs[0], wDot, bDot, y, false);
+        } else if (xDot[0] != null || wDot != null) {
+            Conv2dKernels.forwardInto(g, xDot[0] != null ? xDot[0] : f.inputs[0], xDot[0] != null ? f.params[0] : wDot, bDot, y, false);
+        } else {
+            addBias(y, bDot);
         }
-        if (wDot != null) {
-            Conv2dKernels.forwardInto(g, f.inputs[0], wDot, bDot, y, written);
-            bDot = null;
-        }
-        if (bDot != null) addBias(y, bDot);
         return y;
     }
 
@@ -230,12 +227,12 @@ public final class Conv2d extends Op {
         boolean bil = c.bilinear();
         if (out.wantsInput(0) && (gyDot != null || (bil && wDot != null))) {
             Tensor gx = Tensor.zeros(g.inputShape());
-            boolean acc = false;
-            if (gyDot != null) {
-                Conv2dKernels.backwardInputInto(g, gyDot, w, gx, false);
-                acc = true;
+            if (gyDot != null && bil && wDot != null) {
+                // Wᵀ⋆ġ_y + Ẇᵀ⋆g_y as one GEMM with a doubled inner dimension (stride 1).
+                Conv2dKernels.backwardInputPairInto(g, gyDot, w, gy, wDot, gx, false);
+            } else {
+                Conv2dKernels.backwardInputInto(g, gyDot != null ? gyDot : gy, gyDot != null ? w : wDot, gx, false);
             }
-            if (bil && wDot != null) Conv2dKernels.backwardInputInto(g, gy, wDot, gx, acc);
             out.input(0, gx);
         }
         if (out.wantsParam(0) && (gyDot != null || (bil && xDot[0] != null))) {
