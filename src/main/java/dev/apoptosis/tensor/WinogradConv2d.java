@@ -21,21 +21,19 @@ package dev.apoptosis.tensor;
  * transform, gradient tiles zero beyond the output) and {@code dW = Gᵀ dU G}: exact, and its GEMMs
  * contract over the long tile dimension.
  *
- * <p><b>Chunks and lanes.</b> Work is cut into chunks of up to {@link #LANES} images and a band of
- * tile rows. Inside a chunk the input band is copied lane-innermost (one lane per image, zero
- * padding made explicit), so every transform is plain vector arithmetic over images, without
- * gathers, and a tile's column in {@code V[ξ]} is {@code (tile row, tile column, image)}. Bands hold
- * about {@link #TARGET_TILES} tiles so a chunk's transformed operands stay in L2. The chunking
- * depends on the geometry alone: forward chunks write disjoint outputs, and weight-gradient chunks
- * are summed into a fixed number of partials combined in order, so results are bit-identical for
- * any thread count.
+ * <p><b>Chunks.</b> Work is cut into chunks of about {@link #TARGET_TILES} tiles (the GEMM
+ * columns): several whole images when images are small, otherwise one image's band of tile rows,
+ * so a chunk's transformed operands stay in cache. Within a chunk the tiles are numbered image by
+ * image, row-major, and the transforms run over planes of consecutive tiles (see
+ * {@link WinogradTransforms}): every copy reads and writes memory in order, and the arithmetic is
+ * vectorised over tiles. The chunking depends on the geometry alone: forward chunks write disjoint
+ * outputs, and weight-gradient chunks are summed into a fixed number of partials combined in
+ * order, so results are bit-identical for any thread count.
  *
  * <p>F(2x2, 3x3) changes float rounding only mildly (its transforms have entries 0, ±1/2, ±1):
  * relative errors stay within a few units of float precision times the operands' scale.
  */
 final class WinogradConv2d {
-    /** Images per chunk: one per lane of the transforms. */
-    static final int LANES = 16;
     /** Tiles (GEMM columns) a chunk aims at. */
     static final int TARGET_TILES = 256;
     /** Weight-gradient partial sums at most. */
@@ -81,18 +79,31 @@ final class WinogradConv2d {
         return useForward(g);
     }
 
-    /** How a batch is cut into chunks: image groups of {@code lanes} times bands of {@code bandRows} tile rows. */
-    record Plan(int tilesH, int tilesW, int lanes, int imageGroups, int bandRows, int bands) {
+    /** How a batch is cut into chunks of {@code images} images times a band of {@code bandRows} tile rows. */
+    record Plan(int tilesH, int tilesW, int images, int imageGroups, int bandRows, int bands) {
         static Plan of(ConvGeometry g) {
-            int th = (g.outH() + 1) / 2, tw = (g.outW() + 1) / 2;
-            int lanes = Math.min(LANES, g.n());
-            int groups = (g.n() + lanes - 1) / lanes;
-            int rows = Math.max(1, Math.min(th, TARGET_TILES / (tw * lanes)));
-            return new Plan(th, tw, lanes, groups, rows, (th + rows - 1) / rows);
+            int th = (g.outH() + 1) / 2, tw = (g.outW() + 1) / 2, perImage = th * tw;
+            if (perImage >= TARGET_TILES) {
+                int rows = Math.max(1, Math.min(th, TARGET_TILES / tw));
+                return new Plan(th, tw, 1, g.n(), rows, (th + rows - 1) / rows);
+            }
+            int images = Math.max(1, Math.min(g.n(), TARGET_TILES / perImage));
+            return new Plan(th, tw, images, (g.n() + images - 1) / images, th, 1);
         }
 
         int chunks() {
             return imageGroups * bands;
+        }
+    }
+
+    /** The images and tile rows of one chunk, and the sizes derived from them. */
+    private record Chunk(int n0, int images, int ty0, int rows, int tilesW, int bandTiles, int tiles) {
+        static Chunk of(ConvGeometry g, Plan plan, int chunk) {
+            int group = chunk / plan.bands(), band = chunk % plan.bands();
+            int n0 = group * plan.images(), ni = Math.min(plan.images(), g.n() - n0);
+            int ty0 = band * plan.bandRows(), rows = Math.min(plan.bandRows(), plan.tilesH() - ty0);
+            int bandTiles = rows * plan.tilesW();
+            return new Chunk(n0, ni, ty0, rows, plan.tilesW(), bandTiles, ni * bandTiles);
         }
     }
 
@@ -103,7 +114,9 @@ final class WinogradConv2d {
         final float[] u = filters(g, ws);
         final Plan plan = Plan.of(g);
         Parallel.forRange(plan.chunks(), 1, (lo, hi) -> {
-            for (int chunk = lo; chunk < hi; chunk++) forwardChunk(g, plan, chunk, xs, u, bias, y, accumulate, vector);
+            for (int chunk = lo; chunk < hi; chunk++) {
+                forwardChunk(g, Chunk.of(g, plan, chunk), xs, u, bias, y, accumulate, vector);
+            }
         });
     }
 
@@ -132,95 +145,110 @@ final class WinogradConv2d {
         return u;
     }
 
-    private static void forwardChunk(ConvGeometry g, Plan plan, int chunk, Tensor[] xs, float[] u, Tensor bias,
-                                     Tensor y, boolean accumulate, boolean vector) {
-        final int c = g.inChannels(), k = g.outChannels(), ct = xs.length * c;
-        final int group = chunk / plan.bands(), band = chunk % plan.bands();
-        final int n0 = group * plan.lanes(), ni = Math.min(plan.lanes(), g.n() - n0);
-        final int ty0 = band * plan.bandRows(), rows = Math.min(plan.bandRows(), plan.tilesH() - ty0);
-        final int tw = plan.tilesW(), p = rows * tw * ni;
-        final int pw = 2 * tw + 2, rh = 2 * rows + 2, plane = rh * pw * ni;
+    private static void forwardChunk(ConvGeometry g, Chunk ch, Tensor[] xs, float[] u, Tensor bias, Tensor y,
+                                     boolean accumulate, boolean vector) {
+        final int c = g.inChannels(), k = g.outChannels(), ct = xs.length * c, p = ch.tiles();
+        final int vStride = xiStride(ct * p), mStride = xiStride(k * p);
+        float[] v = Scratch.floats(Scratch.TRANSFORMED, 16 * vStride);
+        for (int j = 0; j < xs.length; j++) transformInput(g, ch, xs[j], v, j * c * p, vStride, vector);
 
-        float[] xt = Scratch.floats(Scratch.INPUT, ct * plane);
-        for (int j = 0; j < xs.length; j++) gatherInput(g, xs[j], n0, ni, 2 * ty0 - g.padH(), rh, pw, xt, j * c * plane);
-        float[] v = Scratch.floats(Scratch.TRANSFORMED, 16 * ct * p);
-        transformInput(xt, ct, plane, rows, pw, tw, ni, v, p, vector);
-
-        float[] m = Scratch.floats(Scratch.PRODUCTS, 16 * k * p);
+        float[] m = Scratch.floats(Scratch.PRODUCTS, 16 * mStride);
         for (int xi = 0; xi < 16; xi++) {
-            Gemm.sgemm(false, false, k, p, ct, 1f, u, xi * k * ct, ct, v, xi * ct * p, p, 0f, m, xi * k * p, p);
+            Gemm.sgemm(false, false, k, p, ct, 1f, u, xi * k * ct, ct, v, xi * vStride, p, 0f, m, xi * mStride, p);
         }
 
-        final int ow2 = 2 * tw, oh = g.outH(), ow = g.outW();
-        float[] out = Scratch.floats(Scratch.OUTPUT, 2 * rows * ow2 * ni);
+        final int tb = ch.bandTiles(), oh = g.outH(), ow = g.outW();
+        float[] planes = Scratch.floats(Scratch.PLANES, 4 * tb);
         float[] yd = y.data();
-        for (int o = 0; o < k; o++) {
-            for (int r = 0; r < rows; r++) {
-                int in = o * p + r * tw * ni, at = 2 * r * ow2 * ni;
+        for (int i = 0; i < ch.images(); i++) {
+            for (int o = 0; o < k; o++) {
+                int in = o * p + i * tb;
                 if (vector) {
-                    WinogradTransformsVector.outputRow(m, in, k * p, tw, out, at, ow2 * ni, ni);
+                    WinogradTransformsVector.outputTiles(m, in, mStride, planes, 0, tb, tb);
                 } else {
-                    WinogradTransforms.outputRow(m, in, k * p, tw, out, at, ow2 * ni, ni);
+                    WinogradTransforms.outputTiles(m, in, mStride, planes, 0, tb, 0, tb);
                 }
+                float b = bias == null ? 0f : bias.data()[bias.offset() + o];
+                storeOutput(planes, tb, ch, oh, ow, b, yd, y.offset() + ((ch.n0() + i) * k + o) * oh * ow, accumulate);
             }
-            float b = bias == null ? 0f : bias.data()[bias.offset() + o];
-            int orows = Math.min(2 * rows, oh - 2 * ty0);
-            for (int i = 0; i < ni; i++) {
-                int dst = y.offset() + ((n0 + i) * k + o) * oh * ow + 2 * ty0 * ow;
-                for (int r = 0; r < orows; r++) {
-                    int d = dst + r * ow, s = r * ow2 * ni + i;
-                    if (accumulate) {
-                        for (int q = 0; q < ow; q++) yd[d + q] += out[s + q * ni] + b;
-                    } else {
-                        for (int q = 0; q < ow; q++) yd[d + q] = out[s + q * ni] + b;
+        }
+    }
+
+    /**
+     * Interleaves the output planes {@code Y_ab[p]} of one image and channel into its rows
+     * {@code 2 ty + a}, columns {@code 2 tx + b} (dropping those beyond the output), adding {@code b}.
+     */
+    private static void storeOutput(float[] planes, int tb, Chunk ch, int oh, int ow, float bias, float[] yd, int dst,
+                                    boolean accumulate) {
+        final int tw = ch.tilesW(), pairs = ow / 2;
+        for (int ty = 0; ty < ch.rows(); ty++) {
+            for (int a = 0; a < 2; a++) {
+                int oy = 2 * (ch.ty0() + ty) + a;
+                if (oy >= oh) return;
+                int d = dst + oy * ow, s0 = 2 * a * tb + ty * tw, s1 = s0 + tb;
+                if (accumulate) {
+                    for (int tx = 0; tx < pairs; tx++) {
+                        yd[d + 2 * tx] += planes[s0 + tx] + bias;
+                        yd[d + 2 * tx + 1] += planes[s1 + tx] + bias;
                     }
+                    if (pairs < tw) yd[d + 2 * pairs] += planes[s0 + pairs] + bias;
+                } else {
+                    for (int tx = 0; tx < pairs; tx++) {
+                        yd[d + 2 * tx] = planes[s0 + tx] + bias;
+                        yd[d + 2 * tx + 1] = planes[s1 + tx] + bias;
+                    }
+                    if (pairs < tw) yd[d + 2 * pairs] = planes[s0 + pairs] + bias;
                 }
             }
         }
     }
 
     /**
-     * Copies rows {@code [row0, row0 + rh)} (in input coordinates, may lie in the padding) of images
-     * {@code [n0, n0 + ni)} lane-innermost: {@code xt[off + ((c rh + r) pw + s) ni + i]} is input
-     * pixel {@code (row0 + r, s - padW)} of channel c of image {@code n0 + i}, zero outside the input.
+     * {@code V[ξ][c][p]} of every channel and image of a chunk, to {@code v[out + ξ xiStride + c p + ...]}:
+     * each zero-padded input row goes through {@link WinogradTransforms#inputRows} into even- and
+     * odd-row planes, which {@code inputColumns} then combines.
      */
-    private static void gatherInput(ConvGeometry g, Tensor x, int n0, int ni, int row0, int rh, int pw, float[] xt,
-                                    int off) {
+    private static void transformInput(ConvGeometry g, Chunk ch, Tensor x, float[] v, int out, int xiStride,
+                                       boolean vector) {
         final int c = g.inChannels(), h = g.inH(), w = g.inW(), padW = g.padW();
+        final int tw = ch.tilesW(), tb = ch.bandTiles(), p = ch.tiles(), pw = 2 * tw + 2;
+        final int rowsIn = 2 * ch.rows() + 2, row0 = 2 * ch.ty0() - g.padH();
+        final int parityStride = (ch.rows() + 1) * tw;
         final int colLo = Math.min(pw, padW), colHi = Math.min(pw, padW + w);
-        final float[] xd = x.data();
-        for (int i = 0; i < ni; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int src = x.offset() + ((n0 + i) * c + ch) * h * w;
-                int base = off + ch * rh * pw * ni + i;
-                for (int r = 0; r < rh; r++) {
-                    int ir = row0 + r, d = base + r * pw * ni;
+        float[] row = Scratch.floats(Scratch.ROW, pw);
+        float[] r = Scratch.floats(Scratch.PLANES, 8 * parityStride);
+        float[] xd = x.data();
+        for (int i = 0; i < ch.images(); i++) {
+            for (int cc = 0; cc < c; cc++) {
+                int src = x.offset() + ((ch.n0() + i) * c + cc) * h * w;
+                for (int lr = 0; lr < rowsIn; lr++) {
+                    int ir = row0 + lr;
                     if (ir < 0 || ir >= h) {
-                        for (int s = 0; s < pw; s++) xt[d + s * ni] = 0f;
-                        continue;
+                        java.util.Arrays.fill(row, 0, pw, 0f);
+                    } else {
+                        java.util.Arrays.fill(row, 0, colLo, 0f);
+                        if (colHi > colLo) System.arraycopy(xd, src + ir * w + colLo - padW, row, colLo, colHi - colLo);
+                        java.util.Arrays.fill(row, Math.max(colLo, colHi), pw, 0f);
                     }
-                    int srow = src + ir * w - padW;
-                    for (int s = 0; s < colLo; s++) xt[d + s * ni] = 0f;
-                    for (int s = colLo; s < colHi; s++) xt[d + s * ni] = xd[srow + s];
-                    for (int s = colHi; s < pw; s++) xt[d + s * ni] = 0f;
+                    WinogradTransforms.inputRows(row, tw, r, (lr & 1) * parityStride + (lr >> 1) * tw, 2 * parityStride);
+                }
+                int o = out + cc * p + i * tb;
+                if (vector) {
+                    WinogradTransformsVector.inputColumns(r, 0, parityStride, tw, v, o, xiStride, tb);
+                } else {
+                    WinogradTransforms.inputColumns(r, 0, parityStride, tw, v, o, xiStride, 0, tb);
                 }
             }
         }
     }
 
-    /** {@code V[ξ][c][tile]} for every channel and tile row of a gathered band. */
-    private static void transformInput(float[] xt, int channels, int plane, int rows, int pw, int tw, int ni,
-                                       float[] v, int p, boolean vector) {
-        for (int ch = 0; ch < channels; ch++) {
-            for (int r = 0; r < rows; r++) {
-                int in = ch * plane + 2 * r * pw * ni, out = ch * p + r * tw * ni;
-                if (vector) {
-                    WinogradTransformsVector.inputRow(xt, in, pw * ni, tw, v, out, channels * p, ni);
-                } else {
-                    WinogradTransforms.inputRow(xt, in, pw * ni, tw, v, out, channels * p, ni);
-                }
-            }
-        }
+    /**
+     * The distance between the 16 matrices of a transformed operand: {@code size} rounded up to a
+     * whole cache line plus one more, so that the 16 streams a transform reads or writes at once do
+     * not fall into the same cache sets (as they would for power-of-two sizes such as 32 x 256).
+     */
+    static int xiStride(int size) {
+        return (size + 15) / 16 * 16 + 16;
     }
 
     /** {@code gw (+)= dconv/dw}: {@code dU[ξ] = Σ Ŷ[ξ] V[ξ]ᵀ} over chunks in fixed partials, then {@code Gᵀ dU G}. */
@@ -235,7 +263,7 @@ final class WinogradConv2d {
             for (int q = lo; q < hi; q++) {
                 int first = (int) ((long) chunks * q / parts), last = (int) ((long) chunks * (q + 1) / parts);
                 for (int chunk = first; chunk < last; chunk++) {
-                    weightChunk(g, plan, chunk, x, gy, partials, q * size, chunk > first, vector);
+                    weightChunk(g, Chunk.of(g, plan, chunk), x, gy, partials, q * size, chunk > first, vector);
                 }
             }
         });
@@ -252,58 +280,53 @@ final class WinogradConv2d {
         }
     }
 
-    private static void weightChunk(ConvGeometry g, Plan plan, int chunk, Tensor x, Tensor gy, float[] partials,
-                                    int partOff, boolean add, boolean vector) {
-        final int c = g.inChannels(), k = g.outChannels();
-        final int group = chunk / plan.bands(), band = chunk % plan.bands();
-        final int n0 = group * plan.lanes(), ni = Math.min(plan.lanes(), g.n() - n0);
-        final int ty0 = band * plan.bandRows(), rows = Math.min(plan.bandRows(), plan.tilesH() - ty0);
-        final int tw = plan.tilesW(), p = rows * tw * ni;
-        final int pw = 2 * tw + 2, rh = 2 * rows + 2, plane = rh * pw * ni;
+    private static void weightChunk(ConvGeometry g, Chunk ch, Tensor x, Tensor gy, float[] partials, int partOff,
+                                    boolean add, boolean vector) {
+        final int c = g.inChannels(), k = g.outChannels(), p = ch.tiles(), tb = ch.bandTiles();
+        final int vStride = xiStride(c * p), yStride = xiStride(k * p);
+        float[] v = Scratch.floats(Scratch.TRANSFORMED, 16 * vStride);
+        transformInput(g, ch, x, v, 0, vStride, vector);
 
-        float[] xt = Scratch.floats(Scratch.INPUT, c * plane);
-        gatherInput(g, x, n0, ni, 2 * ty0 - g.padH(), rh, pw, xt, 0);
-        float[] v = Scratch.floats(Scratch.TRANSFORMED, 16 * c * p);
-        transformInput(xt, c, plane, rows, pw, tw, ni, v, p, vector);
-
-        final int ow2 = 2 * tw, gplane = 2 * rows * ow2 * ni;
-        float[] gt = Scratch.floats(Scratch.OUTPUT, k * gplane);
-        gatherGradient(g, gy, n0, ni, 2 * ty0, 2 * rows, ow2, gt);
-        float[] yhat = Scratch.floats(Scratch.PRODUCTS, 16 * k * p);
-        for (int o = 0; o < k; o++) {
-            for (int r = 0; r < rows; r++) {
-                int in = o * gplane + 2 * r * ow2 * ni, out = o * p + r * tw * ni;
+        float[] yhat = Scratch.floats(Scratch.PRODUCTS, 16 * yStride);
+        float[] planes = Scratch.floats(Scratch.PLANES, 4 * tb);
+        final int oh = g.outH(), ow = g.outW();
+        for (int i = 0; i < ch.images(); i++) {
+            for (int o = 0; o < k; o++) {
+                loadGradient(gy, gy.offset() + ((ch.n0() + i) * k + o) * oh * ow, ch, oh, ow, planes, tb);
+                int out = o * p + i * tb;
                 if (vector) {
-                    WinogradTransformsVector.gradientRow(gt, in, ow2 * ni, tw, yhat, out, k * p, ni);
+                    WinogradTransformsVector.gradientTiles(planes, 0, tb, yhat, out, yStride, tb);
                 } else {
-                    WinogradTransforms.gradientRow(gt, in, ow2 * ni, tw, yhat, out, k * p, ni);
+                    WinogradTransforms.gradientTiles(planes, 0, tb, yhat, out, yStride, 0, tb);
                 }
             }
         }
         for (int xi = 0; xi < 16; xi++) {
-            Gemm.sgemm(false, true, k, c, p, 1f, yhat, xi * k * p, p, v, xi * c * p, p, add ? 1f : 0f,
+            Gemm.sgemm(false, true, k, c, p, 1f, yhat, xi * yStride, p, v, xi * vStride, p, add ? 1f : 0f,
                     partials, partOff + xi * k * c, c);
         }
     }
 
-    /** Output-gradient rows {@code [row0, row0 + rows)} lane-innermost, {@code cols} wide, zero beyond the output. */
-    private static void gatherGradient(ConvGeometry g, Tensor gy, int n0, int ni, int row0, int rows, int cols,
-                                       float[] gt) {
-        final int k = g.outChannels(), oh = g.outH(), ow = g.outW(), plane = rows * cols * ni;
+    /** The output-gradient planes {@code gy_ab[p] = gy[2ty + a][2tx + b]} of one image and channel, zero beyond the output. */
+    private static void loadGradient(Tensor gy, int src, Chunk ch, int oh, int ow, float[] planes, int tb) {
         final float[] gd = gy.data();
-        for (int i = 0; i < ni; i++) {
-            for (int o = 0; o < k; o++) {
-                int src = gy.offset() + ((n0 + i) * k + o) * oh * ow;
-                int base = o * plane + i;
-                for (int r = 0; r < rows; r++) {
-                    int orow = row0 + r, d = base + r * cols * ni;
-                    if (orow >= oh) {
-                        for (int s = 0; s < cols; s++) gt[d + s * ni] = 0f;
-                        continue;
-                    }
-                    int srow = src + orow * ow;
-                    for (int s = 0; s < ow; s++) gt[d + s * ni] = gd[srow + s];
-                    for (int s = ow; s < cols; s++) gt[d + s * ni] = 0f;
+        final int tw = ch.tilesW(), pairs = ow / 2;
+        for (int ty = 0; ty < ch.rows(); ty++) {
+            for (int a = 0; a < 2; a++) {
+                int oy = 2 * (ch.ty0() + ty) + a, s0 = 2 * a * tb + ty * tw, s1 = s0 + tb;
+                if (oy >= oh) {
+                    java.util.Arrays.fill(planes, s0, s0 + tw, 0f);
+                    java.util.Arrays.fill(planes, s1, s1 + tw, 0f);
+                    continue;
+                }
+                int d = src + oy * ow;
+                for (int tx = 0; tx < pairs; tx++) {
+                    planes[s0 + tx] = gd[d + 2 * tx];
+                    planes[s1 + tx] = gd[d + 2 * tx + 1];
+                }
+                if (pairs < tw) {
+                    planes[s0 + pairs] = gd[d + 2 * pairs];
+                    planes[s1 + pairs] = 0f;
                 }
             }
         }
@@ -311,7 +334,7 @@ final class WinogradConv2d {
 
     /** Per-thread buffers of this class, grown on demand (the idea of {@link ConvScratch}, with its own slots). */
     private static final class Scratch {
-        static final int INPUT = 0, TRANSFORMED = 1, PRODUCTS = 2, OUTPUT = 3, PARTIALS = 4;
+        static final int TRANSFORMED = 0, PRODUCTS = 1, PLANES = 2, ROW = 3, PARTIALS = 4;
         private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][]);
 
         static float[] floats(int slot, int size) {

@@ -13,134 +13,111 @@ package dev.apoptosis.tensor;
  *        | 0  1  0 -1 |         | 0    0    1  |
  * </pre>
  * The 16 products per tile replace 36 multiply-adds; summed over input channels each of the 16
- * positions {@code ξ} of the transformed tile becomes one matrix product (see {@link WinogradConv2d}).
+ * positions {@code ξ = 4 i + j} of the transformed tile becomes one matrix product (see
+ * {@link WinogradConv2d}).
  *
- * <p><b>Layout.</b> Every tile operand is a block of {@code lanes} independent tiles (one per image of
- * a group) stored lane-innermost: element {@code (i, j)} of lane {@code l} is at
- * {@code base + i * rowStride + j * colStride + l}, and the 16 transformed values of lane {@code l}
- * at {@code out + ξ * xiStride + l}. The vector twin runs whole vectors of lanes with the same
- * operations in the same order (adds, subtracts and exact halvings only), so both paths give the
- * same bits.
+ * <p><b>Layout: planes of tiles.</b> The transforms are separable, and every operand is kept as
+ * planes indexed by the tile number {@code p = ty * tilesW + tx}, so that the transforms are plain
+ * element-wise arithmetic over p (vectors over consecutive tiles, without gathers):
+ * <ul>
+ *   <li>input: {@link #inputRows} applies {@code · B} to each input row, giving for each column
+ *       combination {@code j} the planes "even rows" {@code E_j[ty'][tx]} (row {@code 2 ty'}) and "odd
+ *       rows" {@code O_j} ({@code 2 ty' + 1}); rows {@code 2ty, 2ty+1, 2ty+2, 2ty+3} of tile p are then
+ *       {@code E_j[p], O_j[p], E_j[p + tilesW], O_j[p + tilesW]}, and {@link #inputColumns} applies
+ *       {@code Bᵀ};</li>
+ *   <li>output: {@link #outputTiles} turns the 16 planes {@code M[ξ][p]} into the four output
+ *       planes {@code Y_ab[p] = y[2ty + a][2tx + b]};</li>
+ *   <li>gradient: {@link #gradientTiles} turns the four planes {@code gy_ab[p]} into 16 planes.</li>
+ * </ul>
+ * The vector twin runs whole vectors of p with the same operations in the same order (adds,
+ * subtracts and negations only), so both paths give the same bits.
  */
 final class WinogradTransforms {
     private WinogradTransforms() {}
 
-    /** {@code V = Bᵀ d B} for lanes {@code [l0, l1)} of one tile; see the class comment for the layout. */
-    static void inputTile(float[] d, int base, int rowStride, int colStride, float[] v, int out, int xiStride,
-                          int l0, int l1) {
-        for (int l = l0; l < l1; l++) {
-            int o = out + l;
-            // Bᵀ d row by row of the result (each a combination of input rows), then · B within the row.
-            for (int i = 0; i < 4; i++) {
-                float e0 = bt(d, base + l, rowStride, i), e1 = bt(d, base + l + colStride, rowStride, i);
-                float e2 = bt(d, base + l + 2 * colStride, rowStride, i), e3 = bt(d, base + l + 3 * colStride, rowStride, i);
-                v[o + (4 * i) * xiStride] = e0 - e2;
-                v[o + (4 * i + 1) * xiStride] = e1 + e2;
-                v[o + (4 * i + 2) * xiStride] = e2 - e1;
-                v[o + (4 * i + 3) * xiStride] = e1 - e3;
-            }
-        }
-    }
-
-    /** Row {@code i} of {@code Bᵀ c} for the column {@code c} of four values {@code rowStride} apart from {@code at}. */
-    private static float bt(float[] d, int at, int rowStride, int i) {
-        return switch (i) {
-            case 0 -> d[at] - d[at + 2 * rowStride];
-            case 1 -> d[at + rowStride] + d[at + 2 * rowStride];
-            case 2 -> d[at + 2 * rowStride] - d[at + rowStride];
-            default -> d[at + rowStride] - d[at + 3 * rowStride];
-        };
-    }
-
-    /** {@link #inputTile} for {@code tiles} tiles side by side (input columns 2 apart, outputs {@code lanes} apart). */
-    static void inputRow(float[] d, int base, int rowStride, int tiles, float[] v, int out, int xiStride, int lanes) {
-        for (int t = 0; t < tiles; t++) {
-            inputTile(d, base + 2 * t * lanes, rowStride, lanes, v, out + t * lanes, xiStride, 0, lanes);
+    /**
+     * {@code · B} on one zero-padded input row: for each tile column tx, the four values
+     * {@code x = row[2tx .. 2tx+3]} become {@code [x0 - x2, x1 + x2, x2 - x1, x1 - x3]}, stored at
+     * {@code r[out + j * planeStride + tx]}.
+     */
+    static void inputRows(float[] row, int tilesW, float[] r, int out, int planeStride) {
+        for (int tx = 0; tx < tilesW; tx++) {
+            float x0 = row[2 * tx], x1 = row[2 * tx + 1], x2 = row[2 * tx + 2], x3 = row[2 * tx + 3];
+            int o = out + tx;
+            r[o] = x0 - x2;
+            r[o + planeStride] = x1 + x2;
+            r[o + 2 * planeStride] = x2 - x1;
+            r[o + 3 * planeStride] = x1 - x3;
         }
     }
 
     /**
-     * {@code Y = Aᵀ M A} for lanes {@code [l0, l1)} of one tile: reads the 16 values at
-     * {@code m + ξ * xiStride + l}, writes the 2x2 result at {@code y + a * rowStride + b * colStride + l}.
+     * {@code Bᵀ ·} for tiles {@code [p0, p1)}: with the even-row plane of column combination j at
+     * {@code r + 2 j parityStride} and the odd-row plane {@code parityStride} after it, writes
+     * {@code V[ξ][p]} to {@code v[out + ξ * xiStride + p]}.
      */
-    static void outputTile(float[] m, int in, int xiStride, float[] y, int out, int rowStride, int colStride,
-                           int l0, int l1) {
-        for (int l = l0; l < l1; l++) {
-            int b = in + l;
+    static void inputColumns(float[] r, int in, int parityStride, int tilesW, float[] v, int out, int xiStride,
+                             int p0, int p1) {
+        for (int j = 0; j < 4; j++) {
+            int even = in + 2 * j * parityStride, odd = even + parityStride, o = out + j * xiStride;
+            for (int p = p0; p < p1; p++) {
+                float e0 = r[even + p], e1 = r[odd + p], e2 = r[even + p + tilesW], e3 = r[odd + p + tilesW];
+                v[o + p] = e0 - e2;
+                v[o + 4 * xiStride + p] = e1 + e2;
+                v[o + 8 * xiStride + p] = e2 - e1;
+                v[o + 12 * xiStride + p] = e1 - e3;
+            }
+        }
+    }
+
+    /**
+     * {@code Y = Aᵀ M A} for tiles {@code [p0, p1)}: reads {@code m[in + ξ * xiStride + p]}, writes
+     * {@code Y_ab} to {@code y[out + (2a + b) * planeStride + p]}.
+     */
+    static void outputTiles(float[] m, int in, int xiStride, float[] y, int out, int planeStride, int p0, int p1) {
+        for (int p = p0; p < p1; p++) {
+            int b = in + p;
             // Aᵀ M: rows s0 = M0 + M1 + M2 and s1 = M1 - M2 - M3, column by column.
-            float s00, s01, s02, s03, s10, s11, s12, s13;
-            {
-                float m0 = m[b], m4 = m[b + 4 * xiStride], m8 = m[b + 8 * xiStride], m12 = m[b + 12 * xiStride];
-                s00 = m0 + m4 + m8;
-                s10 = m4 - m8 - m12;
-            }
-            {
-                float m1 = m[b + xiStride], m5 = m[b + 5 * xiStride], m9 = m[b + 9 * xiStride], m13 = m[b + 13 * xiStride];
-                s01 = m1 + m5 + m9;
-                s11 = m5 - m9 - m13;
-            }
-            {
-                float m2 = m[b + 2 * xiStride], m6 = m[b + 6 * xiStride], m10 = m[b + 10 * xiStride];
-                float m14 = m[b + 14 * xiStride];
-                s02 = m2 + m6 + m10;
-                s12 = m6 - m10 - m14;
-            }
-            {
-                float m3 = m[b + 3 * xiStride], m7 = m[b + 7 * xiStride], m11 = m[b + 11 * xiStride];
-                float m15 = m[b + 15 * xiStride];
-                s03 = m3 + m7 + m11;
-                s13 = m7 - m11 - m15;
-            }
-            int o = out + l;
+            float m0 = m[b], m4 = m[b + 4 * xiStride], m8 = m[b + 8 * xiStride], m12 = m[b + 12 * xiStride];
+            float s00 = m0 + m4 + m8, s10 = m4 - m8 - m12;
+            float m1 = m[b + xiStride], m5 = m[b + 5 * xiStride], m9 = m[b + 9 * xiStride], m13 = m[b + 13 * xiStride];
+            float s01 = m1 + m5 + m9, s11 = m5 - m9 - m13;
+            float m2 = m[b + 2 * xiStride], m6 = m[b + 6 * xiStride], m10 = m[b + 10 * xiStride];
+            float m14 = m[b + 14 * xiStride];
+            float s02 = m2 + m6 + m10, s12 = m6 - m10 - m14;
+            float m3 = m[b + 3 * xiStride], m7 = m[b + 7 * xiStride], m11 = m[b + 11 * xiStride];
+            float m15 = m[b + 15 * xiStride];
+            float s03 = m3 + m7 + m11, s13 = m7 - m11 - m15;
+            int o = out + p;
             y[o] = s00 + s01 + s02;
-            y[o + colStride] = s01 - s02 - s03;
-            y[o + rowStride] = s10 + s11 + s12;
-            y[o + rowStride + colStride] = s11 - s12 - s13;
-        }
-    }
-
-    /** {@link #outputTile} for {@code tiles} tiles side by side (inputs {@code lanes} apart, output columns 2 apart). */
-    static void outputRow(float[] m, int in, int xiStride, int tiles, float[] y, int out, int rowStride, int lanes) {
-        for (int t = 0; t < tiles; t++) {
-            outputTile(m, in + t * lanes, xiStride, y, out + 2 * t * lanes, rowStride, lanes, 0, lanes);
+            y[o + planeStride] = s01 - s02 - s03;
+            y[o + 2 * planeStride] = s10 + s11 + s12;
+            y[o + 3 * planeStride] = s11 - s12 - s13;
         }
     }
 
     /**
-     * {@code Ŷ = A gy Aᵀ} for lanes {@code [l0, l1)} of one 2x2 output-gradient tile (the adjoint of
-     * {@link #outputTile}): reads {@code gy + a * rowStride + b * colStride + l}, writes the 16 values
-     * at {@code out + ξ * xiStride + l}.
+     * {@code Ŷ = A gy Aᵀ} for tiles {@code [p0, p1)} (the adjoint of {@link #outputTiles}): reads
+     * {@code gy_ab} at {@code g[in + (2a + b) * planeStride + p]}, writes {@code v[out + ξ * xiStride + p]}.
      */
-    static void gradientTile(float[] gy, int in, int rowStride, int colStride, float[] v, int out, int xiStride,
-                             int l0, int l1) {
-        for (int l = l0; l < l1; l++) {
-            int b = in + l;
-            float g00 = gy[b], g01 = gy[b + colStride], g10 = gy[b + rowStride], g11 = gy[b + rowStride + colStride];
-            // A gy: rows (g0), (g0 + g1), (g0 - g1), (-g1); then each row [p, q] -> [p, p + q, p - q, -q].
-            float p0 = g00, q0 = g01;
-            float p1 = g00 + g10, q1 = g01 + g11;
-            float p2 = g00 - g10, q2 = g01 - g11;
-            float p3 = -g10, q3 = -g11;
-            int o = out + l;
-            gradientRow(v, o, xiStride, 0, p0, q0);
-            gradientRow(v, o, xiStride, 4, p1, q1);
-            gradientRow(v, o, xiStride, 8, p2, q2);
-            gradientRow(v, o, xiStride, 12, p3, q3);
+    static void gradientTiles(float[] g, int in, int planeStride, float[] v, int out, int xiStride, int p0, int p1) {
+        for (int p = p0; p < p1; p++) {
+            int b = in + p;
+            float g00 = g[b], g01 = g[b + planeStride], g10 = g[b + 2 * planeStride], g11 = g[b + 3 * planeStride];
+            // A gy: rows (g0), (g0 + g1), (g0 - g1), (-g1); then each row [s, t] -> [s, s + t, s - t, -t].
+            int o = out + p;
+            gradientRow(v, o, xiStride, 0, g00, g01);
+            gradientRow(v, o, xiStride, 4, g00 + g10, g01 + g11);
+            gradientRow(v, o, xiStride, 8, g00 - g10, g01 - g11);
+            gradientRow(v, o, xiStride, 12, -g10, -g11);
         }
     }
 
-    private static void gradientRow(float[] v, int o, int xiStride, int xi, float p, float q) {
-        v[o + xi * xiStride] = p;
-        v[o + (xi + 1) * xiStride] = p + q;
-        v[o + (xi + 2) * xiStride] = p - q;
-        v[o + (xi + 3) * xiStride] = -q;
-    }
-
-    /** {@link #gradientTile} for {@code tiles} tiles side by side (input columns 2 apart, outputs {@code lanes} apart). */
-    static void gradientRow(float[] gy, int in, int rowStride, int tiles, float[] v, int out, int xiStride, int lanes) {
-        for (int t = 0; t < tiles; t++) {
-            gradientTile(gy, in + 2 * t * lanes, rowStride, lanes, v, out + t * lanes, xiStride, 0, lanes);
-        }
+    private static void gradientRow(float[] v, int o, int xiStride, int xi, float s, float t) {
+        v[o + xi * xiStride] = s;
+        v[o + (xi + 1) * xiStride] = s + t;
+        v[o + (xi + 2) * xiStride] = s - t;
+        v[o + (xi + 3) * xiStride] = -t;
     }
 
     /** {@code U = G g Gᵀ} of one 3x3 filter at {@code w[wOff..wOff+9)}, written to {@code u[uOff + ξ * xiStride]}. */

@@ -4,120 +4,96 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API twin of the row transforms of {@link WinogradTransforms}: the same layout (lanes
- * innermost, one lane per image of a group) and the same operations in the same order, a vector of
- * lanes at a time; lanes beyond the last whole vector go to the scalar code.
+ * The Vector API twin of the tile-plane transforms of {@link WinogradTransforms}: the same layout
+ * and the same operations in the same order, a vector of consecutive tiles at a time; tiles beyond
+ * the last whole vector go to the scalar code.
  */
 final class WinogradTransformsVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private WinogradTransformsVector() {}
 
-    /** As {@link WinogradTransforms#inputRow}. */
-    static void inputRow(float[] d, int base, int rowStride, int tiles, float[] v, int out, int xiStride, int lanes) {
-        final int full = S.loopBound(lanes), vl = S.length(), cs = lanes;
-        final int r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride;
-        for (int t = 0; t < tiles; t++) {
-            int tb = base + 2 * t * lanes, to = out + t * lanes;
-            for (int l = 0; l < full; l += vl) {
-                int b = tb + l, o = to + l;
-                // Columns a, b, c, e of d; each gives rows of Bᵀ d as x0 - x2, x1 + x2, x2 - x1, x1 - x3.
-                {
-                    FloatVector a0 = FloatVector.fromArray(S, d, b), a1 = FloatVector.fromArray(S, d, b + r1);
-                    FloatVector a2 = FloatVector.fromArray(S, d, b + r2), a3 = FloatVector.fromArray(S, d, b + r3);
-                    FloatVector b0 = FloatVector.fromArray(S, d, b + cs), b1 = FloatVector.fromArray(S, d, b + cs + r1);
-                    FloatVector b2 = FloatVector.fromArray(S, d, b + cs + r2), b3 = FloatVector.fromArray(S, d, b + cs + r3);
-                    FloatVector c0 = FloatVector.fromArray(S, d, b + 2 * cs), c1 = FloatVector.fromArray(S, d, b + 2 * cs + r1);
-                    FloatVector c2 = FloatVector.fromArray(S, d, b + 2 * cs + r2), c3 = FloatVector.fromArray(S, d, b + 2 * cs + r3);
-                    FloatVector e0 = FloatVector.fromArray(S, d, b + 3 * cs), e1 = FloatVector.fromArray(S, d, b + 3 * cs + r1);
-                    FloatVector e2 = FloatVector.fromArray(S, d, b + 3 * cs + r2), e3 = FloatVector.fromArray(S, d, b + 3 * cs + r3);
-                    row(a0.sub(a2), b0.sub(b2), c0.sub(c2), e0.sub(e2), v, o, xiStride, 0);
-                    row(a1.add(a2), b1.add(b2), c1.add(c2), e1.add(e2), v, o, xiStride, 4);
-                    row(a2.sub(a1), b2.sub(b1), c2.sub(c1), e2.sub(e1), v, o, xiStride, 8);
-                    row(a1.sub(a3), b1.sub(b3), c1.sub(c3), e1.sub(e3), v, o, xiStride, 12);
-                }
+    /** As {@link WinogradTransforms#inputColumns} for tiles {@code [0, tiles)}. */
+    static void inputColumns(float[] r, int in, int parityStride, int tilesW, float[] v, int out, int xiStride,
+                             int tiles) {
+        final int full = S.loopBound(tiles), vl = S.length();
+        for (int j = 0; j < 4; j++) {
+            int even = in + 2 * j * parityStride, odd = even + parityStride, o = out + j * xiStride;
+            for (int p = 0; p < full; p += vl) {
+                FloatVector e0 = FloatVector.fromArray(S, r, even + p), e1 = FloatVector.fromArray(S, r, odd + p);
+                FloatVector e2 = FloatVector.fromArray(S, r, even + p + tilesW);
+                FloatVector e3 = FloatVector.fromArray(S, r, odd + p + tilesW);
+                e0.sub(e2).intoArray(v, o + p);
+                e1.add(e2).intoArray(v, o + 4 * xiStride + p);
+                e2.sub(e1).intoArray(v, o + 8 * xiStride + p);
+                e1.sub(e3).intoArray(v, o + 12 * xiStride + p);
             }
-            if (full < lanes) WinogradTransforms.inputTile(d, tb, rowStride, cs, v, to, xiStride, full, lanes);
         }
+        if (full < tiles) WinogradTransforms.inputColumns(r, in, parityStride, tilesW, v, out, xiStride, full, tiles);
     }
 
-    /** One row of {@code (Bᵀ d) B}: {@code [e0 - e2, e1 + e2, e2 - e1, e1 - e3]} to positions {@code xi..xi+3}. */
-    private static void row(FloatVector e0, FloatVector e1, FloatVector e2, FloatVector e3, float[] v, int o,
-                            int xiStride, int xi) {
-        e0.sub(e2).intoArray(v, o + xi * xiStride);
-        e1.add(e2).intoArray(v, o + (xi + 1) * xiStride);
-        e2.sub(e1).intoArray(v, o + (xi + 2) * xiStride);
-        e1.sub(e3).intoArray(v, o + (xi + 3) * xiStride);
-    }
-
-    /** As {@link WinogradTransforms#outputRow}. */
-    static void outputRow(float[] m, int in, int xiStride, int tiles, float[] y, int out, int rowStride, int lanes) {
-        final int full = S.loopBound(lanes), vl = S.length(), cs = lanes;
-        for (int t = 0; t < tiles; t++) {
-            int ti = in + t * lanes, to = out + 2 * t * lanes;
-            for (int l = 0; l < full; l += vl) {
-                int b = ti + l, o = to + l;
-                FloatVector s00, s01, s02, s03, s10, s11, s12, s13;
-                {
-                    FloatVector m0 = at(m, b, 0, xiStride), m4 = at(m, b, 4, xiStride);
-                    FloatVector m8 = at(m, b, 8, xiStride), m12 = at(m, b, 12, xiStride);
-                    s00 = m0.add(m4).add(m8);
-                    s10 = m4.sub(m8).sub(m12);
-                }
-                {
-                    FloatVector m1 = at(m, b, 1, xiStride), m5 = at(m, b, 5, xiStride);
-                    FloatVector m9 = at(m, b, 9, xiStride), m13 = at(m, b, 13, xiStride);
-                    s01 = m1.add(m5).add(m9);
-                    s11 = m5.sub(m9).sub(m13);
-                }
-                {
-                    FloatVector m2 = at(m, b, 2, xiStride), m6 = at(m, b, 6, xiStride);
-                    FloatVector m10 = at(m, b, 10, xiStride), m14 = at(m, b, 14, xiStride);
-                    s02 = m2.add(m6).add(m10);
-                    s12 = m6.sub(m10).sub(m14);
-                }
-                {
-                    FloatVector m3 = at(m, b, 3, xiStride), m7 = at(m, b, 7, xiStride);
-                    FloatVector m11 = at(m, b, 11, xiStride), m15 = at(m, b, 15, xiStride);
-                    s03 = m3.add(m7).add(m11);
-                    s13 = m7.sub(m11).sub(m15);
-                }
-                s00.add(s01).add(s02).intoArray(y, o);
-                s01.sub(s02).sub(s03).intoArray(y, o + cs);
-                s10.add(s11).add(s12).intoArray(y, o + rowStride);
-                s11.sub(s12).sub(s13).intoArray(y, o + rowStride + cs);
-            }
-            if (full < lanes) WinogradTransforms.outputTile(m, ti, xiStride, y, to, rowStride, cs, full, lanes);
+    /** As {@link WinogradTransforms#outputTiles} for tiles {@code [0, tiles)}. */
+    static void outputTiles(float[] m, int in, int xiStride, float[] y, int out, int planeStride, int tiles) {
+        final int full = S.loopBound(tiles), vl = S.length();
+        for (int p = 0; p < full; p += vl) {
+            int b = in + p;
+            FloatVector m0 = FloatVector.fromArray(S, m, b), m4 = FloatVector.fromArray(S, m, b + 4 * xiStride);
+            FloatVector m8 = FloatVector.fromArray(S, m, b + 8 * xiStride);
+            FloatVector m12 = FloatVector.fromArray(S, m, b + 12 * xiStride);
+            FloatVector s00 = m0.add(m4).add(m8), s10 = m4.sub(m8).sub(m12);
+            FloatVector m1 = FloatVector.fromArray(S, m, b + xiStride), m5 = FloatVector.fromArray(S, m, b + 5 * xiStride);
+            FloatVector m9 = FloatVector.fromArray(S, m, b + 9 * xiStride);
+            FloatVector m13 = FloatVector.fromArray(S, m, b + 13 * xiStride);
+            FloatVector s01 = m1.add(m5).add(m9), s11 = m5.sub(m9).sub(m13);
+            FloatVector m2 = FloatVector.fromArray(S, m, b + 2 * xiStride);
+            FloatVector m6 = FloatVector.fromArray(S, m, b + 6 * xiStride);
+            FloatVector m10 = FloatVector.fromArray(S, m, b + 10 * xiStride);
+            FloatVector m14 = FloatVector.fromArray(S, m, b + 14 * xiStride);
+            FloatVector s02 = m2.add(m6).add(m10), s12 = m6.sub(m10).sub(m14);
+            FloatVector m3 = FloatVector.fromArray(S, m, b + 3 * xiStride);
+            FloatVector m7 = FloatVector.fromArray(S, m, b + 7 * xiStride);
+            FloatVector m11 = FloatVector.fromArray(S, m, b + 11 * xiStride);
+            FloatVector m15 = FloatVector.fromArray(S, m, b + 15 * xiStride);
+            FloatVector s03 = m3.add(m7).add(m11), s13 = m7.sub(m11).sub(m15);
+            int o = out + p;
+            s00.add(s01).add(s02).intoArray(y, o);
+            s01.sub(s02).sub(s03).intoArray(y, o + planeStride);
+            s10.add(s11).add(s12).intoArray(y, o + 2 * planeStride);
+            s11.sub(s12).sub(s13).intoArray(y, o + 3 * planeStride);
         }
+        if (full < tiles) WinogradTransforms.outputTiles(m, in, xiStride, y, out, planeStride, full, tiles);
     }
 
-    private static FloatVector at(float[] m, int b, int xi, int xiStride) {
-        return FloatVector.fromArray(S, m, b + xi * xiStride);
-    }
-
-    /** As {@link WinogradTransforms#gradientRow}. */
-    static void gradientRow(float[] gy, int in, int rowStride, int tiles, float[] v, int out, int xiStride, int lanes) {
-        final int full = S.loopBound(lanes), vl = S.length(), cs = lanes;
-        for (int t = 0; t < tiles; t++) {
-            int ti = in + 2 * t * lanes, to = out + t * lanes;
-            for (int l = 0; l < full; l += vl) {
-                int b = ti + l, o = to + l;
-                FloatVector g00 = FloatVector.fromArray(S, gy, b), g01 = FloatVector.fromArray(S, gy, b + cs);
-                FloatVector g10 = FloatVector.fromArray(S, gy, b + rowStride);
-                FloatVector g11 = FloatVector.fromArray(S, gy, b + rowStride + cs);
-                gradientRow(g00, g01, v, o, xiStride, 0);
-                gradientRow(g00.add(g10), g01.add(g11), v, o, xiStride, 4);
-                gradientRow(g00.sub(g10), g01.sub(g11), v, o, xiStride, 8);
-                gradientRow(g10.neg(), g11.neg(), v, o, xiStride, 12);
-            }
-            if (full < lanes) WinogradTransforms.gradientTile(gy, ti, rowStride, cs, v, to, xiStride, full, lanes);
+    /** As {@link WinogradTransforms#gradientTiles} for tiles {@code [0, tiles)}. */
+    static void gradientTiles(float[] g, int in, int planeStride, float[] v, int out, int xiStride, int tiles) {
+        final int full = S.loopBound(tiles), vl = S.length();
+        for (int p = 0; p < full; p += vl) {
+            int b = in + p, o = out + p;
+            FloatVector g00 = FloatVector.fromArray(S, g, b), g01 = FloatVector.fromArray(S, g, b + planeStride);
+            FloatVector g10 = FloatVector.fromArray(S, g, b + 2 * planeStride);
+            FloatVector g11 = FloatVector.fromArray(S, g, b + 3 * planeStride);
+            g00.intoArray(v, o);
+            g00.add(g01).intoArray(v, o + xiStride);
+            g00.sub(g01).intoArray(v, o + 2 * xiStride);
+            g01.neg().intoArray(v, o + 3 * xiStride);
+            FloatVector s = g00.add(g10), t = g01.add(g11);
+            s.intoArray(v, o + 4 * xiStride);
+            s.add(t).intoArray(v, o + 5 * xiStride);
+            s.sub(t).intoArray(v, o + 6 * xiStride);
+            t.neg().intoArray(v, o + 7 * xiStride);
+            s = g00.sub(g10);
+            t = g01.sub(g11);
+            s.intoArray(v, o + 8 * xiStride);
+            s.add(t).intoArray(v, o + 9 * xiStride);
+            s.sub(t).intoArray(v, o + 10 * xiStride);
+            t.neg().intoArray(v, o + 11 * xiStride);
+            s = g10.neg();
+            t = g11.neg();
+            s.intoArray(v, o + 12 * xiStride);
+            s.add(t).intoArray(v, o + 13 * xiStride);
+            s.sub(t).intoArray(v, o + 14 * xiStride);
+            t.neg().intoArray(v, o + 15 * xiStride);
         }
-    }
-
-    private static void gradientRow(FloatVector p, FloatVector q, float[] v, int o, int xiStride, int xi) {
-        p.intoArray(v, o + xi * xiStride);
-        p.add(q).intoArray(v, o + (xi + 1) * xiStride);
-        p.sub(q).intoArray(v, o + (xi + 2) * xiStride);
-        q.neg().intoArray(v, o + (xi + 3) * xiStride);
+        if (full < tiles) WinogradTransforms.gradientTiles(g, in, planeStride, v, out, xiStride, full, tiles);
     }
 }

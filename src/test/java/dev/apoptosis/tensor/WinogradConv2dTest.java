@@ -52,9 +52,9 @@ class WinogradConv2dTest {
     }
 
     /**
-     * Odd and even sizes (partial last tiles), paddings 0/1/2 and asymmetric, one image, a partial
-     * image group (N = 3, vector lanes left over), two groups (N = 17, 20), several bands of tile rows,
-     * channel counts 1, 3, 5, 17.
+     * Odd and even sizes (partial last tiles), paddings 0/1/2 and asymmetric, one image, chunks of
+     * several images with a partial last one (N = 17), images cut into bands of tile rows (37x35),
+     * tile counts that leave a vector tail, channel counts 1, 2, 3, 5, 17.
      */
     static Stream<Arguments> geometries() {
         return Stream.of(
@@ -69,7 +69,8 @@ class WinogradConv2dTest {
                 Arguments.of("two groups bands", geometry(17, 3, 11, 13, 4, 1)),
                 Arguments.of("lanes left over", geometry(20, 5, 6, 5, 3, 1)),
                 Arguments.of("17 channels", geometry(4, 17, 6, 6, 17, 1)),
-                Arguments.of("wide band rows", geometry(16, 2, 3, 34, 2, 0)));
+                Arguments.of("wide rows", geometry(16, 2, 3, 34, 2, 0)),
+                Arguments.of("bands of tile rows", geometry(2, 2, 37, 35, 2, 1)));
     }
 
     static Stream<Arguments> geometriesBothPaths() {
@@ -259,28 +260,28 @@ class WinogradConv2dTest {
         });
     }
 
-    /** The vector transforms are the scalar ones, lane by lane, bit for bit (whole vectors and a tail). */
+    /** The vector transforms are the scalar ones, tile by tile, bit for bit (whole vectors and a tail). */
     @Test
     void vectorTransformsEqualScalarTwins() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Simd.available(), "no Vector API in this JVM");
         Random rng = new Random(5);
-        for (int lanes : new int[] {1, 16, 19, 35}) {
-            int tiles = 3, rowStride = (2 * tiles + 2) * lanes, xiStride = tiles * lanes + 5;
-            float[] d = KernelTesting.gaussian(rng, 4 * rowStride, 1);
+        for (int tiles : new int[] {1, 16, 19, 35}) {
+            int tilesW = 3, parityStride = tiles + tilesW, xiStride = tiles + 5;
+            float[] r = KernelTesting.gaussian(rng, 8 * parityStride, 1);
             float[] vs = new float[16 * xiStride], vv = new float[16 * xiStride];
-            WinogradTransforms.inputRow(d, 0, rowStride, tiles, vs, 0, xiStride, lanes);
-            WinogradTransformsVector.inputRow(d, 0, rowStride, tiles, vv, 0, xiStride, lanes);
-            KernelTesting.assertSameValues("input transform, lanes " + lanes, vs, vv);
+            WinogradTransforms.inputColumns(r, 0, parityStride, tilesW, vs, 0, xiStride, 0, tiles);
+            WinogradTransformsVector.inputColumns(r, 0, parityStride, tilesW, vv, 0, xiStride, tiles);
+            KernelTesting.assertSameValues("input transform, tiles " + tiles, vs, vv);
 
-            float[] ys = new float[2 * rowStride], yv = new float[2 * rowStride];
-            WinogradTransforms.outputRow(vs, 0, xiStride, tiles, ys, 0, rowStride, lanes);
-            WinogradTransformsVector.outputRow(vs, 0, xiStride, tiles, yv, 0, rowStride, lanes);
-            KernelTesting.assertSameValues("output transform, lanes " + lanes, ys, yv);
+            float[] ys = new float[4 * tiles], yv = new float[4 * tiles];
+            WinogradTransforms.outputTiles(vs, 0, xiStride, ys, 0, tiles, 0, tiles);
+            WinogradTransformsVector.outputTiles(vs, 0, xiStride, yv, 0, tiles, tiles);
+            KernelTesting.assertSameValues("output transform, tiles " + tiles, ys, yv);
 
             float[] gs = new float[16 * xiStride], gv = new float[16 * xiStride];
-            WinogradTransforms.gradientRow(d, 0, rowStride, tiles, gs, 0, xiStride, lanes);
-            WinogradTransformsVector.gradientRow(d, 0, rowStride, tiles, gv, 0, xiStride, lanes);
-            KernelTesting.assertSameValues("gradient transform, lanes " + lanes, gs, gv);
+            WinogradTransforms.gradientTiles(ys, 0, tiles, gs, 0, xiStride, 0, tiles);
+            WinogradTransformsVector.gradientTiles(ys, 0, tiles, gv, 0, xiStride, tiles);
+            KernelTesting.assertSameValues("gradient transform, tiles " + tiles, gs, gv);
         }
     }
 }
