@@ -53,11 +53,21 @@ final class WinogradConv2d {
     }
 
     /**
-     * Where Winograd was measured to beat im2col + GEMM (one core, Zen 4, batch 128): at 16
-     * channels and up. Below that the GEMMs are too thin for the transforms to pay off.
+     * Where the forward pass and input gradient were measured to beat im2col + GEMM (one core, Zen 4,
+     * batch 128, ResNet-20 and VGG shapes): 32 channels and up (1.1-1.3x at 32-64, 1.2-1.6x at
+     * 128-512), outputs of at least 4x4. With 16 channels the GEMMs are too thin for the transforms
+     * to pay off (0.8x), and on 2x2 outputs a tile is mostly padding (0.6-0.7x).
      */
     static boolean worthwhile(ConvGeometry g) {
-        return Math.min(g.inChannels(), g.outChannels()) >= 16;
+        return Math.min(g.inChannels(), g.outChannels()) >= 32 && g.outH() >= 4 && g.outW() >= 4;
+    }
+
+    /**
+     * The weight gradient gains less (its GEMMs pack a transposed operand): 1.2-1.3x from 128
+     * channels, but no faster than the GEMM path at 32-64.
+     */
+    static boolean worthwhileForWeights(ConvGeometry g) {
+        return worthwhile(g) && Math.min(g.inChannels(), g.outChannels()) >= 128;
     }
 
     /** True when the forward pass (and its pair form) should run here under the current {@link Winograd#mode()}. */
@@ -76,7 +86,11 @@ final class WinogradConv2d {
 
     /** As {@link #useForward}, for the weight gradient. */
     static boolean useBackwardWeight(ConvGeometry g) {
-        return useForward(g);
+        return switch (Winograd.mode()) {
+            case NEVER -> false;
+            case ALWAYS -> supports(g);
+            case AUTO -> supports(g) && worthwhileForWeights(g);
+        };
     }
 
     /** How a batch is cut into chunks of {@code images} images times a band of {@code bandRows} tile rows. */
@@ -158,54 +172,42 @@ final class WinogradConv2d {
         }
 
         final int tb = ch.bandTiles(), oh = g.outH(), ow = g.outW();
+        final int pixels = Math.min(2 * ch.rows(), oh - 2 * ch.ty0()) * ow;
+        int[] idx = outputIndex(ch, ow, pixels);
         float[] planes = Scratch.floats(Scratch.PLANES, 4 * tb);
         float[] yd = y.data();
         for (int i = 0; i < ch.images(); i++) {
             for (int o = 0; o < k; o++) {
-                int in = o * p + i * tb;
+                int in = o * p + i * tb, dst = y.offset() + ((ch.n0() + i) * k + o) * oh * ow + 2 * ch.ty0() * ow;
+                float b = bias == null ? 0f : bias.data()[bias.offset() + o];
                 if (vector) {
                     WinogradTransformsVector.outputTiles(m, in, mStride, planes, 0, tb, tb);
+                    WinogradTransformsVector.storeOutput(planes, idx, b, yd, dst, accumulate, pixels);
                 } else {
                     WinogradTransforms.outputTiles(m, in, mStride, planes, 0, tb, 0, tb);
+                    WinogradTransforms.storeOutput(planes, idx, b, yd, dst, accumulate, 0, pixels);
                 }
-                float b = bias == null ? 0f : bias.data()[bias.offset() + o];
-                storeOutput(planes, tb, ch, oh, ow, b, yd, y.offset() + ((ch.n0() + i) * k + o) * oh * ow, accumulate);
             }
         }
     }
 
     /**
-     * Interleaves the output planes {@code Y_ab[p]} of one image and channel into its rows
-     * {@code 2 ty + a}, columns {@code 2 tx + b} (dropping those beyond the output), adding {@code b}.
+     * For each output pixel z of a chunk's band (row-major, {@code ow} wide, rows below the output
+     * left out), where it lies in the output planes: {@code Y_ab[ty tilesW + tx]} for pixel
+     * {@code (2ty + a, 2tx + b)}, plane {@code 2a + b} of {@code bandTiles} floats.
      */
-    private static void storeOutput(float[] planes, int tb, Chunk ch, int oh, int ow, float bias, float[] yd, int dst,
-                                    boolean accumulate) {
-        final int tw = ch.tilesW(), pairs = ow / 2;
-        for (int ty = 0; ty < ch.rows(); ty++) {
-            for (int a = 0; a < 2; a++) {
-                int oy = 2 * (ch.ty0() + ty) + a;
-                if (oy >= oh) return;
-                int d = dst + oy * ow, s0 = 2 * a * tb + ty * tw, s1 = s0 + tb;
-                if (accumulate) {
-                    for (int tx = 0; tx < pairs; tx++) {
-                        yd[d + 2 * tx] += planes[s0 + tx] + bias;
-                        yd[d + 2 * tx + 1] += planes[s1 + tx] + bias;
-                    }
-                    if (pairs < tw) yd[d + 2 * pairs] += planes[s0 + pairs] + bias;
-                } else {
-                    for (int tx = 0; tx < pairs; tx++) {
-                        yd[d + 2 * tx] = planes[s0 + tx] + bias;
-                        yd[d + 2 * tx + 1] = planes[s1 + tx] + bias;
-                    }
-                    if (pairs < tw) yd[d + 2 * pairs] = planes[s0 + pairs] + bias;
-                }
-            }
+    private static int[] outputIndex(Chunk ch, int ow, int pixels) {
+        int[] idx = Scratch.ints(Scratch.OUT_INDEX, pixels);
+        for (int z = 0; z < pixels; z++) {
+            int row = z / ow, col = z % ow;
+            idx[z] = (2 * (row & 1) + (col & 1)) * ch.bandTiles() + (row >> 1) * ch.tilesW() + (col >> 1);
         }
+        return idx;
     }
 
     /**
      * {@code V[ξ][c][p]} of every channel and image of a chunk, to {@code v[out + ξ xiStride + c p + ...]}:
-     * each zero-padded input row goes through {@link WinogradTransforms#inputRows} into even- and
+     * each zero-padded input row goes through {@link WinogradTransforms#inputRow} into even- and
      * odd-row planes, which {@code inputColumns} then combines.
      */
     private static void transformInput(ConvGeometry g, Chunk ch, Tensor x, float[] v, int out, int xiStride,
@@ -215,22 +217,23 @@ final class WinogradConv2d {
         final int rowsIn = 2 * ch.rows() + 2, row0 = 2 * ch.ty0() - g.padH();
         final int parityStride = (ch.rows() + 1) * tw;
         final int colLo = Math.min(pw, padW), colHi = Math.min(pw, padW + w);
-        float[] row = Scratch.floats(Scratch.ROW, pw);
         float[] r = Scratch.floats(Scratch.PLANES, 8 * parityStride);
+        // The padding columns of the row buffer stay zero: input rows only ever fill [colLo, colHi).
+        float[] row = Scratch.floats(Scratch.ROW, pw), zeros = Scratch.floats(Scratch.ZEROS, pw);
+        java.util.Arrays.fill(row, 0, pw, 0f);
+        java.util.Arrays.fill(zeros, 0, pw, 0f);
         float[] xd = x.data();
         for (int i = 0; i < ch.images(); i++) {
             for (int cc = 0; cc < c; cc++) {
                 int src = x.offset() + ((ch.n0() + i) * c + cc) * h * w;
                 for (int lr = 0; lr < rowsIn; lr++) {
-                    int ir = row0 + lr;
+                    int ir = row0 + lr, at = (lr & 1) * parityStride + (lr >> 1) * tw;
                     if (ir < 0 || ir >= h) {
-                        java.util.Arrays.fill(row, 0, pw, 0f);
-                    } else {
-                        java.util.Arrays.fill(row, 0, colLo, 0f);
-                        if (colHi > colLo) System.arraycopy(xd, src + ir * w + colLo - padW, row, colLo, colHi - colLo);
-                        java.util.Arrays.fill(row, Math.max(colLo, colHi), pw, 0f);
+                        WinogradTransforms.inputRow(zeros, tw, r, at, 2 * parityStride);
+                        continue;
                     }
-                    WinogradTransforms.inputRows(row, tw, r, (lr & 1) * parityStride + (lr >> 1) * tw, 2 * parityStride);
+                    if (colHi > colLo) System.arraycopy(xd, src + ir * w + colLo - padW, row, colLo, colHi - colLo);
+                    WinogradTransforms.inputRow(row, tw, r, at, 2 * parityStride);
                 }
                 int o = out + cc * p + i * tb;
                 if (vector) {
@@ -334,8 +337,20 @@ final class WinogradConv2d {
 
     /** Per-thread buffers of this class, grown on demand (the idea of {@link ConvScratch}, with its own slots). */
     private static final class Scratch {
-        static final int TRANSFORMED = 0, PRODUCTS = 1, PLANES = 2, ROW = 3, PARTIALS = 4;
-        private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[5][]);
+        static final int TRANSFORMED = 0, PRODUCTS = 1, PLANES = 2, PARTIALS = 3, ROW = 4, ZEROS = 5;
+        static final int OUT_INDEX = 0;
+        private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[6][]);
+        private static final ThreadLocal<int[][]> INDICES = ThreadLocal.withInitial(() -> new int[1][]);
+
+        static int[] ints(int slot, int size) {
+            int[][] all = INDICES.get();
+            int[] b = all[slot];
+            if (b == null || b.length < size) {
+                b = new int[size];
+                all[slot] = b;
+            }
+            return b;
+        }
 
         static float[] floats(int slot, int size) {
             float[][] all = BUFFERS.get();

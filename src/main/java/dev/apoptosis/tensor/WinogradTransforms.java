@@ -20,7 +20,7 @@ package dev.apoptosis.tensor;
  * planes indexed by the tile number {@code p = ty * tilesW + tx}, so that the transforms are plain
  * element-wise arithmetic over p (vectors over consecutive tiles, without gathers):
  * <ul>
- *   <li>input: {@link #inputRows} applies {@code · B} to each input row, giving for each column
+ *   <li>input: {@link #inputRow} applies {@code · B} to each input row, giving for each column
  *       combination {@code j} the planes "even rows" {@code E_j[ty'][tx]} (row {@code 2 ty'}) and "odd
  *       rows" {@code O_j} ({@code 2 ty' + 1}); rows {@code 2ty, 2ty+1, 2ty+2, 2ty+3} of tile p are then
  *       {@code E_j[p], O_j[p], E_j[p + tilesW], O_j[p + tilesW]}, and {@link #inputColumns} applies
@@ -38,9 +38,10 @@ final class WinogradTransforms {
     /**
      * {@code · B} on one zero-padded input row: for each tile column tx, the four values
      * {@code x = row[2tx .. 2tx+3]} become {@code [x0 - x2, x1 + x2, x2 - x1, x1 - x3]}, stored at
-     * {@code r[out + j * planeStride + tx]}.
+     * {@code r[out + j * planeStride + tx]}. Shared by both paths: its stride-2 reads do not
+     * vectorise without gathers, which were measured to cost more than they save here.
      */
-    static void inputRows(float[] row, int tilesW, float[] r, int out, int planeStride) {
+    static void inputRow(float[] row, int tilesW, float[] r, int out, int planeStride) {
         for (int tx = 0; tx < tilesW; tx++) {
             float x0 = row[2 * tx], x1 = row[2 * tx + 1], x2 = row[2 * tx + 2], x3 = row[2 * tx + 3];
             int o = out + tx;
@@ -48,6 +49,19 @@ final class WinogradTransforms {
             r[o + planeStride] = x1 + x2;
             r[o + 2 * planeStride] = x2 - x1;
             r[o + 3 * planeStride] = x1 - x3;
+        }
+    }
+
+    /**
+     * Output pixels {@code [z0, z1)} of a band gathered from the output planes:
+     * {@code y[dst + z] = planes[idx[z]] + bias}, or {@code +=} that when {@code accumulate}.
+     */
+    static void storeOutput(float[] planes, int[] idx, float bias, float[] y, int dst, boolean accumulate, int z0,
+                            int z1) {
+        if (accumulate) {
+            for (int z = z0; z < z1; z++) y[dst + z] += planes[idx[z]] + bias;
+        } else {
+            for (int z = z0; z < z1; z++) y[dst + z] = planes[idx[z]] + bias;
         }
     }
 
