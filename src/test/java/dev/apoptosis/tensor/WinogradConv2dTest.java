@@ -33,16 +33,18 @@ class WinogradConv2dTest {
     private static final double REL_TO_SCALE = 2e-5;
 
     private int savedThreads;
+    private Winograd.Mode savedMode;
 
     @BeforeEach
     void forceWinograd() {
         savedThreads = Parallel.threads();
+        savedMode = Winograd.mode();
         Winograd.setMode(Winograd.Mode.ALWAYS);
     }
 
     @AfterEach
     void restoreDefaults() {
-        Winograd.setMode(Winograd.Mode.AUTO);
+        Winograd.setMode(savedMode);
         Simd.setForceScalar(false);
         Parallel.setThreads(savedThreads);
     }
