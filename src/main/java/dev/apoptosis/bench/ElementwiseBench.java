@@ -41,11 +41,11 @@ public final class ElementwiseBench {
         Random rng = new Random(1);
         float[] x = GemmBench.random(rng, SIZE), g = GemmBench.random(rng, SIZE), y = new float[SIZE], o = new float[SIZE];
         report("relu_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Relu.forward(x, 0, y, 0, SIZE)));
-        report("gelu_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.forward(x, 0, y, 0, SIZE)));
-        report("gelu_bwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.backward(x, 0, g, 0, y, 0, SIZE)));
-        report("gelu_rbwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.rBackward(x, 0, g, 0, g, 0, x, 0, y, 0, SIZE)));
-        report("silu_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Silu.forward(x, 0, y, 0, SIZE)));
-        report("tanh_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Tanh.forward(x, 0, y, 0, SIZE)));
+        report("gelu_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.GELU.forward(x, 0, y, 0, SIZE)));
+        report("gelu_bwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.GELU.backward(x, 0, g, 0, y, 0, SIZE)));
+        report("gelu_rbwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.GELU.rBackward(x, 0, g, 0, g, 0, x, 0, y, 0, SIZE)));
+        report("silu_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Silu.SILU.forward(x, 0, y, 0, SIZE)));
+        report("tanh_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Tanh.TANH.forward(x, 0, y, 0, SIZE)));
         report("add", threads, SIZE, Timing.medianMillis(3, reps, () -> Elementwise.add(x, 0, g, 0, y, 0, SIZE)));
         report("axpy", threads, SIZE, Timing.medianMillis(3, reps, () -> Elementwise.axpy(0.5f, x, 0, y, 0, SIZE)));
         report("sum", threads, SIZE, Timing.medianMillis(3, reps, () -> Reductions.sum(x, 0, SIZE)));
