@@ -179,26 +179,44 @@ public final class Reductions {
         Kernels.vector(op, "out", out, channels);
         boolean simd = Simd.enabled();
         if (inner != 1) {
-            // Each channel is one output, summed by one thread over its outer segments in order. Each
-            // kind of sum is its own small lambda: inlined into one big loop body, the four kinds
-            // exhausted the JIT's inlining budget and the vector conversions stayed boxed calls.
+            // Each channel is one output, summed by one thread over its outer segments in order. A
+            // thread takes a range of channels and walks its part of each sample before the next
+            // sample (memory order), keeping every channel's running sum in a state array: reading
+            // channel by channel instead jumps a whole sample ahead after each segment, which the
+            // hardware prefetcher does not follow (2.5x slower on [128, 16, 32, 32]). Each kind of
+            // sum is its own small lambda: inlined into one big loop body, the four kinds exhausted
+            // the JIT's inlining budget and the vector conversions stayed boxed calls.
             int work = outer * inner, stride = channels * inner;
-            ChannelSum body;
+            int width = simd ? ReductionsVector.STATE : ReductionsScalar.STATE;
+            SegmentStep step;
             if (sums != null) {
-                body = simd ? c -> ReductionsVector.sumAndDotSegments(a, aOff + c * inner, b, bOff + c * inner, inner, outer, stride, sums, out, c)
-                        : c -> ReductionsScalar.sumAndDotSegments(a, aOff + c * inner, b, bOff + c * inner, inner, outer, stride, sums, out, c);
+                step = simd ? (c, at, st, so) -> ReductionsVector.sumAndDotStep(a, aOff + at, b, bOff + at, inner, st, so)
+                        : (c, at, st, so) -> ReductionsScalar.sumAndDotStep(a, aOff + at, b, bOff + at, inner, st, so);
             } else if (b != null) {
-                body = simd ? c -> out[c] = ReductionsVector.dotSegments(a, aOff + c * inner, b, bOff + c * inner, inner, outer, stride)
-                        : c -> out[c] = ReductionsScalar.dotSegments(a, aOff + c * inner, b, bOff + c * inner, inner, outer, stride);
+                step = simd ? (c, at, st, so) -> ReductionsVector.dotStep(a, aOff + at, b, bOff + at, inner, st, so)
+                        : (c, at, st, so) -> ReductionsScalar.dotStep(a, aOff + at, b, bOff + at, inner, st, so);
             } else if (center != null) {
-                body = simd ? c -> out[c] = ReductionsVector.squaredDeviationSegments(a, aOff + c * inner, inner, outer, stride, center[c])
-                        : c -> out[c] = ReductionsScalar.squaredDeviationSegments(a, aOff + c * inner, inner, outer, stride, center[c]);
+                step = simd ? (c, at, st, so) -> ReductionsVector.squaredDeviationStep(a, aOff + at, inner, center[c], st, so)
+                        : (c, at, st, so) -> ReductionsScalar.squaredDeviationStep(a, aOff + at, inner, center[c], st, so);
             } else {
-                body = simd ? c -> out[c] = ReductionsVector.sumSegments(a, aOff + c * inner, inner, outer, stride)
-                        : c -> out[c] = ReductionsScalar.sumSegments(a, aOff + c * inner, inner, outer, stride);
+                step = simd ? (c, at, st, so) -> ReductionsVector.sumStep(a, aOff + at, inner, st, so)
+                        : (c, at, st, so) -> ReductionsScalar.sumStep(a, aOff + at, inner, st, so);
             }
             Parallel.forRange(channels, Math.max(1, Kernels.CHUNK / Math.max(1, work)), (lo, hi) -> {
-                for (int c = lo; c < hi; c++) body.run(c);
+                double[] st = new double[(hi - lo) * width];
+                for (int k = 0; k < outer; k++) {
+                    for (int c = lo; c < hi; c++) step.run(c, k * stride + c * inner, st, (c - lo) * width);
+                }
+                for (int c = lo; c < hi; c++) {
+                    int so = (c - lo) * width;
+                    double first = simd ? ReductionsVector.firstResult(st, so) : st[so];
+                    if (sums != null) {
+                        sums[c] = first;
+                        out[c] = simd ? ReductionsVector.secondResult(st, so) : st[so + 1];
+                    } else {
+                        out[c] = first;
+                    }
+                }
             });
             return;
         }
@@ -233,10 +251,10 @@ public final class Reductions {
         if (sums != null) combineInOrder(partSums, sums, channels);
     }
 
-    /** Computes the per-channel result(s) of channel c. */
+    /** Adds channel c's segment at element {@code at} to its running sum(s), kept in {@code st} from {@code so}. */
     @FunctionalInterface
-    private interface ChannelSum {
-        void run(int c);
+    private interface SegmentStep {
+        void run(int c, int at, double[] st, int so);
     }
 
     private static void combineInOrder(double[][] part, double[] out, int channels) {

@@ -181,6 +181,38 @@ class ReductionsTest {
         }
     }
 
+    /**
+     * The NCHW per-channel sums walk memory sample by sample, keeping each channel's running sum
+     * aside; with segments of whole vectors that gives exactly the single-range sum of the channel's
+     * values laid end to end (the same lanes see the same values in the same order), on both paths
+     * and any thread count. A mix-up of the channels' running sums would break the equality.
+     */
+    @Test
+    void perChannelSumsEqualTheSumOfEachChannelLaidEndToEnd() {
+        Random rng = new Random(8);
+        int outer = 5, channels = 7, inner = 128;
+        float[] a = KernelTesting.gaussian(rng, outer * channels * inner, 1), b = KernelTesting.gaussian(rng, a.length, 1);
+        float[][] ca = new float[channels][outer * inner], cb = new float[channels][outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(a, (o * channels + c) * inner, ca[c], o * inner, inner);
+                System.arraycopy(b, (o * channels + c) * inner, cb[c], o * inner, inner);
+            }
+        }
+        KernelTesting.onBothPaths(path -> {
+            for (int threads : new int[] {1, 2}) {
+                double[][] r = KernelTesting.withThreads(threads, () -> channelSums(a, b, new int[] {outer, channels, inner}));
+                for (int c = 0; c < channels; c++) {
+                    String what = path + ", " + threads + " thread(s), channel " + c;
+                    assertEquals(Reductions.sum(ca[c], 0, ca[c].length), r[0][c], 0.0, "sum " + what);
+                    assertEquals(Reductions.dot(ca[c], 0, cb[c], 0, ca[c].length), r[1][c], 0.0, "dot " + what);
+                    assertEquals(r[0][c], r[2][c], 0.0, "fused sum " + what);
+                    assertEquals(r[1][c], r[3][c], 0.0, "fused dot " + what);
+                }
+            }
+        });
+    }
+
     private static double[][] channelSums(float[] a, float[] b, int[] sh) {
         double[] s = new double[sh[1]], p = new double[sh[1]];
         Reductions.sumPerChannel(a, 0, sh[0], sh[1], sh[2], s);
