@@ -138,11 +138,17 @@ public final class Reductions {
         perChannel("sumPerChannel", x, off, null, 0, null, outer, channels, inner, out);
     }
 
-    /** out[c] = Σ_{o,i} (x[o, c, i] - center[c])², differences and squares in float64 (variances). */
-    static void sumSquaredDeviationsPerChannel(float[] x, int off, double[] center, int outer, int channels, int inner,
-                                               double[] out) {
-        Kernels.vector("sumSquaredDeviationsPerChannel", "center", center, channels);
-        perChannel("sumSquaredDeviationsPerChannel", x, off, null, 0, center, outer, channels, inner, out);
+    /**
+     * sums[c] = Σ_{o,i} (x[o, c, i] - shift[c]) and squares[c] = Σ_{o,i} (x[o, c, i] - shift[c])² in one
+     * pass, differences and squares in float64: a channel's mean and variance are then
+     * shift + sums/M and squares/M - (sums/M)². With a shift near the mean (any value of the channel
+     * will do) the subtraction loses nothing worth keeping, unlike the unshifted Σx² - (Σx)²/M.
+     */
+    static void shiftedSumsPerChannel(float[] x, int off, double[] shift, int outer, int channels, int inner, double[] sums,
+                                      double[] squares) {
+        Kernels.vector("shiftedSumsPerChannel", "shift", shift, channels);
+        Kernels.vector("shiftedSumsPerChannel", "sums", sums, channels);
+        perChannel("shiftedSumsPerChannel", x, off, null, 0, shift, outer, channels, inner, squares, sums);
     }
 
     /** out[c] = Σ_{o,i} a[o, c, i]·b[o, c, i] (products in float64) over two windows of the same layout. */
@@ -163,8 +169,9 @@ public final class Reductions {
     }
 
     /**
-     * Per-channel Σa·b (b given), Σ(a - center)² (center given) or Σa into {@code out}; with
-     * {@code sums} given as well, Σa·b into {@code out} and Σa into {@code sums}.
+     * Per-channel Σa·b (b given) or Σa into {@code out}; with {@code sums} given as well, Σa·b into
+     * {@code out} and Σa into {@code sums}, or with {@code center} given Σ(a - center)² into
+     * {@code out} and Σ(a - center) into {@code sums}.
      */
     private static void perChannel(String op, float[] a, int aOff, float[] b, int bOff, double[] center, int outer,
                                    int channels, int inner, double[] out) {
@@ -189,15 +196,15 @@ public final class Reductions {
             int work = outer * inner, stride = channels * inner;
             int width = simd ? ReductionsVector.STATE : ReductionsScalar.STATE;
             SegmentStep step;
-            if (sums != null) {
+            if (center != null) {
+                step = simd ? (c, at, st, so) -> ReductionsVector.shiftedSumsStep(a, aOff + at, inner, center[c], st, so)
+                        : (c, at, st, so) -> ReductionsScalar.shiftedSumsStep(a, aOff + at, inner, center[c], st, so);
+            } else if (sums != null) {
                 step = simd ? (c, at, st, so) -> ReductionsVector.sumAndDotStep(a, aOff + at, b, bOff + at, inner, st, so)
                         : (c, at, st, so) -> ReductionsScalar.sumAndDotStep(a, aOff + at, b, bOff + at, inner, st, so);
             } else if (b != null) {
                 step = simd ? (c, at, st, so) -> ReductionsVector.dotStep(a, aOff + at, b, bOff + at, inner, st, so)
                         : (c, at, st, so) -> ReductionsScalar.dotStep(a, aOff + at, b, bOff + at, inner, st, so);
-            } else if (center != null) {
-                step = simd ? (c, at, st, so) -> ReductionsVector.squaredDeviationStep(a, aOff + at, inner, center[c], st, so)
-                        : (c, at, st, so) -> ReductionsScalar.squaredDeviationStep(a, aOff + at, inner, center[c], st, so);
             } else {
                 step = simd ? (c, at, st, so) -> ReductionsVector.sumStep(a, aOff + at, inner, st, so)
                         : (c, at, st, so) -> ReductionsScalar.sumStep(a, aOff + at, inner, st, so);
@@ -230,6 +237,11 @@ public final class Reductions {
                 double[] acc = part[k];
                 for (int r = k * rowsPerChunk, end = Math.min(outer, r + rowsPerChunk); r < end; r++) {
                     int at = r * channels;
+                    if (center != null) {
+                        if (simd) ReductionsVector.addShiftedTo(a, aOff + at, center, partSums[k], acc, channels);
+                        else ReductionsScalar.addShiftedTo(a, aOff + at, center, partSums[k], acc, channels);
+                        continue;
+                    }
                     if (sums != null) {
                         if (simd) ReductionsVector.addTo(a, aOff + at, partSums[k], channels);
                         else ReductionsScalar.addTo(a, aOff + at, partSums[k], channels);
@@ -237,9 +249,6 @@ public final class Reductions {
                     if (b != null) {
                         if (simd) ReductionsVector.addProductsTo(a, aOff + at, b, bOff + at, acc, channels);
                         else ReductionsScalar.addProductsTo(a, aOff + at, b, bOff + at, acc, channels);
-                    } else if (center != null) {
-                        if (simd) ReductionsVector.addSquaredDeviationsTo(a, aOff + at, center, acc, channels);
-                        else ReductionsScalar.addSquaredDeviationsTo(a, aOff + at, center, acc, channels);
                     } else {
                         if (simd) ReductionsVector.addTo(a, aOff + at, acc, channels);
                         else ReductionsScalar.addTo(a, aOff + at, acc, channels);

@@ -63,13 +63,15 @@ final class ReductionsScalar {
         st[at] = s;
     }
 
-    static void squaredDeviationStep(float[] x, int p, int n, double center, double[] st, int at) {
-        double s = st[at];
+    static void shiftedSumsStep(float[] x, int p, int n, double shift, double[] st, int at) {
+        double s = st[at], q = st[at + 1];
         for (int i = 0; i < n; i++) {
-            double d = x[p + i] - center;
-            s += d * d;
+            double d = x[p + i] - shift;
+            s += d;
+            q += d * d;
         }
         st[at] = s;
+        st[at + 1] = q;
     }
 
     static void sumAndDotStep(float[] a, int pa, float[] b, int pb, int n, double[] st, int at) {
@@ -96,10 +98,11 @@ final class ReductionsScalar {
         for (int c = 0; c < n; c++) acc[c] += (double) a[ao + c] * b[bo + c];
     }
 
-    static void addSquaredDeviationsTo(float[] x, int off, double[] center, double[] acc, int n) {
+    static void addShiftedTo(float[] x, int off, double[] shift, double[] sums, double[] squares, int n) {
         for (int c = 0; c < n; c++) {
-            double d = x[off + c] - center[c];
-            acc[c] += d * d;
+            double d = x[off + c] - shift[c];
+            sums[c] += d;
+            squares[c] += d * d;
         }
     }
 }

@@ -172,6 +172,25 @@ final class ReductionsVector {
         d1.intoArray(acc, at + 3 * d);
     }
 
+    /** Σ(x - shift) lanes into acc[at, at + 2D) and Σ(x - shift)² lanes into acc[at + 2D, at + 4D). */
+    private static void shiftedSumsInto(float[] x, int p, int whole, double shift, double[] acc, int at) {
+        int d = D.length();
+        DoubleVector s0 = DoubleVector.fromArray(D, acc, at), s1 = DoubleVector.fromArray(D, acc, at + d);
+        DoubleVector q0 = DoubleVector.fromArray(D, acc, at + 2 * d), q1 = DoubleVector.fromArray(D, acc, at + 3 * d);
+        for (int i = 0; i < whole; i += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, p + i);
+            DoubleVector d0 = low(v).sub(shift), d1 = high(v).sub(shift);
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
+        }
+        s0.intoArray(acc, at);
+        s1.intoArray(acc, at + d);
+        q0.intoArray(acc, at + 2 * d);
+        q1.intoArray(acc, at + 3 * d);
+    }
+
     // Step forms: one segment added to a running per-channel sum whose state lives in an array from
     // `at`: the lane accumulators of up to two sums (2D lanes each), then their two scalar tails. A
     // caller that steps through a channel's segments in order and then finishes gets exactly the
@@ -197,15 +216,19 @@ final class ReductionsVector {
         st[at + 4 * D.length()] = tail;
     }
 
-    static void squaredDeviationStep(float[] x, int p, int n, double center, double[] st, int at) {
+    /** Σ(x - shift) into the first sum of the state and Σ(x - shift)² into the second (differences in double). */
+    static void shiftedSumsStep(float[] x, int p, int n, double shift, double[] st, int at) {
         int whole = n - n % STEP;
-        squaredDeviationsInto(x, p, whole, center, st, at);
-        double tail = st[at + 4 * D.length()];
+        shiftedSumsInto(x, p, whole, shift, st, at);
+        int t = at + 4 * D.length();
+        double sTail = st[t], qTail = st[t + 1];
         for (int i = p + whole, end = p + n; i < end; i++) {
-            double dv = x[i] - center;
-            tail += dv * dv;
+            double dv = x[i] - shift;
+            sTail += dv;
+            qTail += dv * dv;
         }
-        st[at + 4 * D.length()] = tail;
+        st[t] = sTail;
+        st[t + 1] = qTail;
     }
 
     /** Σa into the first sum of the state and Σa·b into the second. */
@@ -222,12 +245,12 @@ final class ReductionsVector {
         st[t + 1] = dTail;
     }
 
-    /** The first running sum of the state (the only one of sum, dot and squared-deviation steps). */
+    /** The first running sum of the state (the only one of sum and dot steps). */
     static double firstResult(double[] st, int at) {
         return foldPair(st, at) + st[at + 4 * D.length()];
     }
 
-    /** The second running sum of the state (Σa·b of {@link #sumAndDotStep}). */
+    /** The second running sum of the state (Σa·b of {@link #sumAndDotStep}, Σ(x - shift)² of {@link #shiftedSumsStep}). */
     static double secondResult(double[] st, int at) {
         return foldPair(st, at + 2 * D.length()) + st[at + 4 * D.length() + 1];
     }
@@ -267,19 +290,22 @@ final class ReductionsVector {
         for (; c < n; c++) acc[c] += (double) a[ao + c] * b[bo + c];
     }
 
-    /** acc[c] += (x[off + c] - center[c])² (in double) for c in [0, n). */
-    static void addSquaredDeviationsTo(float[] x, int off, double[] center, double[] acc, int n) {
-        int c = 0;
+    /** sums[c] += x[off + c] - shift[c] and squares[c] += (x[off + c] - shift[c])² (in double) for c in [0, n). */
+    static void addShiftedTo(float[] x, int off, double[] shift, double[] sums, double[] squares, int n) {
+        int c = 0, d = D.length();
         for (; c <= n - STEP; c += STEP) {
             FloatVector v = FloatVector.fromArray(F, x, off + c);
-            DoubleVector d0 = low(v).sub(DoubleVector.fromArray(D, center, c));
-            DoubleVector d1 = high(v).sub(DoubleVector.fromArray(D, center, c + D.length()));
-            DoubleVector.fromArray(D, acc, c).add(d0.mul(d0)).intoArray(acc, c);
-            DoubleVector.fromArray(D, acc, c + D.length()).add(d1.mul(d1)).intoArray(acc, c + D.length());
+            DoubleVector d0 = low(v).sub(DoubleVector.fromArray(D, shift, c));
+            DoubleVector d1 = high(v).sub(DoubleVector.fromArray(D, shift, c + d));
+            DoubleVector.fromArray(D, sums, c).add(d0).intoArray(sums, c);
+            DoubleVector.fromArray(D, sums, c + d).add(d1).intoArray(sums, c + d);
+            DoubleVector.fromArray(D, squares, c).add(d0.mul(d0)).intoArray(squares, c);
+            DoubleVector.fromArray(D, squares, c + d).add(d1.mul(d1)).intoArray(squares, c + d);
         }
         for (; c < n; c++) {
-            double d = x[off + c] - center[c];
-            acc[c] += d * d;
+            double dv = x[off + c] - shift[c];
+            sums[c] += dv;
+            squares[c] += dv * dv;
         }
     }
 }

@@ -213,6 +213,45 @@ class ReductionsTest {
         });
     }
 
+    /** Σ(x - shift) and Σ(x - shift)² per channel: double loops in both layouts, both paths, 1 and 2 threads alike. */
+    @Test
+    void shiftedSumsPerChannelMatchDoubleLoops() {
+        Random rng = new Random(9);
+        for (int[] sh : new int[][] {{3, 5, 1}, {2000, 33, 1}, {4, 3, 7}, {5, 2, 257}, {16, 24, 1031}}) {
+            int outer = sh[0], channels = sh[1], inner = sh[2], n = outer * channels * inner;
+            float[] x = KernelTesting.gaussian(rng, n + 1, 2);
+            double[] shift = new double[channels], es = new double[channels], eq = new double[channels], mag = new double[channels];
+            for (int c = 0; c < channels; c++) shift[c] = x[1 + c * inner] + 0.25;
+            for (int o = 0; o < outer; o++) {
+                for (int c = 0; c < channels; c++) {
+                    for (int i = 0; i < inner; i++) {
+                        double d = x[1 + (o * channels + c) * inner + i] - shift[c];
+                        es[c] += d;
+                        eq[c] += d * d;
+                        mag[c] += Math.abs(d);
+                    }
+                }
+            }
+            KernelTesting.onBothPaths(path -> {
+                double[][] one = KernelTesting.withThreads(1, () -> shiftedSums(x, shift, sh));
+                double[][] two = KernelTesting.withThreads(2, () -> shiftedSums(x, shift, sh));
+                for (int c = 0; c < channels; c++) {
+                    String at = java.util.Arrays.toString(sh) + " c=" + c + " " + path;
+                    assertSum("shifted sum " + at, es[c], mag[c], one[0][c]);
+                    assertSum("shifted squares " + at, eq[c], eq[c], one[1][c]);
+                }
+                assertArrayEquals(one[0], two[0], 0.0, "sums, 1 vs 2 threads " + path);
+                assertArrayEquals(one[1], two[1], 0.0, "squares, 1 vs 2 threads " + path);
+            });
+        }
+    }
+
+    private static double[][] shiftedSums(float[] x, double[] shift, int[] sh) {
+        double[] s = new double[sh[1]], q = new double[sh[1]];
+        Reductions.shiftedSumsPerChannel(x, 1, shift, sh[0], sh[1], sh[2], s, q);
+        return new double[][] {s, q};
+    }
+
     private static double[][] channelSums(float[] a, float[] b, int[] sh) {
         double[] s = new double[sh[1]], p = new double[sh[1]];
         Reductions.sumPerChannel(a, 0, sh[0], sh[1], sh[2], s);
