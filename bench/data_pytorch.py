@@ -1,4 +1,4 @@
-"""PyTorch side of the data-pipeline benchmark (Java side: dev.apoptosis.bench.DataBench).
+"""PyTorch side of the data-pipeline benchmark (Java side: ./apoptosis bench data, dev.apoptosis.bench.DataBench).
 
 Measures, as medians of REPS runs:
   1. loading Fashion-MNIST (the four gzipped IDX files) into uint8 arrays with gzip + numpy;

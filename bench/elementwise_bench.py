@@ -1,4 +1,4 @@
-"""PyTorch side of dev.apoptosis.bench.ElementwiseBench: the same cases and sizes, median ms.
+"""PyTorch side of ./apoptosis bench elementwise (dev.apoptosis.bench.ElementwiseBench): the same cases and sizes, median ms.
 Run: /usr/bin/python3 bench/elementwise_bench.py [threads...]
 """
 import statistics

@@ -13,68 +13,92 @@ import dev.apoptosis.tensor.SoftmaxKernels;
 import dev.apoptosis.tensor.Tanh;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * Median milliseconds of the non-GEMM kernels on activation-sized inputs, for a side-by-side run
- * with {@code bench/elementwise_bench.py} (same cases, same sizes). Not wired into the CLI yet:
- * {@code java --add-modules jdk.incubator.vector -cp target/classes dev.apoptosis.bench.ElementwiseBench [threads...]}.
- * Add {@code -Dapoptosis.scalar=true} for the scalar path.
+ * with {@code bench/elementwise_bench.py} (same cases, same sizes at the default batch 64):
+ * {@code ./apoptosis bench elementwise [--threads N] [--json]}. Add
+ * {@code APOPTOSIS_JAVA_OPTS=-Dapoptosis.scalar=true} for the scalar path.
+ *
+ * <p>Inputs: a feature map {@code [batch, 64, 32, 32]} (4M values at batch 64) and, for softmax
+ * and LayerNorm, rows {@code [128·batch, 512]} (the same count).
  */
 public final class ElementwiseBench {
-    private ElementwiseBench() {}
+    /** Channels and spatial size of the feature map; columns of the row-wise cases. */
+    static final int C = 64, HW = 32 * 32, COLS = 512;
+    /** The batch of the side-by-side comparison. */
+    public static final int DEFAULT_BATCH = 64;
 
-    /** 4M values: a [64, 64, 32, 32] feature map. */
-    static final int N = 64, C = 64, HW = 32 * 32, SIZE = N * C * HW;
-    /** Rows for softmax and LayerNorm: [8192, 512]. */
-    static final int ROWS = 8192, COLS = 512;
+    private final int n, size, rows;
+
+    /** The cases at batch {@code batch}: feature map [batch, 64, 32, 32], rows [128·batch, 512]. */
+    public ElementwiseBench(int batch) {
+        if (batch < 1) throw new IllegalArgumentException("elementwise bench: batch must be >= 1, got " + batch);
+        this.n = batch;
+        this.size = batch * C * HW;
+        this.rows = 128 * batch;
+    }
+
+    /** Values per case (every case touches this many inputs). */
+    public int elements() {
+        return size;
+    }
 
     public static void main(String[] args) {
         int[] threads = args.length == 0 ? new int[] {1, 2} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         System.out.println("path=" + (Simd.enabled() ? "vector" : "scalar"));
+        ElementwiseBench bench = new ElementwiseBench(DEFAULT_BATCH);
         for (int t : threads) {
             Parallel.setThreads(t);
-            run(t, 9);
+            bench.run(Parallel.threads(), 9, r -> System.out.println(bench.toText(r)));
         }
     }
 
-    static void run(int threads, int reps) {
-        Random rng = new Random(1);
-        float[] x = GemmBench.random(rng, SIZE), g = GemmBench.random(rng, SIZE), y = new float[SIZE], o = new float[SIZE];
-        report("relu_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Relu.forward(x, 0, y, 0, SIZE)));
-        report("gelu_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.forward(x, 0, y, 0, SIZE)));
-        report("gelu_bwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.backward(x, 0, g, 0, y, 0, SIZE)));
-        report("gelu_rbwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Gelu.rBackward(x, 0, g, 0, g, 0, x, 0, y, 0, SIZE)));
-        report("silu_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Silu.forward(x, 0, y, 0, SIZE)));
-        report("tanh_fwd", threads, SIZE, Timing.medianMillis(3, reps, () -> Tanh.forward(x, 0, y, 0, SIZE)));
-        report("add", threads, SIZE, Timing.medianMillis(3, reps, () -> Elementwise.add(x, 0, g, 0, y, 0, SIZE)));
-        report("axpy", threads, SIZE, Timing.medianMillis(3, reps, () -> Elementwise.axpy(0.5f, x, 0, y, 0, SIZE)));
-        report("sum", threads, SIZE, Timing.medianMillis(3, reps, () -> Reductions.sum(x, 0, SIZE)));
-        double[] perC = new double[C];
-        report("sum_per_channel_nchw", threads, SIZE, Timing.medianMillis(3, reps, () -> Reductions.sumPerChannel(x, 0, N, C, HW, perC)));
-        report("softmax_8192x512", threads, SIZE, Timing.medianMillis(3, reps, () -> SoftmaxKernels.softmax(x, 0, y, 0, ROWS, COLS)));
-        report("log_softmax_8192x512", threads, SIZE, Timing.medianMillis(3, reps, () -> SoftmaxKernels.logSoftmax(x, 0, y, 0, ROWS, COLS)));
-        float[] m = new float[C], v = new float[C], is = new float[C], gamma = new float[C], beta = new float[C];
-        java.util.Arrays.fill(gamma, 1.5f);
-        report("batchnorm_fwd_train", threads, SIZE, Timing.medianMillis(3, reps, () -> {
-            BatchNormKernels.stats(x, 0, N, C, HW, 1e-5f, m, v, is);
-            BatchNormKernels.apply(x, 0, N, C, HW, m, is, gamma, beta, o, 0, y, 0);
-        }));
-        float[] gg = new float[C], gb = new float[C];
-        report("batchnorm_bwd_train", threads, SIZE, Timing.medianMillis(3, reps, () ->
-                BatchNormKernels.backward(g, 0, o, 0, N, C, HW, is, gamma, y, 0, gg, gb)));
-        float[] lm = new float[ROWS], lv = new float[ROWS], lis = new float[ROWS], lg = new float[COLS], lb = new float[COLS];
-        java.util.Arrays.fill(lg, 1.5f);
-        report("layernorm_fwd_8192x512", threads, SIZE, Timing.medianMillis(3, reps, () -> {
-            LayerNormKernels.stats(x, 0, ROWS, COLS, 1e-5f, lm, lv, lis);
-            LayerNormKernels.apply(x, 0, ROWS, COLS, lm, lis, lg, lb, o, 0, y, 0);
-        }));
-        float[] lgg = new float[COLS], lgb = new float[COLS];
-        report("layernorm_bwd_8192x512", threads, SIZE, Timing.medianMillis(3, reps, () ->
-                LayerNormKernels.backward(g, 0, o, 0, ROWS, COLS, lis, lg, y, 0, lgg, lgb)));
+    /** A table row: median milliseconds and nanoseconds per value. */
+    public String toText(BenchResult r) {
+        return String.format(Locale.ROOT, "%-26s threads=%d %9.3f ms %7.3f ns/elem", r.name(), r.threads(), r.ms(),
+                r.ms() * 1e6 / size);
     }
 
-    private static void report(String name, int threads, int elements, double ms) {
-        System.out.println(String.format(Locale.ROOT, "%-26s threads=%d %9.3f ms %7.3f ns/elem", name, threads, ms,
-                ms * 1e6 / elements));
+    /** Runs every case ({@code reps} timed repetitions after 3 warm-ups) and hands each median to {@code sink}. */
+    public void run(int threads, int reps, Consumer<BenchResult> sink) {
+        Random rng = new Random(1);
+        float[] x = GemmBench.random(rng, size), g = GemmBench.random(rng, size), y = new float[size], o = new float[size];
+        report(sink, "relu_fwd", threads, Timing.medianMillis(3, reps, () -> Relu.forward(x, 0, y, 0, size)));
+        report(sink, "gelu_fwd", threads, Timing.medianMillis(3, reps, () -> Gelu.GELU.forward(x, 0, y, 0, size)));
+        report(sink, "gelu_bwd", threads, Timing.medianMillis(3, reps, () -> Gelu.GELU.backward(x, 0, g, 0, y, 0, size)));
+        report(sink, "gelu_rbwd", threads, Timing.medianMillis(3, reps, () -> Gelu.GELU.rBackward(x, 0, g, 0, g, 0, x, 0, y, 0, size)));
+        report(sink, "silu_fwd", threads, Timing.medianMillis(3, reps, () -> Silu.SILU.forward(x, 0, y, 0, size)));
+        report(sink, "tanh_fwd", threads, Timing.medianMillis(3, reps, () -> Tanh.TANH.forward(x, 0, y, 0, size)));
+        report(sink, "add", threads, Timing.medianMillis(3, reps, () -> Elementwise.add(x, 0, g, 0, y, 0, size)));
+        report(sink, "axpy", threads, Timing.medianMillis(3, reps, () -> Elementwise.axpy(0.5f, x, 0, y, 0, size)));
+        report(sink, "sum", threads, Timing.medianMillis(3, reps, () -> Reductions.sum(x, 0, size)));
+        double[] perC = new double[C];
+        report(sink, "sum_per_channel_nchw", threads, Timing.medianMillis(3, reps, () -> Reductions.sumPerChannel(x, 0, n, C, HW, perC)));
+        report(sink, "softmax_" + rows + "x" + COLS, threads, Timing.medianMillis(3, reps, () -> SoftmaxKernels.softmax(x, 0, y, 0, rows, COLS)));
+        report(sink, "log_softmax_" + rows + "x" + COLS, threads, Timing.medianMillis(3, reps, () -> SoftmaxKernels.logSoftmax(x, 0, y, 0, rows, COLS)));
+        float[] m = new float[C], v = new float[C], is = new float[C], gamma = new float[C], beta = new float[C];
+        java.util.Arrays.fill(gamma, 1.5f);
+        report(sink, "batchnorm_fwd_train", threads, Timing.medianMillis(3, reps, () -> {
+            BatchNormKernels.stats(x, 0, n, C, HW, 1e-5f, m, v, is);
+            BatchNormKernels.apply(x, 0, n, C, HW, m, is, gamma, beta, o, 0, y, 0);
+        }));
+        float[] gg = new float[C], gb = new float[C];
+        report(sink, "batchnorm_bwd_train", threads, Timing.medianMillis(3, reps, () ->
+                BatchNormKernels.backward(g, 0, o, 0, n, C, HW, is, gamma, y, 0, gg, gb)));
+        float[] lm = new float[rows], lv = new float[rows], lis = new float[rows], lg = new float[COLS], lb = new float[COLS];
+        java.util.Arrays.fill(lg, 1.5f);
+        report(sink, "layernorm_fwd_" + rows + "x" + COLS, threads, Timing.medianMillis(3, reps, () -> {
+            LayerNormKernels.stats(x, 0, rows, COLS, 1e-5f, lm, lv, lis);
+            LayerNormKernels.apply(x, 0, rows, COLS, lm, lis, lg, lb, o, 0, y, 0);
+        }));
+        float[] lgg = new float[COLS], lgb = new float[COLS];
+        report(sink, "layernorm_bwd_" + rows + "x" + COLS, threads, Timing.medianMillis(3, reps, () ->
+                LayerNormKernels.backward(g, 0, o, 0, rows, COLS, lis, lg, y, 0, lgg, lgb)));
+    }
+
+    private static void report(Consumer<BenchResult> sink, String name, int threads, double ms) {
+        sink.accept(new BenchResult(name, threads, ms, Double.NaN, Double.NaN));
     }
 }

@@ -1,12 +1,13 @@
 package dev.apoptosis.cli;
 
+import dev.apoptosis.BuildVersion;
 import dev.apoptosis.tensor.Parallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Entry point of the {@code ./apoptosis} launcher. */
-@Command(name = "apoptosis", mixinStandardHelpOptions = true, version = "apoptosis 0.1.0",
+@Command(name = "apoptosis", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Prune neural networks with Optimal Brain Apoptosis and other second-order criteria.",
         subcommands = {TrainCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
@@ -23,6 +24,14 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** {@code --version}: the build's version (see {@link BuildVersion}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"apoptosis " + BuildVersion.version()};
+        }
     }
 
     public static void main(String[] args) {

@@ -4,7 +4,7 @@ package dev.apoptosis.tensor;
  * BatchNorm building blocks over {@code [outer=N, channels=C, inner=H·W]} (NCHW maps, and
  * {@code [N, C]} with inner = 1), statistics per channel over the M = N·H·W values:
  * <pre>
- *   stats     mean_c, biased var_c (two passes in float64), invStd_c = 1/√(var_c + ε)
+ *   stats     mean_c, biased var_c (one pass in float64, about a shift), invStd_c = 1/√(var_c + ε)
  *   apply     x̂ = (x - mean)·invStd,  y = γ x̂ + β
  *   project   out = s·invStd·(v - Σv/M - x̂ Σ(v x̂)/M)
  *   backward  gβ = Σg, gγ = Σ g x̂, gx = project(g) with s = γ
@@ -34,13 +34,14 @@ public final class BatchNormKernels {
         if (invStd != null) Kernels.vector(op, "invStd", invStd, channels);
         long m = (long) outer * inner;
         if (m == 0) throw new IllegalArgumentException(op + ": no values per channel in [" + outer + ", " + channels + ", " + inner + "]");
-        double[] mu = new double[channels], sq = new double[channels];
-        Reductions.sumPerChannel(x, off, outer, channels, inner, mu);
-        for (int c = 0; c < channels; c++) mu[c] /= m;
-        Reductions.sumSquaredDeviationsPerChannel(x, off, mu, outer, channels, inner, sq);
+        // One pass over x: sums of the deviations from each channel's first value and of their squares.
+        double[] shift = new double[channels], sums = new double[channels], sq = new double[channels];
+        for (int c = 0; c < channels; c++) shift[c] = x[off + c * inner];
+        Reductions.shiftedSumsPerChannel(x, off, shift, outer, channels, inner, sums, sq);
         for (int c = 0; c < channels; c++) {
-            double v = sq[c] / m;
-            mean[c] = (float) mu[c];
+            double d = sums[c] / m;
+            double v = Math.max(0, sq[c] / m - d * d);
+            mean[c] = (float) (shift[c] + d);
             var[c] = (float) v;
             if (invStd != null) invStd[c] = (float) (1 / Math.sqrt(v + eps));
         }

@@ -98,6 +98,18 @@ public final class ChannelCombination {
                 int c = s % channels, at = s * inner;
                 // Term by term over the segment: it stays in L1 between passes, and each pass is one plain loop.
                 float start = c0 == null ? 0f : c0[c];
+                if (t.length == 1 && xhat != null) {
+                    // BatchNorm's input adjoint: the same two fused multiply-adds in one pass over the segment.
+                    float a0 = a[0][c], b = xhatCoefs[c], m = xhat.mean()[c], sc = xhat.scale()[c];
+                    if (simd) {
+                        ChannelCombinationVector.termAndNormalizedSegment(start, a0, t[0], to[0] + at, b, xhat.x(), xhat.offset() + at,
+                                m, sc, out, outOff + at, inner);
+                    } else {
+                        termAndNormalizedSegment(start, a0, t[0], to[0] + at, b, xhat.x(), xhat.offset() + at, m, sc, out,
+                                outOff + at, inner);
+                    }
+                    continue;
+                }
                 if (simd) ChannelCombinationVector.fill(start, out, outOff + at, inner);
                 else java.util.Arrays.fill(out, outOff + at, outOff + at + inner, start);
                 for (int k = 0; k < t.length; k++) {
@@ -159,6 +171,12 @@ public final class ChannelCombination {
 
     static void fmaNormalizedSegment(float b, float[] x, int xo, float m, float sc, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) out[oo + i] = Math.fma(b, (x[xo + i] - m) * sc, out[oo + i]);
+    }
+
+    /** out = fma(b, (x − m)·sc, fma(a, t, start)): one term and the normalised one, as the general loops compute them. */
+    static void termAndNormalizedSegment(float start, float a, float[] t, int to, float b, float[] x, int xo, float m, float sc,
+                                         float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) out[oo + i] = Math.fma(b, (x[xo + i] - m) * sc, Math.fma(a, t[to + i], start));
     }
 
     static void fmaNormalizedRow(float[] b, float[] x, int xo, float[] m, float[] sc, float[] out, int oo, int n) {

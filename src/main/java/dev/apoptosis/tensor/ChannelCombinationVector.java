@@ -50,6 +50,17 @@ final class ChannelCombinationVector {
         for (; i < n; i++) out[oo + i] = Math.fma(b, (x[xo + i] - m) * sc, out[oo + i]);
     }
 
+    static void termAndNormalizedSegment(float start, float a, float[] t, int to, float b, float[] x, int xo, float m, float sc,
+                                         float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector sv = FloatVector.broadcast(F, start), av = FloatVector.broadcast(F, a), bv = FloatVector.broadcast(F, b);
+        for (int end = F.loopBound(n); i < end; i += F.length()) {
+            FloatVector h = FloatVector.fromArray(F, x, xo + i).sub(m).mul(sc);
+            bv.fma(h, av.fma(FloatVector.fromArray(F, t, to + i), sv)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = Math.fma(b, (x[xo + i] - m) * sc, Math.fma(a, t[to + i], start));
+    }
+
     static void fmaNormalizedRow(float[] b, float[] x, int xo, float[] m, float[] sc, float[] out, int oo, int n) {
         int i = 0;
         for (int end = F.loopBound(n); i < end; i += F.length()) {

@@ -24,52 +24,32 @@ public record ConvGeometry(int n, int inChannels, int inH, int inW, int outChann
                            int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
 
     public ConvGeometry {
-        positive("batch n", n);
-        positive("inChannels", inChannels);
-        positive("inH", inH);
-        positive("inW", inW);
-        positive("outChannels", outChannels);
-        positive("kernelH", kernelH);
-        positive("kernelW", kernelW);
-        positive("strideH", strideH);
-        positive("strideW", strideW);
-        positive("dilationH", dilationH);
-        positive("dilationW", dilationW);
-        positive("groups", groups);
-        if (padH < 0 || padW < 0) {
-            throw new IllegalArgumentException("conv2d: padding must be >= 0, got padH=" + padH + ", padW=" + padW);
-        }
+        SlidingWindow.positive(OP, "batch n", n);
+        SlidingWindow.positive(OP, "inChannels", inChannels);
+        SlidingWindow.positive(OP, "inH", inH);
+        SlidingWindow.positive(OP, "inW", inW);
+        SlidingWindow.positive(OP, "outChannels", outChannels);
+        SlidingWindow.positive(OP, "groups", groups);
+        SlidingWindow.checkWindow(OP, "kernel", inH, inW, kernelH, kernelW, strideH, strideW, padH, padW,
+                dilationH, dilationW);
         if (inChannels % groups != 0) {
             throw new IllegalArgumentException("conv2d: inChannels=" + inChannels + " is not divisible by groups=" + groups);
         }
         if (outChannels % groups != 0) {
             throw new IllegalArgumentException("conv2d: outChannels=" + outChannels + " is not divisible by groups=" + groups);
         }
-        long spanH = (long) dilationH * (kernelH - 1) + 1, spanW = (long) dilationW * (kernelW - 1) + 1;
-        if (inH + 2L * padH < spanH || inW + 2L * padW < spanW) {
-            throw new IllegalArgumentException("conv2d: output size would be < 1: padded input " + (inH + 2L * padH)
-                    + "x" + (inW + 2L * padW) + " is smaller than the dilated kernel " + spanH + "x" + spanW
-                    + " (input " + inH + "x" + inW + ", kernel " + kernelH + "x" + kernelW + ", padding "
-                    + padH + "x" + padW + ", dilation " + dilationH + "x" + dilationW + ")");
-        }
+        long outH = SlidingWindow.outSize(inH, kernelH, strideH, padH, dilationH);
+        long outW = SlidingWindow.outSize(inW, kernelW, strideW, padW, dilationW);
         long inSize = (long) n * inChannels * inH * inW;
-        long outSize = (long) n * outChannels * outSize(inH, kernelH, strideH, padH, dilationH)
-                * outSize(inW, kernelW, strideW, padW, dilationW);
-        long colSize = (long) (inChannels / groups) * kernelH * kernelW
-                * outSize(inH, kernelH, strideH, padH, dilationH) * outSize(inW, kernelW, strideW, padW, dilationW);
+        long outSize = (long) n * outChannels * outH * outW;
+        long colSize = (long) (inChannels / groups) * kernelH * kernelW * outH * outW;
         if (inSize > Integer.MAX_VALUE - 8 || outSize > Integer.MAX_VALUE - 8 || colSize > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("conv2d: tensors of this geometry exceed 2^31 elements: " + describe(
                     n, inChannels, inH, inW, outChannels, kernelH, kernelW));
         }
     }
 
-    private static void positive(String what, int v) {
-        if (v < 1) throw new IllegalArgumentException("conv2d: " + what + " must be >= 1, got " + v);
-    }
-
-    private static long outSize(int in, int k, int s, int p, int d) {
-        return (in + 2L * p - (long) d * (k - 1) - 1) / s + 1;
-    }
+    private static final String OP = "conv2d";
 
     private static String describe(int n, int cin, int h, int w, int cout, int kh, int kw) {
         return "input [" + n + ", " + cin + ", " + h + ", " + w + "], " + cout + " filters of " + kh + "x" + kw;
@@ -77,12 +57,12 @@ public record ConvGeometry(int n, int inChannels, int inH, int inW, int outChann
 
     /** Output height. */
     public int outH() {
-        return (int) outSize(inH, kernelH, strideH, padH, dilationH);
+        return (int) SlidingWindow.outSize(inH, kernelH, strideH, padH, dilationH);
     }
 
     /** Output width. */
     public int outW() {
-        return (int) outSize(inW, kernelW, strideW, padW, dilationW);
+        return (int) SlidingWindow.outSize(inW, kernelW, strideW, padW, dilationW);
     }
 
     /** Input channels each filter sees: {@code inChannels / groups}. */
@@ -139,67 +119,13 @@ public record ConvGeometry(int n, int inChannels, int inH, int inW, int outChann
     }
 
     /** Fluent construction; unset values default to stride 1, padding 0, dilation 1, groups 1. */
-    public static final class Builder {
-        private int n = 1, inChannels, inH, inW, outChannels, kernelH, kernelW;
-        private int strideH = 1, strideW = 1, padH, padW, dilationH = 1, dilationW = 1, groups = 1;
+    public static final class Builder extends WindowBuilder<Builder> {
+        private int outChannels, groups = 1;
 
         private Builder() {}
 
-        public Builder batch(int n) {
-            this.n = n;
-            return this;
-        }
-
-        /** Input channels and spatial size. */
-        public Builder input(int channels, int h, int w) {
-            this.inChannels = channels;
-            this.inH = h;
-            this.inW = w;
-            return this;
-        }
-
         public Builder outChannels(int c) {
             this.outChannels = c;
-            return this;
-        }
-
-        public Builder kernel(int k) {
-            return kernel(k, k);
-        }
-
-        public Builder kernel(int kh, int kw) {
-            this.kernelH = kh;
-            this.kernelW = kw;
-            return this;
-        }
-
-        public Builder stride(int s) {
-            return stride(s, s);
-        }
-
-        public Builder stride(int sh, int sw) {
-            this.strideH = sh;
-            this.strideW = sw;
-            return this;
-        }
-
-        public Builder padding(int p) {
-            return padding(p, p);
-        }
-
-        public Builder padding(int ph, int pw) {
-            this.padH = ph;
-            this.padW = pw;
-            return this;
-        }
-
-        public Builder dilation(int d) {
-            return dilation(d, d);
-        }
-
-        public Builder dilation(int dh, int dw) {
-            this.dilationH = dh;
-            this.dilationW = dw;
             return this;
         }
 
@@ -209,8 +135,8 @@ public record ConvGeometry(int n, int inChannels, int inH, int inW, int outChann
         }
 
         public ConvGeometry build() {
-            return new ConvGeometry(n, inChannels, inH, inW, outChannels, kernelH, kernelW, strideH, strideW, padH,
-                    padW, dilationH, dilationW, groups);
+            return new ConvGeometry(n, channels, inH, inW, outChannels, kernelH, kernelW, strideH(1), strideW(1),
+                    padH, padW, dilationH, dilationW, groups);
         }
     }
 }

@@ -10,43 +10,66 @@ package dev.apoptosis.tensor;
  * the JIT vectorises for stride 1. Planes are independent, so the forward and input-gradient passes
  * run in parallel over (image, channel) planes; the weight gradient runs in parallel over channels,
  * each summing all images in order in double precision, so it is deterministic.
+ *
+ * <p>The three passes walk the same nest (plane, filter tap, output row); where a tap's valid
+ * output rows and columns lie and where its input starts is worked out once per call in
+ * {@link Taps}, so each pass only holds its own inner loop.
  */
 final class DepthwiseConv2d {
     private DepthwiseConv2d() {}
 
+    /**
+     * Per filter tap {@code t = i·kW + j}: the output rows {@code [rowLo, rowHi)} and the
+     * {@code len} output columns from {@code colLo} whose input lies inside the image, and the
+     * offset in the input plane of output (0, colLo)'s input, so that output row r reads from
+     * {@code r·strideH·inW + inStart} on.
+     */
+    private record Taps(int[] rowLo, int[] rowHi, int[] colLo, int[] len, int[] inStart) {
+        static Taps of(ConvGeometry g) {
+            int kh = g.kernelH(), kw = g.kernelW(), n = kh * kw;
+            Taps t = new Taps(new int[n], new int[n], new int[n], new int[n], new int[n]);
+            for (int i = 0; i < kh; i++) {
+                int tapH = i * g.dilationH();
+                for (int j = 0; j < kw; j++) {
+                    int k = i * kw + j, tapW = j * g.dilationW();
+                    t.rowLo[k] = Im2col.firstValid(g.padH(), tapH, g.strideH());
+                    t.rowHi[k] = Im2col.endValid(g.inH(), g.padH(), tapH, g.strideH(), g.outH());
+                    int colHi = Im2col.endValid(g.inW(), g.padW(), tapW, g.strideW(), g.outW());
+                    t.colLo[k] = Math.min(Im2col.firstValid(g.padW(), tapW, g.strideW()), colHi);
+                    t.len[k] = colHi - t.colLo[k];
+                    t.inStart[k] = (tapH - g.padH()) * g.inW() + t.colLo[k] * g.strideW() - g.padW() + tapW;
+                }
+            }
+            return t;
+        }
+    }
+
     static void forward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y, boolean accumulate) {
-        final int c = g.inChannels(), h = g.inH(), wi = g.inW(), oh = g.outH(), ow = g.outW();
-        final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
-        final int ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
+        final int c = g.inChannels(), planeIn = g.inH() * g.inW(), planeOut = g.outH() * g.outW();
+        final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] xd = x.data(), wd = w.data(), yd = y.data();
         final int xo = x.offset(), wo = w.offset(), yo = y.offset();
+        final Taps t = Taps.of(g);
         Parallel.forRange(g.n() * c, 4, (lo, hi) -> {
             for (int plane = lo; plane < hi; plane++) {
                 int ch = plane % c;
-                int xp = xo + plane * h * wi, yp = yo + plane * oh * ow;
+                int xp = xo + plane * planeIn, yp = yo + plane * planeOut;
                 float b = bias == null ? 0f : bias.at(ch);
                 if (!accumulate) {
-                    java.util.Arrays.fill(yd, yp, yp + oh * ow, b);
+                    java.util.Arrays.fill(yd, yp, yp + planeOut, b);
                 } else if (b != 0f) {
-                    for (int q = 0; q < oh * ow; q++) yd[yp + q] += b;
+                    for (int q = 0; q < planeOut; q++) yd[yp + q] += b;
                 }
-                for (int i = 0; i < kh; i++) {
-                    int tapH = i * dh;
-                    int ohLo = Im2col.firstValid(ph, tapH, sh), ohHi = Im2col.endValid(h, ph, tapH, sh, oh);
-                    for (int j = 0; j < kw; j++) {
-                        int tapW = j * dw;
-                        int owHi = Im2col.endValid(wi, pw, tapW, sw, ow);
-                        int owLo = Math.min(Im2col.firstValid(pw, tapW, sw), owHi);
-                        int len = owHi - owLo;
-                        float wv = wd[wo + (ch * kh + i) * kw + j];
-                        for (int r = ohLo; r < ohHi; r++) {
-                            int d = yp + r * ow + owLo;
-                            int s = xp + (r * sh - ph + tapH) * wi + owLo * sw - pw + tapW;
-                            if (sw == 1) {
-                                RowOps.axpy(yd, d, wv, xd, s, len);
-                            } else {
-                                for (int q = 0; q < len; q++) yd[d + q] += wv * xd[s + q * sw];
-                            }
+                for (int k = 0; k < taps; k++) {
+                    int len = t.len[k], rowHi = t.rowHi[k], outCol = t.colLo[k], inStart = t.inStart[k];
+                    float wv = wd[wo + ch * taps + k];
+                    for (int r = t.rowLo[k]; r < rowHi; r++) {
+                        int d = yp + r * ow + outCol;
+                        int s = xp + r * rowStep + inStart;
+                        if (sw == 1) {
+                            RowOps.axpy(yd, d, wv, xd, s, len);
+                        } else {
+                            for (int q = 0; q < len; q++) yd[d + q] += wv * xd[s + q * sw];
                         }
                     }
                 }
@@ -55,33 +78,26 @@ final class DepthwiseConv2d {
     }
 
     static void backwardInput(ConvGeometry g, Tensor gy, Tensor w, Tensor gx, boolean accumulate) {
-        final int c = g.inChannels(), h = g.inH(), wi = g.inW(), oh = g.outH(), ow = g.outW();
-        final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
-        final int ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
+        final int c = g.inChannels(), planeIn = g.inH() * g.inW(), planeOut = g.outH() * g.outW();
+        final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] gyd = gy.data(), wd = w.data(), gxd = gx.data();
         final int gyo = gy.offset(), wo = w.offset(), gxo = gx.offset();
+        final Taps t = Taps.of(g);
         Parallel.forRange(g.n() * c, 4, (lo, hi) -> {
             for (int plane = lo; plane < hi; plane++) {
                 int ch = plane % c;
-                int xp = gxo + plane * h * wi, yp = gyo + plane * oh * ow;
-                if (!accumulate) java.util.Arrays.fill(gxd, xp, xp + h * wi, 0f);
-                for (int i = 0; i < kh; i++) {
-                    int tapH = i * dh;
-                    int ohLo = Im2col.firstValid(ph, tapH, sh), ohHi = Im2col.endValid(h, ph, tapH, sh, oh);
-                    for (int j = 0; j < kw; j++) {
-                        int tapW = j * dw;
-                        int owHi = Im2col.endValid(wi, pw, tapW, sw, ow);
-                        int owLo = Math.min(Im2col.firstValid(pw, tapW, sw), owHi);
-                        int len = owHi - owLo;
-                        float wv = wd[wo + (ch * kh + i) * kw + j];
-                        for (int r = ohLo; r < ohHi; r++) {
-                            int s = yp + r * ow + owLo;
-                            int d = xp + (r * sh - ph + tapH) * wi + owLo * sw - pw + tapW;
-                            if (sw == 1) {
-                                RowOps.axpy(gxd, d, wv, gyd, s, len);
-                            } else {
-                                for (int q = 0; q < len; q++) gxd[d + q * sw] += wv * gyd[s + q];
-                            }
+                int xp = gxo + plane * planeIn, yp = gyo + plane * planeOut;
+                if (!accumulate) java.util.Arrays.fill(gxd, xp, xp + planeIn, 0f);
+                for (int k = 0; k < taps; k++) {
+                    int len = t.len[k], rowHi = t.rowHi[k], outCol = t.colLo[k], inStart = t.inStart[k];
+                    float wv = wd[wo + ch * taps + k];
+                    for (int r = t.rowLo[k]; r < rowHi; r++) {
+                        int s = yp + r * ow + outCol;
+                        int d = xp + r * rowStep + inStart;
+                        if (sw == 1) {
+                            RowOps.axpy(gxd, d, wv, gyd, s, len);
+                        } else {
+                            for (int q = 0; q < len; q++) gxd[d + q * sw] += wv * gyd[s + q];
                         }
                     }
                 }
@@ -90,37 +106,31 @@ final class DepthwiseConv2d {
     }
 
     static void backwardWeight(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
-        final int c = g.inChannels(), h = g.inH(), wi = g.inW(), oh = g.outH(), ow = g.outW();
-        final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
-        final int ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
+        final int c = g.inChannels(), planeIn = g.inH() * g.inW(), planeOut = g.outH() * g.outW();
+        final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] xd = x.data(), gyd = gy.data(), gwd = gw.data();
         final int xo = x.offset(), gyo = gy.offset(), gwo = gw.offset();
+        final Taps t = Taps.of(g);
         Parallel.forRange(c, 1, (lo, hi) -> {
-            double[] acc = new double[kh * kw];
+            double[] acc = new double[taps];
             for (int ch = lo; ch < hi; ch++) {
                 java.util.Arrays.fill(acc, 0.0);
                 for (int n = 0; n < g.n(); n++) {
                     int plane = n * c + ch;
-                    int xp = xo + plane * h * wi, yp = gyo + plane * oh * ow;
-                    for (int i = 0; i < kh; i++) {
-                        int tapH = i * dh;
-                        int ohLo = Im2col.firstValid(ph, tapH, sh), ohHi = Im2col.endValid(h, ph, tapH, sh, oh);
-                        for (int j = 0; j < kw; j++) {
-                            int tapW = j * dw;
-                            int owHi = Im2col.endValid(wi, pw, tapW, sw, ow);
-                            int owLo = Math.min(Im2col.firstValid(pw, tapW, sw), owHi);
-                            double s = 0;
-                            for (int r = ohLo; r < ohHi; r++) {
-                                int yr = yp + r * ow;
-                                int xr = xp + (r * sh - ph + tapH) * wi - pw + tapW;
-                                for (int q = owLo; q < owHi; q++) s += (double) gyd[yr + q] * xd[xr + q * sw];
-                            }
-                            acc[i * kw + j] += s;
+                    int xp = xo + plane * planeIn, yp = gyo + plane * planeOut;
+                    for (int k = 0; k < taps; k++) {
+                        int len = t.len[k], rowHi = t.rowHi[k], outCol = t.colLo[k], inStart = t.inStart[k];
+                        double s = 0;
+                        for (int r = t.rowLo[k]; r < rowHi; r++) {
+                            int yr = yp + r * ow + outCol;
+                            int xr = xp + r * rowStep + inStart;
+                            for (int q = 0; q < len; q++) s += (double) gyd[yr + q] * xd[xr + q * sw];
                         }
+                        acc[k] += s;
                     }
                 }
-                for (int k = 0; k < kh * kw; k++) {
-                    int d = gwo + ch * kh * kw + k;
+                for (int k = 0; k < taps; k++) {
+                    int d = gwo + ch * taps + k;
                     gwd[d] = accumulate ? (float) (gwd[d] + acc[k]) : (float) acc[k];
                 }
             }

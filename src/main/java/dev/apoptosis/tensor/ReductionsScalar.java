@@ -47,10 +47,41 @@ final class ReductionsScalar {
         return s;
     }
 
-    static void sumAndDotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride,
-                                  double[] sums, double[] dots, int c) {
-        sums[c] = sumSegments(a, ao, n, count, stride);
-        dots[c] = dotSegments(a, ao, b, bo, n, count, stride);
+    // Step forms, as ReductionsVector's: a running per-channel sum pair kept in state[at], state[at + 1].
+
+    static final int STATE = 2;
+
+    static void sumStep(float[] x, int p, int n, double[] st, int at) {
+        double s = st[at];
+        for (int i = 0; i < n; i++) s += x[p + i];
+        st[at] = s;
+    }
+
+    static void dotStep(float[] a, int pa, float[] b, int pb, int n, double[] st, int at) {
+        double s = st[at];
+        for (int i = 0; i < n; i++) s += (double) a[pa + i] * b[pb + i];
+        st[at] = s;
+    }
+
+    static void shiftedSumsStep(float[] x, int p, int n, double shift, double[] st, int at) {
+        double s = st[at], q = st[at + 1];
+        for (int i = 0; i < n; i++) {
+            double d = x[p + i] - shift;
+            s += d;
+            q += d * d;
+        }
+        st[at] = s;
+        st[at + 1] = q;
+    }
+
+    static void sumAndDotStep(float[] a, int pa, float[] b, int pb, int n, double[] st, int at) {
+        double s = st[at], d = st[at + 1];
+        for (int i = 0; i < n; i++) {
+            s += a[pa + i];
+            d += (double) a[pa + i] * b[pb + i];
+        }
+        st[at] = s;
+        st[at + 1] = d;
     }
 
     static float max(float[] x, int off, int n) {
@@ -67,10 +98,11 @@ final class ReductionsScalar {
         for (int c = 0; c < n; c++) acc[c] += (double) a[ao + c] * b[bo + c];
     }
 
-    static void addSquaredDeviationsTo(float[] x, int off, double[] center, double[] acc, int n) {
+    static void addShiftedTo(float[] x, int off, double[] shift, double[] sums, double[] squares, int n) {
         for (int c = 0; c < n; c++) {
-            double d = x[off + c] - center[c];
-            acc[c] += d * d;
+            double d = x[off + c] - shift[c];
+            sums[c] += d;
+            squares[c] += d * d;
         }
     }
 }

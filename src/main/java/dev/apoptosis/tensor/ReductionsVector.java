@@ -63,8 +63,8 @@ final class ReductionsVector {
     }
 
     // Segment forms: Σ over `count` segments of n values, segment k starting `k * stride` after the
-    // first (the outer images of one NCHW channel). Lanes accumulate across all segments and are
-    // folded once; the few values past the last whole vector of each segment go to a scalar sum.
+    // first. Lanes accumulate across all segments and are folded once; the few values past the last
+    // whole vector of each segment go to a scalar sum. (Per-channel sums use the step forms below.)
     // Each segment runs one counted loop in its own small method, with the lane accumulators loaded
     // from and stored back to a small array around it: C2 boxes vectors that cross the back edge of
     // an outer loop, and cannot drop the bounds checks of a loop whose index jumps between segments.
@@ -77,16 +77,16 @@ final class ReductionsVector {
         return s;
     }
 
-    private static void sumInto(float[] x, int p, int whole, double[] acc) {
+    private static void sumInto(float[] x, int p, int whole, double[] acc, int at) {
         int d = D.length();
-        DoubleVector a0 = DoubleVector.fromArray(D, acc, 0), a1 = DoubleVector.fromArray(D, acc, d);
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, at), a1 = DoubleVector.fromArray(D, acc, at + d);
         for (int i = 0; i < whole; i += STEP) {
             FloatVector v = FloatVector.fromArray(F, x, p + i);
             a0 = a0.add(low(v));
             a1 = a1.add(high(v));
         }
-        a0.intoArray(acc, 0);
-        a1.intoArray(acc, d);
+        a0.intoArray(acc, at);
+        a1.intoArray(acc, at + d);
     }
 
     static double sumSegments(float[] x, int off, int n, int count, int stride) {
@@ -95,22 +95,22 @@ final class ReductionsVector {
         double tail = 0;
         for (int k = 0; k < count; k++) {
             int p = off + k * stride;
-            sumInto(x, p, whole, acc);
+            sumInto(x, p, whole, acc, 0);
             for (int i = p + whole, end = p + n; i < end; i++) tail += x[i];
         }
         return foldPair(acc, 0) + tail;
     }
 
-    private static void dotInto(float[] a, int pa, float[] b, int pb, int whole, double[] acc) {
+    private static void dotInto(float[] a, int pa, float[] b, int pb, int whole, double[] acc, int at) {
         int d = D.length();
-        DoubleVector a0 = DoubleVector.fromArray(D, acc, 0), a1 = DoubleVector.fromArray(D, acc, d);
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, at), a1 = DoubleVector.fromArray(D, acc, at + d);
         for (int i = 0; i < whole; i += STEP) {
             FloatVector x = FloatVector.fromArray(F, a, pa + i), y = FloatVector.fromArray(F, b, pb + i);
             a0 = low(x).fma(low(y), a0);
             a1 = high(x).fma(high(y), a1);
         }
-        a0.intoArray(acc, 0);
-        a1.intoArray(acc, d);
+        a0.intoArray(acc, at);
+        a1.intoArray(acc, at + d);
     }
 
     static double dotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride) {
@@ -119,23 +119,23 @@ final class ReductionsVector {
         double tail = 0;
         for (int k = 0; k < count; k++) {
             int pa = ao + k * stride, pb = bo + k * stride;
-            dotInto(a, pa, b, pb, whole, acc);
+            dotInto(a, pa, b, pb, whole, acc, 0);
             for (int i = whole; i < n; i++) tail += (double) a[pa + i] * b[pb + i];
         }
         return foldPair(acc, 0) + tail;
     }
 
-    private static void squaredDeviationsInto(float[] x, int p, int whole, double center, double[] acc) {
+    private static void squaredDeviationsInto(float[] x, int p, int whole, double center, double[] acc, int at) {
         int d = D.length();
-        DoubleVector a0 = DoubleVector.fromArray(D, acc, 0), a1 = DoubleVector.fromArray(D, acc, d);
+        DoubleVector a0 = DoubleVector.fromArray(D, acc, at), a1 = DoubleVector.fromArray(D, acc, at + d);
         for (int i = 0; i < whole; i += STEP) {
             FloatVector v = FloatVector.fromArray(F, x, p + i);
             DoubleVector d0 = low(v).sub(center), d1 = high(v).sub(center);
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
         }
-        a0.intoArray(acc, 0);
-        a1.intoArray(acc, d);
+        a0.intoArray(acc, at);
+        a1.intoArray(acc, at + d);
     }
 
     static double squaredDeviationSegments(float[] x, int off, int n, int count, int stride, double center) {
@@ -144,7 +144,7 @@ final class ReductionsVector {
         double tail = 0;
         for (int k = 0; k < count; k++) {
             int p = off + k * stride;
-            squaredDeviationsInto(x, p, whole, center, acc);
+            squaredDeviationsInto(x, p, whole, center, acc, 0);
             for (int i = p + whole, end = p + n; i < end; i++) {
                 double dv = x[i] - center;
                 tail += dv * dv;
@@ -154,10 +154,10 @@ final class ReductionsVector {
     }
 
     /** Σa lanes into acc[0, 2D) and Σa·b lanes into acc[2D, 4D). */
-    private static void sumAndDotInto(float[] a, int pa, float[] b, int pb, int whole, double[] acc) {
+    private static void sumAndDotInto(float[] a, int pa, float[] b, int pb, int whole, double[] acc, int at) {
         int d = D.length();
-        DoubleVector s0 = DoubleVector.fromArray(D, acc, 0), s1 = DoubleVector.fromArray(D, acc, d);
-        DoubleVector d0 = DoubleVector.fromArray(D, acc, 2 * d), d1 = DoubleVector.fromArray(D, acc, 3 * d);
+        DoubleVector s0 = DoubleVector.fromArray(D, acc, at), s1 = DoubleVector.fromArray(D, acc, at + d);
+        DoubleVector d0 = DoubleVector.fromArray(D, acc, at + 2 * d), d1 = DoubleVector.fromArray(D, acc, at + 3 * d);
         for (int i = 0; i < whole; i += STEP) {
             FloatVector x = FloatVector.fromArray(F, a, pa + i), y = FloatVector.fromArray(F, b, pb + i);
             DoubleVector xl = low(x), xh = high(x);
@@ -166,28 +166,93 @@ final class ReductionsVector {
             d0 = xl.fma(low(y), d0);
             d1 = xh.fma(high(y), d1);
         }
-        s0.intoArray(acc, 0);
-        s1.intoArray(acc, d);
-        d0.intoArray(acc, 2 * d);
-        d1.intoArray(acc, 3 * d);
+        s0.intoArray(acc, at);
+        s1.intoArray(acc, at + d);
+        d0.intoArray(acc, at + 2 * d);
+        d1.intoArray(acc, at + 3 * d);
     }
 
-    /** Σa into {@code sums[c]} and Σa·b into {@code dots[c]}, in one pass over both operands. */
-    static void sumAndDotSegments(float[] a, int ao, float[] b, int bo, int n, int count, int stride,
-                                  double[] sums, double[] dots, int c) {
-        double[] acc = new double[4 * D.length()];
-        int whole = n - n % STEP;
-        double sTail = 0, dTail = 0;
-        for (int k = 0; k < count; k++) {
-            int pa = ao + k * stride, pb = bo + k * stride;
-            sumAndDotInto(a, pa, b, pb, whole, acc);
-            for (int i = whole; i < n; i++) {
-                sTail += a[pa + i];
-                dTail += (double) a[pa + i] * b[pb + i];
-            }
+    /** Σ(x - shift) lanes into acc[at, at + 2D) and Σ(x - shift)² lanes into acc[at + 2D, at + 4D). */
+    private static void shiftedSumsInto(float[] x, int p, int whole, double shift, double[] acc, int at) {
+        int d = D.length();
+        DoubleVector s0 = DoubleVector.fromArray(D, acc, at), s1 = DoubleVector.fromArray(D, acc, at + d);
+        DoubleVector q0 = DoubleVector.fromArray(D, acc, at + 2 * d), q1 = DoubleVector.fromArray(D, acc, at + 3 * d);
+        for (int i = 0; i < whole; i += STEP) {
+            FloatVector v = FloatVector.fromArray(F, x, p + i);
+            DoubleVector d0 = low(v).sub(shift), d1 = high(v).sub(shift);
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
         }
-        sums[c] = foldPair(acc, 0) + sTail;
-        dots[c] = foldPair(acc, 2 * D.length()) + dTail;
+        s0.intoArray(acc, at);
+        s1.intoArray(acc, at + d);
+        q0.intoArray(acc, at + 2 * d);
+        q1.intoArray(acc, at + 3 * d);
+    }
+
+    // Step forms: one segment added to a running per-channel sum whose state lives in an array from
+    // `at`: the lane accumulators of up to two sums (2D lanes each), then their two scalar tails. A
+    // caller that steps through a channel's segments in order and then finishes gets exactly the
+    // segment form's result, while it may visit the channels of one sample in between (the memory
+    // order of an NCHW map, which the hardware prefetcher follows; channel by channel it does not).
+
+    /** Doubles of state per running sum pair. */
+    static final int STATE = 4 * D.length() + 2;
+
+    static void sumStep(float[] x, int p, int n, double[] st, int at) {
+        int whole = n - n % STEP;
+        sumInto(x, p, whole, st, at);
+        double tail = st[at + 4 * D.length()];
+        for (int i = p + whole, end = p + n; i < end; i++) tail += x[i];
+        st[at + 4 * D.length()] = tail;
+    }
+
+    static void dotStep(float[] a, int pa, float[] b, int pb, int n, double[] st, int at) {
+        int whole = n - n % STEP;
+        dotInto(a, pa, b, pb, whole, st, at);
+        double tail = st[at + 4 * D.length()];
+        for (int i = whole; i < n; i++) tail += (double) a[pa + i] * b[pb + i];
+        st[at + 4 * D.length()] = tail;
+    }
+
+    /** Σ(x - shift) into the first sum of the state and Σ(x - shift)² into the second (differences in double). */
+    static void shiftedSumsStep(float[] x, int p, int n, double shift, double[] st, int at) {
+        int whole = n - n % STEP;
+        shiftedSumsInto(x, p, whole, shift, st, at);
+        int t = at + 4 * D.length();
+        double sTail = st[t], qTail = st[t + 1];
+        for (int i = p + whole, end = p + n; i < end; i++) {
+            double dv = x[i] - shift;
+            sTail += dv;
+            qTail += dv * dv;
+        }
+        st[t] = sTail;
+        st[t + 1] = qTail;
+    }
+
+    /** Σa into the first sum of the state and Σa·b into the second. */
+    static void sumAndDotStep(float[] a, int pa, float[] b, int pb, int n, double[] st, int at) {
+        int whole = n - n % STEP;
+        sumAndDotInto(a, pa, b, pb, whole, st, at);
+        int t = at + 4 * D.length();
+        double sTail = st[t], dTail = st[t + 1];
+        for (int i = whole; i < n; i++) {
+            sTail += a[pa + i];
+            dTail += (double) a[pa + i] * b[pb + i];
+        }
+        st[t] = sTail;
+        st[t + 1] = dTail;
+    }
+
+    /** The first running sum of the state (the only one of sum and dot steps). */
+    static double firstResult(double[] st, int at) {
+        return foldPair(st, at) + st[at + 4 * D.length()];
+    }
+
+    /** The second running sum of the state (Σa·b of {@link #sumAndDotStep}, Σ(x - shift)² of {@link #shiftedSumsStep}). */
+    static double secondResult(double[] st, int at) {
+        return foldPair(st, at + 2 * D.length()) + st[at + 4 * D.length() + 1];
     }
 
     /** Largest value (NaN if any value is NaN); n must be positive. */
@@ -225,19 +290,22 @@ final class ReductionsVector {
         for (; c < n; c++) acc[c] += (double) a[ao + c] * b[bo + c];
     }
 
-    /** acc[c] += (x[off + c] - center[c])² (in double) for c in [0, n). */
-    static void addSquaredDeviationsTo(float[] x, int off, double[] center, double[] acc, int n) {
-        int c = 0;
+    /** sums[c] += x[off + c] - shift[c] and squares[c] += (x[off + c] - shift[c])² (in double) for c in [0, n). */
+    static void addShiftedTo(float[] x, int off, double[] shift, double[] sums, double[] squares, int n) {
+        int c = 0, d = D.length();
         for (; c <= n - STEP; c += STEP) {
             FloatVector v = FloatVector.fromArray(F, x, off + c);
-            DoubleVector d0 = low(v).sub(DoubleVector.fromArray(D, center, c));
-            DoubleVector d1 = high(v).sub(DoubleVector.fromArray(D, center, c + D.length()));
-            DoubleVector.fromArray(D, acc, c).add(d0.mul(d0)).intoArray(acc, c);
-            DoubleVector.fromArray(D, acc, c + D.length()).add(d1.mul(d1)).intoArray(acc, c + D.length());
+            DoubleVector d0 = low(v).sub(DoubleVector.fromArray(D, shift, c));
+            DoubleVector d1 = high(v).sub(DoubleVector.fromArray(D, shift, c + d));
+            DoubleVector.fromArray(D, sums, c).add(d0).intoArray(sums, c);
+            DoubleVector.fromArray(D, sums, c + d).add(d1).intoArray(sums, c + d);
+            DoubleVector.fromArray(D, squares, c).add(d0.mul(d0)).intoArray(squares, c);
+            DoubleVector.fromArray(D, squares, c + d).add(d1.mul(d1)).intoArray(squares, c + d);
         }
         for (; c < n; c++) {
-            double d = x[off + c] - center[c];
-            acc[c] += d * d;
+            double dv = x[off + c] - shift[c];
+            sums[c] += dv;
+            squares[c] += dv * dv;
         }
     }
 }

@@ -39,7 +39,7 @@ final class SiluVector {
                 FloatVector s = ev.mul(r).blend(r, v.compare(VectorOperators.GE, 0f));
                 v.mul(s).intoArray(y, yo + b + i);
             }
-            for (; i < m; i++) y[yo + b + i] = Silu.value(x[xo + b + i]);
+            for (; i < m; i++) y[yo + b + i] = Silu.SILU.value(x[xo + b + i]);
         }
     }
 
@@ -61,7 +61,7 @@ final class SiluVector {
                 FloatVector d1 = s.mul(v.fma(sc, FloatVector.broadcast(F, 1f)));
                 d1.mul(FloatVector.fromArray(F, g, go + b + i)).intoArray(out, oo + b + i);
             }
-            for (; i < m; i++) out[oo + b + i] = Silu.derivative(x[xo + b + i]) * g[go + b + i];
+            for (; i < m; i++) out[oo + b + i] = Silu.SILU.derivative(x[xo + b + i]) * g[go + b + i];
         }
     }
 
@@ -89,7 +89,7 @@ final class SiluVector {
             }
             for (; i < m; i++) {
                 int k = b + i;
-                out[oo + k] = Silu.rBackward(x[xo + k], g[go + k], gd[gdo + k], xd[xdo + k]);
+                out[oo + k] = Silu.SILU.rBackward(x[xo + k], g[go + k], gd[gdo + k], xd[xdo + k]);
             }
         }
     }

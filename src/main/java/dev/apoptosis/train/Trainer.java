@@ -1,5 +1,6 @@
 package dev.apoptosis.train;
 
+import dev.apoptosis.BuildVersion;
 import dev.apoptosis.autodiff.Mode;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
@@ -39,8 +40,8 @@ import java.util.Map;
  * checkpoint, which is never overwritten by a diverged state.
  */
 public final class Trainer {
-    /** Tool version recorded in checkpoints. */
-    public static final String TOOL = "apoptosis 0.1.0";
+    /** The tool recorded in checkpoints: "apoptosis " and this build's {@link BuildVersion}. */
+    public static final String TOOL = "apoptosis " + BuildVersion.version();
     private static final long DROPOUT_STREAM = 0x44524f50L;
 
     private final Graph graph;

@@ -49,19 +49,18 @@ final class ActivationContract {
     final TensorBackward tensorBackward;
     final TensorRBackward tensorRBackward;
 
-    ActivationContract(String name, Scalar value, Scalar d1, Scalar d2, Forward forward, Backward backward,
-                       RBackward rBackward, Function<Tensor, Tensor> tensorForward, TensorBackward tensorBackward,
-                       TensorRBackward tensorRBackward) {
-        this.name = name;
-        this.value = value;
-        this.d1 = d1;
-        this.d2 = d2;
-        this.forward = forward;
-        this.backward = backward;
-        this.rBackward = rBackward;
-        this.tensorForward = tensorForward;
-        this.tensorBackward = tensorBackward;
-        this.tensorRBackward = tensorRBackward;
+    /** The contract of the kernels {@code k}, checked against their own scalar functions. */
+    ActivationContract(ActivationKernels k) {
+        this.name = k.name();
+        this.value = k::value;
+        this.d1 = k::derivative;
+        this.d2 = k::secondDerivative;
+        this.forward = k::forward;
+        this.backward = k::backward;
+        this.rBackward = k::rBackward;
+        this.tensorForward = k::forward;
+        this.tensorBackward = k::backward;
+        this.tensorRBackward = k::rBackward;
     }
 
     private static final float SENTINEL = 12345.678f;

@@ -59,22 +59,32 @@ class ChannelCombinationTest {
     @Test
     void normalisedTermEqualsAStoredNormalisedInputBitForBit() {
         Random rng = new Random(6);
-        for (int[] sh : new int[][] {{3, 5, 1}, {4, 33, 1}, {2, 3, 15}, {3, 2, 1031}}) {
+        for (int[] sh : new int[][] {{3, 5, 1}, {4, 33, 1}, {2, 3, 15}, {3, 2, 1031}, {64, 8, 64}}) {
             int outer = sh[0], channels = sh[1], inner = sh[2], n = outer * channels * inner;
             float[] x = KernelTesting.gaussian(rng, n + 1, 3), t = KernelTesting.gaussian(rng, n, 2);
             float[] mean = KernelTesting.gaussian(rng, channels, 1), scale = KernelTesting.uniform(rng, channels, 0.2, 3);
             float[] c0 = KernelTesting.gaussian(rng, channels, 1), a = KernelTesting.gaussian(rng, channels, 1);
             float[] b = KernelTesting.gaussian(rng, channels, 1);
-            KernelTesting.onBothPaths(path -> {
-                float[] xhat = new float[n], y = new float[n];
-                BatchNormKernels.apply(x, 1, outer, channels, inner, mean, scale, null, null, xhat, 0, y, 0);
-                float[] stored = new float[n], onTheFly = new float[n];
-                ChannelCombination.combine(outer, channels, inner, c0, new float[][] {a, b}, new float[][] {t, xhat},
-                        new int[] {0, 0}, stored, 0);
-                ChannelCombination.combine(outer, channels, inner, c0, new float[][] {a}, new float[][] {t}, new int[] {0},
-                        new ChannelCombination.Normalized(x, 1, mean, scale), b, onTheFly, 0);
-                KernelTesting.assertSameValues(java.util.Arrays.toString(sh) + " " + path, stored, onTheFly);
-            });
+            // One term plus the normalised one is BatchNorm's input adjoint, which has its own one-pass loop.
+            for (float[] constant : new float[][] {c0, null}) {
+                KernelTesting.onBothPaths(path -> {
+                    float[] xhat = new float[n], y = new float[n];
+                    BatchNormKernels.apply(x, 1, outer, channels, inner, mean, scale, null, null, xhat, 0, y, 0);
+                    float[] stored = new float[n];
+                    ChannelCombination.combine(outer, channels, inner, constant, new float[][] {a, b}, new float[][] {t, xhat},
+                            new int[] {0, 0}, stored, 0);
+                    for (int threads : new int[] {1, 2}) {
+                        float[] onTheFly = KernelTesting.withThreads(threads, () -> {
+                            float[] o = new float[n];
+                            ChannelCombination.combine(outer, channels, inner, constant, new float[][] {a}, new float[][] {t},
+                                    new int[] {0}, new ChannelCombination.Normalized(x, 1, mean, scale), b, o, 0);
+                            return o;
+                        });
+                        KernelTesting.assertSameValues(java.util.Arrays.toString(sh) + " " + path + " constant " + (constant != null)
+                                + ", " + threads + " thread(s)", stored, onTheFly);
+                    }
+                });
+            }
         }
     }
 

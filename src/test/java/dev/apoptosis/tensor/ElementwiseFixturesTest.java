@@ -44,9 +44,9 @@ class ElementwiseFixturesTest {
 
     @Test
     void activationsMatchPyTorch() {
-        activation("gelu", Gelu::forward, Gelu::backward, Gelu::secondDerivative);
-        activation("silu", Silu::forward, Silu::backward, Silu::secondDerivative);
-        activation("tanh", Tanh::forward, Tanh::backward, Tanh::secondDerivative);
+        activation("gelu", Gelu.GELU::forward, Gelu.GELU::backward, Gelu.GELU::secondDerivative);
+        activation("silu", Silu.SILU::forward, Silu.SILU::backward, Silu.SILU::secondDerivative);
+        activation("tanh", Tanh.TANH::forward, Tanh.TANH::backward, Tanh.TANH::secondDerivative);
     }
 
     @Test

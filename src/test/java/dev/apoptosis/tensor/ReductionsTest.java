@@ -181,6 +181,77 @@ class ReductionsTest {
         }
     }
 
+    /**
+     * The NCHW per-channel sums walk memory sample by sample, keeping each channel's running sum
+     * aside; with segments of whole vectors that gives exactly the single-range sum of the channel's
+     * values laid end to end (the same lanes see the same values in the same order), on both paths
+     * and any thread count. A mix-up of the channels' running sums would break the equality.
+     */
+    @Test
+    void perChannelSumsEqualTheSumOfEachChannelLaidEndToEnd() {
+        Random rng = new Random(8);
+        int outer = 5, channels = 7, inner = 128;
+        float[] a = KernelTesting.gaussian(rng, outer * channels * inner, 1), b = KernelTesting.gaussian(rng, a.length, 1);
+        float[][] ca = new float[channels][outer * inner], cb = new float[channels][outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(a, (o * channels + c) * inner, ca[c], o * inner, inner);
+                System.arraycopy(b, (o * channels + c) * inner, cb[c], o * inner, inner);
+            }
+        }
+        KernelTesting.onBothPaths(path -> {
+            for (int threads : new int[] {1, 2}) {
+                double[][] r = KernelTesting.withThreads(threads, () -> channelSums(a, b, new int[] {outer, channels, inner}));
+                for (int c = 0; c < channels; c++) {
+                    String what = path + ", " + threads + " thread(s), channel " + c;
+                    assertEquals(Reductions.sum(ca[c], 0, ca[c].length), r[0][c], 0.0, "sum " + what);
+                    assertEquals(Reductions.dot(ca[c], 0, cb[c], 0, ca[c].length), r[1][c], 0.0, "dot " + what);
+                    assertEquals(r[0][c], r[2][c], 0.0, "fused sum " + what);
+                    assertEquals(r[1][c], r[3][c], 0.0, "fused dot " + what);
+                }
+            }
+        });
+    }
+
+    /** Σ(x - shift) and Σ(x - shift)² per channel: double loops in both layouts, both paths, 1 and 2 threads alike. */
+    @Test
+    void shiftedSumsPerChannelMatchDoubleLoops() {
+        Random rng = new Random(9);
+        for (int[] sh : new int[][] {{3, 5, 1}, {2000, 33, 1}, {4, 3, 7}, {5, 2, 257}, {16, 24, 1031}}) {
+            int outer = sh[0], channels = sh[1], inner = sh[2], n = outer * channels * inner;
+            float[] x = KernelTesting.gaussian(rng, n + 1, 2);
+            double[] shift = new double[channels], es = new double[channels], eq = new double[channels], mag = new double[channels];
+            for (int c = 0; c < channels; c++) shift[c] = x[1 + c * inner] + 0.25;
+            for (int o = 0; o < outer; o++) {
+                for (int c = 0; c < channels; c++) {
+                    for (int i = 0; i < inner; i++) {
+                        double d = x[1 + (o * channels + c) * inner + i] - shift[c];
+                        es[c] += d;
+                        eq[c] += d * d;
+                        mag[c] += Math.abs(d);
+                    }
+                }
+            }
+            KernelTesting.onBothPaths(path -> {
+                double[][] one = KernelTesting.withThreads(1, () -> shiftedSums(x, shift, sh));
+                double[][] two = KernelTesting.withThreads(2, () -> shiftedSums(x, shift, sh));
+                for (int c = 0; c < channels; c++) {
+                    String at = java.util.Arrays.toString(sh) + " c=" + c + " " + path;
+                    assertSum("shifted sum " + at, es[c], mag[c], one[0][c]);
+                    assertSum("shifted squares " + at, eq[c], eq[c], one[1][c]);
+                }
+                assertArrayEquals(one[0], two[0], 0.0, "sums, 1 vs 2 threads " + path);
+                assertArrayEquals(one[1], two[1], 0.0, "squares, 1 vs 2 threads " + path);
+            });
+        }
+    }
+
+    private static double[][] shiftedSums(float[] x, double[] shift, int[] sh) {
+        double[] s = new double[sh[1]], q = new double[sh[1]];
+        Reductions.shiftedSumsPerChannel(x, 1, shift, sh[0], sh[1], sh[2], s, q);
+        return new double[][] {s, q};
+    }
+
     private static double[][] channelSums(float[] a, float[] b, int[] sh) {
         double[] s = new double[sh[1]], p = new double[sh[1]];
         Reductions.sumPerChannel(a, 0, sh[0], sh[1], sh[2], s);

@@ -88,8 +88,23 @@ public final class DerivativeCheck {
         return this;
     }
 
-    /** Runs all checks; fails with a message naming what disagreed. */
+    /**
+     * Runs all checks; fails with a message naming what disagreed.
+     *
+     * @throws IllegalArgumentException if there is nothing to differentiate along (no parameters
+     *     and no differentiable inputs), or a differentiable input is not among the inputs given
+     */
     public void run() {
+        for (String in : differentiableInputs) {
+            if (!inputs.containsKey(in)) {
+                throw new IllegalArgumentException("DerivativeCheck: differentiable input '" + in
+                        + "' is not among the inputs given " + inputs.keySet());
+            }
+        }
+        if (graph.parameters().isEmpty() && differentiableInputs.isEmpty()) {
+            throw new IllegalArgumentException("DerivativeCheck: nothing to check: graph '" + graph.name()
+                    + "' has no parameters and no differentiable inputs (see differentiableInputs)");
+        }
         Random rng = new Random(seed);
         ParamVector v = ParamVector.zeros(graph);
         for (int i = 0; i < v.size(); i++) v.set(i, Tensor.randn(rng, 1f, graph.parameters().get(i).spec().shape()));

@@ -6,12 +6,13 @@ import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
+import dev.apoptosis.tensor.ActivationKernels;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Set;
 
 /**
  * A smooth activation applied to every element, y = φ(x), with its four rules written once in
- * terms of three kernels the subclasses (GELU, SiLU, Tanh) take from {@code dev.apoptosis.tensor}:
+ * terms of the three {@link ActivationKernels} that each subclass (GELU, SiLU, Tanh) names:
  * <ul>
  * <li>forward: y = φ(x)</li>
  * <li>backward: g_x = φ'(x) ⊙ g_y</li>
@@ -23,15 +24,11 @@ import java.util.Set;
  * importance pass holds no more memory than the forward.
  */
 abstract class ElementwiseActivation extends Op {
+    private final ActivationKernels kernels;
 
-    /** φ(x) as a new tensor. */
-    protected abstract Tensor value(Tensor x);
-
-    /** φ'(x) ⊙ v as a new tensor. */
-    protected abstract Tensor slopeTimes(Tensor x, Tensor v);
-
-    /** φ'(x) ⊙ ġ + φ''(x) ⊙ ẋ ⊙ g as a new tensor. */
-    protected abstract Tensor withCurvature(Tensor x, Tensor g, Tensor gDot, Tensor xDot);
+    ElementwiseActivation(ActivationKernels kernels) {
+        this.kernels = kernels;
+    }
 
     @Override public Attrs attrs() { return Attrs.empty(); }
     @Override public Set<OpProperty> properties() { return Set.of(OpProperty.CHANNEL_PRESERVING); }
@@ -42,17 +39,17 @@ abstract class ElementwiseActivation extends Op {
 
     @Override
     public Tensor forward(Frame f) {
-        return value(f.inputs[0]);
+        return kernels.forward(f.inputs[0]);
     }
 
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
-        if (out.wantsInput(0)) out.input(0, slopeTimes(f.inputs[0], gy));
+        if (out.wantsInput(0)) out.input(0, kernels.backward(f.inputs[0], gy));
     }
 
     @Override
     public Tensor tangent(Frame f, Tensor[] xDot, Tensor[] pDot) {
-        return xDot[0] == null ? null : slopeTimes(f.inputs[0], xDot[0]);
+        return xDot[0] == null ? null : kernels.backward(f.inputs[0], xDot[0]);
     }
 
     @Override
@@ -60,9 +57,9 @@ abstract class ElementwiseActivation extends Op {
         if (!out.wantsInput(0)) return;
         Tensor x = f.inputs[0];
         if (c.nonlinear() && xDot[0] != null) {
-            out.input(0, withCurvature(x, gy, gyDot != null ? gyDot : Tensor.zeros(x.shape()), xDot[0]));
+            out.input(0, kernels.rBackward(x, gy, gyDot != null ? gyDot : Tensor.zeros(x.shape()), xDot[0]));
         } else if (gyDot != null) {
-            out.input(0, slopeTimes(x, gyDot));
+            out.input(0, kernels.backward(x, gyDot));
         }
     }
 }

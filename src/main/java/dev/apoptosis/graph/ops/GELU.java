@@ -1,7 +1,6 @@
 package dev.apoptosis.graph.ops;
 
 import dev.apoptosis.tensor.Gelu;
-import dev.apoptosis.tensor.Tensor;
 
 /**
  * Gaussian error linear unit, exact (erf) form as in ViT and PyTorch's default:
@@ -15,8 +14,9 @@ import dev.apoptosis.tensor.Tensor;
  * are {@link Gelu}'s.
  */
 public final class GELU extends ElementwiseActivation {
+    public GELU() {
+        super(Gelu.GELU);
+    }
+
     @Override public String kind() { return "GELU"; }
-    @Override protected Tensor value(Tensor x) { return Gelu.forward(x); }
-    @Override protected Tensor slopeTimes(Tensor x, Tensor v) { return Gelu.backward(x, v); }
-    @Override protected Tensor withCurvature(Tensor x, Tensor g, Tensor gDot, Tensor xDot) { return Gelu.rBackward(x, g, gDot, xDot); }
 }

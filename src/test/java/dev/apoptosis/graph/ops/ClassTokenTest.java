@@ -5,16 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.GraphBuilder;
 import dev.apoptosis.graph.Init;
 import dev.apoptosis.graph.Node;
 import dev.apoptosis.graph.ParamSpec;
-import dev.apoptosis.tensor.Tensor;
-import dev.apoptosis.testing.DerivativeCheck;
-import dev.apoptosis.testing.QuadraticLoss;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ClassTokenTest {
@@ -25,19 +19,7 @@ class ClassTokenTest {
 
     @Test
     void rulesAgreeWithFiniteDifferencesAndAddNoCurvature() {
-        Tensor in = Tensor.randn(new Random(4), 1f, 3, 3, 4);
-        // smooth activation for finite differences (no kink within eps), ReLU for the curvature identity
-        new DerivativeCheck(model(new Tanh()), Map.of("x", in), new QuadraticLoss(1), null).run();
-        Graph relu = model(new ReLU());
-        assertTrue(CurvatureIdentity.assertObaPlusGaussNewtonIsExact(relu, in, new QuadraticLoss(1), null) > 0);
-    }
-
-    private static Graph model(dev.apoptosis.graph.Op activation) {
-        GraphBuilder b = new GraphBuilder("cls", 3);
-        Node x = b.input("x", 3, 4);
-        Node h = b.add("cls", new ClassToken(), b.add("fc1", Linear.of(5), x));
-        Graph g = b.build(b.add("fc2", Linear.of(2), b.add("act", activation, h)));
-        return g;
+        SandwichChecks.tokenOpAgreesWithFiniteDifferencesAndAddsNoCurvature(ClassToken::new);
     }
 
     @Test

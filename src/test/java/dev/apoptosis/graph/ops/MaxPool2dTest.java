@@ -78,5 +78,8 @@ class MaxPool2dTest {
         assertError(() -> b.add("p2", new MaxPool2d(3), img), "p2", "MaxPool2d", "[3, 2, 2]", "smaller than the dilated window");
         assertError(() -> new MaxPool2d(2, 2, 2, 1), "MaxPool2d", "padding", "half the kernel");
         assertError(() -> new MaxPool2d(0), "MaxPool2d", "kernelH");
+        // The pair check runs before any setting is read (an empty array was an index error).
+        assertError(() -> new MaxPool2d(new int[0], new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}),
+                "MaxPool2d", "(height, width) pairs", "[]");
     }
 }
