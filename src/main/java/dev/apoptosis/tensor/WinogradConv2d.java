@@ -58,8 +58,8 @@ final class WinogradConv2d {
 
     /**
      * Where the forward pass and input gradient were measured to beat im2col + GEMM (one core, Zen 4,
-     * batch 128, ResNet-20 and VGG shapes): 32 channels and up (1.1-1.3x at 32-64, 1.2-1.6x at
-     * 128-512), outputs of at least 4x4. With 16 channels the GEMMs are too thin for the transforms
+     * batch 128, ResNet-20 and VGG shapes): 32 channels and up (1.1-1.3x at 32-64, 1.4-1.6x at
+     * 128-256, 1.0-1.25x at 512 on 4x4), outputs of at least 4x4. With 16 channels the GEMMs are too thin for the transforms
      * to pay off (0.8x), and on 2x2 outputs a tile is mostly padding (0.6-0.7x).
      */
     static boolean worthwhile(ConvGeometry g) {
@@ -67,8 +67,8 @@ final class WinogradConv2d {
     }
 
     /**
-     * The weight gradient gains less (its GEMMs pack a transposed operand): 1.2-1.3x from 128
-     * channels, but no faster than the GEMM path at 32-64.
+     * The weight gradient gains less (its GEMMs pack a transposed operand): 1.1-1.3x from 128
+     * channels, but no faster than the GEMM path at 32-64 (0.95-1.05x).
      */
     static boolean worthwhileForWeights(ConvGeometry g) {
         return worthwhile(g) && Math.min(g.inChannels(), g.outChannels()) >= 128;
