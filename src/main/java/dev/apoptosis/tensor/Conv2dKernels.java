@@ -14,6 +14,8 @@ import java.util.Arrays;
  * without temporaries.
  *
  * <p>Depthwise convolutions (groups = inChannels = outChannels) run a direct per-plane kernel;
+ * 3x3 stride-1 ungrouped convolutions with enough channels run as Winograd F(2x2, 3x3) (see
+ * {@code WinogradConv2d}; {@link Winograd} switches it), which needs 2.25x fewer multiplications;
  * everything else runs as im2col + {@link Gemm#sgemm} (see {@code GemmConv2d}), so speed follows
  * the GEMM. Results are bit-identical whatever {@link Parallel#threads()} is. Inputs and outputs
  * must not share storage. Every shape check throws {@link IllegalArgumentException} naming
@@ -38,6 +40,8 @@ public final class Conv2dKernels {
         requireDisjoint(g, "output", y, x, w, bias);
         if (g.isDepthwise()) {
             DepthwiseConv2d.forward(g, x, w, bias, y, accumulate);
+        } else if (WinogradConv2d.useForward(g)) {
+            WinogradConv2d.forward(g, new Tensor[] {x}, new Tensor[] {w}, bias, y, accumulate);
         } else {
             GemmConv2d.forward(g, x, w, bias, y, accumulate);
         }
@@ -60,6 +64,10 @@ public final class Conv2dKernels {
         require(g, "output", y, g.outputShape());
         requireDisjoint(g, "output", y, x1, w1, bias);
         requireDisjoint(g, "output", y, x2, w2, null);
+        if (!g.isDepthwise() && WinogradConv2d.useForward(g)) {
+            WinogradConv2d.forward(g, new Tensor[] {x1, x2}, new Tensor[] {w1, w2}, bias, y, accumulate);
+            return;
+        }
         if (g.isDepthwise() || GemmConv2d.inPlacePatches(g)) {
             forwardInto(g, x1, w1, bias, y, accumulate);
             forwardInto(g, x2, w2, null, y, true);
@@ -87,6 +95,10 @@ public final class Conv2dKernels {
             backwardInputInto(g, gy2, w2, gx, true);
             return;
         }
+        if (WinogradConv2d.useBackwardInput(g)) {
+            WinogradConv2d.backwardInput(g, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
+            return;
+        }
         GemmConv2d.backwardInputPair(g, gy1, w1, gy2, w2, gx, accumulate);
     }
 
@@ -105,6 +117,8 @@ public final class Conv2dKernels {
         requireDisjoint(g, "input gradient", gx, gy, w, null);
         if (g.isDepthwise()) {
             DepthwiseConv2d.backwardInput(g, gy, w, gx, accumulate);
+        } else if (WinogradConv2d.useBackwardInput(g)) {
+            WinogradConv2d.backwardInput(g, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
         } else {
             GemmConv2d.backwardInput(g, gy, w, gx, accumulate);
         }
@@ -125,6 +139,8 @@ public final class Conv2dKernels {
         requireDisjoint(g, "weight gradient", gw, x, gy, null);
         if (g.isDepthwise()) {
             DepthwiseConv2d.backwardWeight(g, x, gy, gw, accumulate);
+        } else if (WinogradConv2d.useBackwardWeight(g)) {
+            WinogradConv2d.backwardWeight(g, x, gy, gw, accumulate);
         } else {
             GemmConv2d.backwardWeight(g, x, gy, gw, accumulate);
         }
