@@ -8,17 +8,23 @@ import dev.apoptosis.tensor.Tensor;
  * parameter. Rules should ask {@link #wantsInput} / {@link #wantsParam} and skip work nobody needs
  * (the input image needs no gradient; an H·v pass may not need parameter gradients).
  *
- * <p>The engine sums contributions from several consumers itself and never writes into a tensor it
- * was given, so a rule may deliver a view of {@code gy} (Add does) without copying.
+ * <p><b>Ownership.</b> The engine sums contributions from several consumers itself. A tensor delivered
+ * with {@link #input} is only read: the rule may deliver {@code gy} itself or a view of it (Add and
+ * Reshape do). A tensor delivered with {@link #inputNew} is handed over: the rule has just allocated it
+ * for this one delivery, keeps no reference to it (not in {@link Frame#saved}, not as a view) and
+ * delivers it nowhere else, so the engine may add other contributions into it in place instead of
+ * allocating their sum. Either way a rule's result must not depend on which method it used.
  */
 public final class Adjoints {
     private final Tensor[] inputs;
+    private final boolean[] owned;
     private final Tensor[] params;
     private final boolean[] wantInputs;
     private final boolean wantParams;
 
     public Adjoints(boolean[] wantInputs, int numParams, boolean wantParams) {
         this.inputs = new Tensor[wantInputs.length];
+        this.owned = new boolean[wantInputs.length];
         this.params = new Tensor[numParams];
         this.wantInputs = wantInputs;
         this.wantParams = wantParams;
@@ -32,9 +38,50 @@ public final class Adjoints {
         return wantParams;
     }
 
-    /** Delivers the adjoint of input i (ignored if not wanted); must have the input's shape. */
+    /** Delivers the adjoint of input i (ignored if not wanted); must have the input's shape; only read. */
     public void input(int i, Tensor t) {
-        if (wantInputs[i]) inputs[i] = inputs[i] == null ? t : Elementwise.add(inputs[i], t);
+        if (!wantInputs[i]) return;
+        for (int k = 0; k < inputs.length; k++) {
+            if (owned[k] && inputs[k].data() == t.data()) {
+                throw new IllegalStateException("Adjoints.input: the tensor for input " + i
+                        + " shares storage with the handed-over adjoint of input " + k);
+            }
+        }
+        if (inputs[i] == null) {
+            inputs[i] = t;
+            owned[i] = false;
+        } else {
+            accumulate(i, t, false);
+        }
+    }
+
+    /**
+     * Delivers the adjoint of input i (ignored if not wanted) as a tensor the rule has just allocated
+     * and hands over (see the class comment): the engine may accumulate into it in place.
+     *
+     * @throws IllegalStateException if {@code t} shares storage with another input's adjoint, which a
+     *         handed-over tensor must never do
+     */
+    public void inputNew(int i, Tensor t) {
+        if (!wantInputs[i]) return;
+        for (int k = 0; k < inputs.length; k++) {
+            if (inputs[k] != null && inputs[k].data() == t.data()) {
+                throw new IllegalStateException("Adjoints.inputNew: the tensor for input " + i
+                        + " shares storage with the adjoint of input " + k + "; deliver it with input(...) instead");
+            }
+        }
+        if (inputs[i] == null) {
+            inputs[i] = t;
+            owned[i] = true;
+        } else {
+            accumulate(i, t, true);
+        }
+    }
+
+    /** inputs[i] + t, in place into whichever of the two is owned (addition commutes exactly). */
+    private void accumulate(int i, Tensor t, boolean tOwned) {
+        inputs[i] = Accumulation.add(inputs[i], owned[i], t, tOwned);
+        owned[i] = true;
     }
 
     /** Delivers the adjoint of parameter j (ignored if not wanted). */
@@ -44,6 +91,11 @@ public final class Adjoints {
 
     public Tensor inputAdjoint(int i) {
         return inputs[i];
+    }
+
+    /** True if the engine owns {@link #inputAdjoint}(i) and may write into it. */
+    boolean ownsInputAdjoint(int i) {
+        return owned[i];
     }
 
     public Tensor paramAdjoint(int j) {

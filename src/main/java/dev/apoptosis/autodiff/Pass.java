@@ -276,6 +276,9 @@ public final class Pass implements AutoCloseable {
         Map<Parameter, Integer> slot = slots();
         Tensor[] adj = new Tensor[nodes.size()];
         Tensor[] radj = second ? new Tensor[nodes.size()] : null;
+        // adjOwned[k]: adj[k] is the engine's own (see Accumulation), so later contributions go in place.
+        boolean[] adjOwned = new boolean[nodes.size()];
+        boolean[] radjOwned = second ? new boolean[nodes.size()] : null;
         adj[out.index()] = gOut;
         if (second) radj[out.index()] = gOutDot;
         Reverse r = new Reverse();
@@ -303,7 +306,7 @@ public final class Pass implements AutoCloseable {
             for (boolean w : wantIn) anyIn |= w;
             if (anyIn || a.wantsParam(0)) n.op().backward(f, gy, a);
             for (int i = 0; i < wantIn.length; i++) {
-                if (wantIn[i]) adj[n.inputs().get(i).index()] = sum(adj[n.inputs().get(i).index()], a.inputAdjoint(i));
+                if (wantIn[i]) accumulate(adj, adjOwned, n.inputs().get(i).index(), a, i);
             }
             if (a.wantsParam(0)) {
                 for (int j = 0; j < np; j++) {
@@ -320,7 +323,7 @@ public final class Pass implements AutoCloseable {
                     Adjoints ra = new Adjoints(wantIn, np, np > 0);
                     n.op().rBackward(f, gy, gyDot, xDot, pDot, c, ra);
                     for (int i = 0; i < wantIn.length; i++) {
-                        if (wantIn[i]) radj[n.inputs().get(i).index()] = sum(radj[n.inputs().get(i).index()], ra.inputAdjoint(i));
+                        if (wantIn[i]) accumulate(radj, radjOwned, n.inputs().get(i).index(), ra, i);
                     }
                     for (int j = 0; j < np; j++) {
                         int s = slot.get(n.params().get(j));
@@ -347,6 +350,23 @@ public final class Pass implements AutoCloseable {
             need[n.index()] = b;
         }
         return need;
+    }
+
+    /**
+     * Adds input i's contribution in {@code a} to {@code slots[k]}, in place when either term is owned.
+     * Every slot is complete before its node's rules read it (reverse topological order), and a complete
+     * slot is never written again, so tensors handed to rules or returned to the caller are never changed.
+     */
+    private static void accumulate(Tensor[] slots, boolean[] owned, int k, Adjoints a, int i) {
+        Tensor t = a.inputAdjoint(i);
+        if (t == null) return;
+        if (slots[k] == null) {
+            slots[k] = t;
+            owned[k] = a.ownsInputAdjoint(i);
+        } else {
+            slots[k] = Accumulation.add(slots[k], owned[k], t, a.ownsInputAdjoint(i));
+            owned[k] = true;
+        }
     }
 
     private static Tensor sum(Tensor acc, Tensor t) {

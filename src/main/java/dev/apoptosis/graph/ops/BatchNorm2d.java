@@ -277,7 +277,7 @@ public final class BatchNorm2d extends Op {
                     c1[ch] = -k * sums[0][ch] / sv.m;
                 }
             }
-            out.input(0, sv.combine(c1, new double[][] {cg}, new Tensor[] {gy}, cx));
+            out.inputNew(0, sv.combine(c1, new double[][] {cg}, new Tensor[] {gy}, cx));
             // A curvature pass's rBackward needs the same sums again.
             if (sv.batchStats) sv.adjointSums.put(gy, sums);
         }
@@ -376,7 +376,7 @@ public final class BatchNorm2d extends Op {
                     c1[ch] += kxh * k[2][ch];
                 }
             }
-            out.input(0, sv.combine(c1, new double[][] {cgd, cg, cxd},
+            out.inputNew(0, sv.combine(c1, new double[][] {cgd, cg, cxd},
                     new Tensor[] {gyDot, gammaDot == null && xd == null ? null : gy, sv.batchStats ? xd : null},
                     sv.batchStats ? cx : null));
         }

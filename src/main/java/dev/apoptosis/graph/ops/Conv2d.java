@@ -190,7 +190,7 @@ public final class Conv2d extends Op {
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
         ConvGeometry g = geometry(f);
-        if (out.wantsInput(0)) out.input(0, Conv2dKernels.backwardInput(g, gy, f.params[0]));
+        if (out.wantsInput(0)) out.inputNew(0, Conv2dKernels.backwardInput(g, gy, f.params[0]));
         if (out.wantsParam(0)) {
             out.param(0, Conv2dKernels.backwardWeight(g, f.inputs[0], gy));
             if (bias) out.param(1, Conv2dKernels.backwardBias(g, gy));
@@ -233,7 +233,7 @@ public final class Conv2d extends Op {
             } else {
                 Conv2dKernels.backwardInputInto(g, gyDot != null ? gyDot : gy, gyDot != null ? w : wDot, gx, false);
             }
-            out.input(0, gx);
+            out.inputNew(0, gx);
         }
         if (out.wantsParam(0) && (gyDot != null || (bil && xDot[0] != null))) {
             Tensor gw = Tensor.zeros(g.weightShape());

@@ -148,7 +148,7 @@ public final class Linear extends Op {
         if (out.wantsInput(0)) {
             Tensor gx = Tensor.zeros(x.shape());
             rowsTimes(gy, w, gx, false);
-            out.input(0, gx);
+            out.inputNew(0, gx);
         }
         if (out.wantsParam(0)) {
             Tensor gw = Tensor.zeros(w.shape());
@@ -185,7 +185,7 @@ public final class Linear extends Op {
                 acc = true;
             }
             if (bil && wDot != null) rowsTimes(gy, wDot, gx, acc);
-            out.input(0, gx);
+            out.inputNew(0, gx);
         }
         if (out.wantsParam(0) && (gyDot != null || (bil && xDot[0] != null))) {
             Tensor gw = Tensor.zeros(w.shape());

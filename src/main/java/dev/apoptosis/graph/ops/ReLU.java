@@ -37,7 +37,7 @@ public final class ReLU extends Op {
 
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
-        out.input(0, mask(f, gy));
+        out.inputNew(0, mask(f, gy));
     }
 
     @Override
@@ -47,6 +47,6 @@ public final class ReLU extends Op {
 
     @Override
     public void rBackward(Frame f, Tensor gy, Tensor gyDot, Tensor[] xDot, Tensor[] pDot, Curvature c, Adjoints out) {
-        if (gyDot != null) out.input(0, mask(f, gyDot));
+        if (gyDot != null) out.inputNew(0, mask(f, gyDot));
     }
 }
