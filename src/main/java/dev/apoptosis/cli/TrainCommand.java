@@ -45,6 +45,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in this checkpoint.")
     Path resume;
 
+    @Option(names = "--init", paramLabel = "FILE", description = "Fine-tune: start a new run from the architecture, weights and "
+            + "BatchNorm statistics in this checkpoint, with a fresh optimiser and schedule (instead of --model).")
+    Path init;
+
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -105,11 +109,20 @@ public final class TrainCommand implements Callable<Integer> {
         ProgressBar bar = progressBar();
         Trainer trainer;
         if (resume != null) {
+            if (init != null) throw new IllegalArgumentException("--init cannot be combined with --resume: --resume continues a run, "
+                    + "--init starts a new one from a checkpoint's weights");
             trainer = resumed();
         } else {
-            if (model == null) throw new IllegalArgumentException("--model is required (or --resume FILE); known models: "
+            if (init != null && model != null) throw new IllegalArgumentException("--model cannot be combined with --init: "
+                    + "the checkpoint " + init + " holds the architecture");
+            if (init != null && width > 0) throw new IllegalArgumentException("--width cannot be combined with --init: "
+                    + "the checkpoint " + init + " holds the architecture");
+            Checkpoint start = init != null ? Checkpoint.read(init) : null;
+            if (start != null && data == null) data = start.metadata().get(Checkpoint.Meta.DATA);
+            if (init == null && model == null) throw new IllegalArgumentException("--model is required (or --resume FILE, or --init FILE); known models: "
                     + String.join(", ", ModelZoo.entries().keySet()));
-            if (data == null) throw new IllegalArgumentException("--data is required (or --resume FILE)");
+            if (data == null) throw new IllegalArgumentException("--data is required (or --resume FILE)"
+                    + (init != null ? "; " + init + " does not record its dataset" : ""));
             if (out == null) throw new IllegalArgumentException("--out FILE is required: where to write the checkpoint");
             if (java.nio.file.Files.exists(out) && !overwrite) {
                 throw new IllegalArgumentException("--out " + out + " already exists: continue it with --resume " + out
@@ -122,15 +135,28 @@ public final class TrainCommand implements Callable<Integer> {
             try (dev.apoptosis.data.DataLoader probe = splits.trainLoader(cfg.batchSize(), cfg.seed())) {
                 shape = probe.sampleShape();
             }
-            Graph g = ModelZoo.build(model, new ModelOptions(splits.train().numClasses(), shape, width, seed));
+            Graph g;
             Map<String, String> meta = new LinkedHashMap<>();
-            meta.put(Checkpoint.Meta.MODEL, model);
-            meta.put(Checkpoint.Meta.DATA, data);
-            if (width > 0) meta.put("width", Integer.toString(width));
-            meta.put(Checkpoint.Meta.PROVENANCE, "trained from scratch: " + commandLine());
+            if (start != null) {
+                g = start.toGraph();
+                String startModel = start.metadata().getOrDefault(Checkpoint.Meta.MODEL, g.name());
+                meta.put(Checkpoint.Meta.MODEL, startModel);
+                meta.put(Checkpoint.Meta.DATA, data);
+                String startWidth = start.metadata().get("width");
+                if (startWidth != null) meta.put("width", startWidth);
+                meta.put(Checkpoint.Meta.PROVENANCE, start.metadata().getOrDefault(Checkpoint.Meta.PROVENANCE, "?")
+                        + "; then fine-tuned from " + init + ": " + commandLine());
+                model = startModel;
+            } else {
+                g = ModelZoo.build(model, new ModelOptions(splits.train().numClasses(), shape, width, seed));
+                meta.put(Checkpoint.Meta.MODEL, model);
+                meta.put(Checkpoint.Meta.DATA, data);
+                if (width > 0) meta.put("width", Integer.toString(width));
+                meta.put(Checkpoint.Meta.PROVENANCE, "trained from scratch: " + commandLine());
+            }
             trainer = new Trainer(g, cfg, splits, out, meta);
-            System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s: %s%n", model,
-                    g.numParameters(), g.macs(), data, cfg.toMap());
+            System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s%s: %s%n", model,
+                    g.numParameters(), g.macs(), data, start != null ? " from " + init : "", cfg.toMap());
         }
         TrainResult r = trainer.listener(bar).run();
         // On stderr with the progress it concludes: stdout and a filtered stderr could interleave out of order.

@@ -80,6 +80,41 @@ class TrainCommandTest {
     }
 
     @Test
+    void initStartsAFreshRunFromACheckpointsWeights() throws IOException {
+        assumeDigits();
+        Path trained = dir.resolve("trained.ckpt");
+        Run r = run("train", "--model", "mlp", "--width", "32", "--data", "digits", "--epochs", "3", "--batch", "64",
+                "--lr", "0.05", "--seed", "3", "--out", trained.toString(), "--progress", "quiet");
+        assertEquals(0, r.code(), r.err());
+        double trainedTop1 = Double.parseDouble(Checkpoint.read(trained).metadata().get(Checkpoint.Meta.TOP1));
+        assertTrue(trainedTop1 > 0.8, "the run to fine-tune from should have learned: " + trainedTop1);
+
+        // A learning rate too small to move the weights: the fine-tuned model must keep the trained accuracy,
+        // which a fresh initialisation (about 10 % on ten classes) cannot have.
+        Path tuned = dir.resolve("tuned.ckpt");
+        Run f = run("train", "--init", trained.toString(), "--epochs", "1", "--lr", "1e-9", "--seed", "4",
+                "--out", tuned.toString(), "--progress", "quiet");
+        assertEquals(0, f.code(), f.err());
+        Checkpoint c = Checkpoint.read(tuned);
+        assertEquals(trainedTop1, Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)), 0.01);
+        assertEquals("mlp", c.metadata().get(Checkpoint.Meta.MODEL));
+        assertEquals("32", c.metadata().get("width"));
+        assertEquals("digits", c.metadata().get(Checkpoint.Meta.DATA), "the data spec comes from the checkpoint");
+        assertEquals(1, c.progress().epoch(), "a fine-tuning run counts its own epochs");
+        assertTrue(c.metadata().get(Checkpoint.Meta.PROVENANCE).contains("fine-tuned from " + trained), c.metadata().toString());
+
+        Run withModel = run("train", "--init", trained.toString(), "--model", "mlp", "--out", dir.resolve("x.ckpt").toString());
+        assertEquals(2, withModel.code());
+        assertTrue(withModel.err().contains("--model cannot be combined with --init"), withModel.err());
+        Run withResume = run("train", "--init", trained.toString(), "--resume", trained.toString());
+        assertEquals(2, withResume.code());
+        assertTrue(withResume.err().contains("--init cannot be combined with --resume"), withResume.err());
+        Run missing = run("train", "--init", dir.resolve("absent.ckpt").toString(), "--out", dir.resolve("y.ckpt").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("absent.ckpt"), missing.err());
+    }
+
+    @Test
     void badOptionsAreNamed() throws IOException {
         String out = dir.resolve("x.ckpt").toString();
         Run epochs = run("train", "--model", "mlp", "--data", "digits", "--epochs", "0", "--out", out);
