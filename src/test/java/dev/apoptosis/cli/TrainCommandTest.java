@@ -45,13 +45,19 @@ class TrainCommandTest {
         assumeTrue(Files.isRegularFile(DataPaths.dataRoot().resolve("digits/digits.csv.gz")), "digits data absent");
     }
 
+    /** A small MLP trained on the digits from scratch (width 32, batch 64, lr 0.05, seed 3) into {@code out}. */
+    static Run trainMlp(Path out, int epochs) {
+        Run r = run("train", "--model", "mlp", "--width", "32", "--data", "digits", "--epochs", Integer.toString(epochs),
+                "--batch", "64", "--lr", "0.05", "--seed", "3", "--out", out.toString(), "--progress", "quiet");
+        assertEquals(0, r.code(), r.err());
+        return r;
+    }
+
     @Test
     void trainThenResumeThenEvaluate() throws IOException {
         assumeDigits();
         Path ck = dir.resolve("mlp.ckpt");
-        Run r = run("train", "--model", "mlp", "--width", "32", "--data", "digits", "--epochs", "2", "--batch", "64",
-                "--lr", "0.05", "--seed", "3", "--out", ck.toString(), "--progress", "quiet");
-        assertEquals(0, r.code(), r.err());
+        Run r = trainMlp(ck, 2);
         assertTrue(r.err().contains("done: 2 epochs"), r.err());
         Checkpoint c = Checkpoint.read(ck);
         assertEquals("mlp", c.metadata().get(Checkpoint.Meta.MODEL));
@@ -83,9 +89,7 @@ class TrainCommandTest {
     void initStartsAFreshRunFromACheckpointsWeights() throws IOException {
         assumeDigits();
         Path trained = dir.resolve("trained.ckpt");
-        Run r = run("train", "--model", "mlp", "--width", "32", "--data", "digits", "--epochs", "3", "--batch", "64",
-                "--lr", "0.05", "--seed", "3", "--out", trained.toString(), "--progress", "quiet");
-        assertEquals(0, r.code(), r.err());
+        trainMlp(trained, 3);
         double trainedTop1 = Double.parseDouble(Checkpoint.read(trained).metadata().get(Checkpoint.Meta.TOP1));
         assertTrue(trainedTop1 > 0.8, "the run to fine-tune from should have learned: " + trainedTop1);
 
