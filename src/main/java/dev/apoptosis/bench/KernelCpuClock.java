@@ -19,6 +19,8 @@ final class KernelCpuClock {
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     private final boolean available;
     private long[] workerIds = new long[0];
+    /** Each worker's last CPU reading: a worker of a pool being shut down may end between two readings. */
+    private long[] lastKnown = new long[0];
 
     KernelCpuClock() {
         boolean ok = mx.isThreadCpuTimeSupported();
@@ -46,15 +48,20 @@ final class KernelCpuClock {
             if (all[i] != Thread.currentThread() && all[i].getName().startsWith(WORKER_PREFIX)) ids.add(all[i].getId());
         }
         workerIds = ids.stream().mapToLong(Long::longValue).toArray();
+        lastKnown = new long[workerIds.length];
     }
 
-    /** The current thread's CPU time plus every known worker's (a finished worker counts as 0 from then on). */
+    /**
+     * The current thread's CPU time plus every known worker's; a worker that has ended since
+     * {@link #refreshWorkers} keeps counting its last reading, so differences are never negative.
+     */
     long now() {
         if (!available) return 0;
         long t = mx.getCurrentThreadCpuTime();
-        for (long id : workerIds) {
-            long w = mx.getThreadCpuTime(id);
-            if (w > 0) t += w;
+        for (int i = 0; i < workerIds.length; i++) {
+            long w = mx.getThreadCpuTime(workerIds[i]);
+            if (w >= 0) lastKnown[i] = w;
+            t += lastKnown[i];
         }
         return t;
     }
