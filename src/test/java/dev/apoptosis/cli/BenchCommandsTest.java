@@ -13,6 +13,14 @@ class BenchCommandsTest {
     @TempDir
     Path dir;
 
+    /** {@code --threads} sets the process-wide kernel thread count; later tests must not inherit it. */
+    private final int threadsBefore = dev.apoptosis.tensor.Parallel.threads();
+
+    @org.junit.jupiter.api.AfterEach
+    void restoreThreads() {
+        dev.apoptosis.tensor.Parallel.setThreads(threadsBefore);
+    }
+
     @Test
     void benchListsEveryBenchmark() {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "--help");
