@@ -19,6 +19,7 @@ import dev.apoptosis.graph.Node;
  * only tests a field for {@code null} per rule, so profiling costs nothing when off; with one it
  * changes no result (the rules run exactly as without it).
  */
+@FunctionalInterface
 public interface PassProfiler {
 
     /** Which rule of a node ran. */

@@ -21,6 +21,7 @@ final class KernelCpuClock {
     private long[] workerIds = new long[0];
     /** Each worker's last CPU reading: a worker of a pool being shut down may end between two readings. */
     private long[] lastKnown = new long[0];
+    private long workersAtLastReading;
 
     KernelCpuClock() {
         boolean ok = mx.isThreadCpuTimeSupported();
@@ -57,12 +58,21 @@ final class KernelCpuClock {
      */
     long now() {
         if (!available) return 0;
-        long t = mx.getCurrentThreadCpuTime();
+        long workers = 0;
         for (int i = 0; i < workerIds.length; i++) {
             long w = mx.getThreadCpuTime(workerIds[i]);
             if (w >= 0) lastKnown[i] = w;
-            t += lastKnown[i];
+            workers += lastKnown[i];
         }
-        return t;
+        workersAtLastReading = workers;
+        return mx.getCurrentThreadCpuTime() + workers;
+    }
+
+    /**
+     * The workers' part of the last {@link #now} reading. The share of CPU time spent in workers shows
+     * how much of the work was split across threads, whether or not a core was free to run it.
+     */
+    long workersAtLastReading() {
+        return workersAtLastReading;
     }
 }

@@ -43,21 +43,26 @@ public final class ProfileBench {
     /** The kind column of rows holding a segment's time outside op rules. */
     public static final String OUTSIDE_RULES = StepRecorder.OUTSIDE;
 
-    /** One timed step: wall and CPU nanoseconds, and per row {wall ns, CPU ns, rule calls}. */
-    public record Sample(long stepNanos, long stepCpuNanos, Map<RowKey, long[]> rows) {}
+    /**
+     * One timed step: wall, CPU and kernel-worker CPU nanoseconds, and per row
+     * {wall ns, CPU ns, rule calls, worker CPU ns}.
+     */
+    public record Sample(long stepNanos, long stepCpuNanos, long stepWorkerCpuNanos, Map<RowKey, long[]> rows) {}
 
     /**
-     * One row of a profile: medians over the timed steps of its wall and CPU milliseconds per step, and
-     * how many rules it counts per step ({@code nodes}; 0 for a segment row).
+     * One row of a profile: medians over the timed steps of its wall, CPU and kernel-worker CPU
+     * milliseconds per step, and how many rules it counts per step ({@code nodes}; 0 for a segment row).
+     * CPU is that of the pass's thread plus the kernel workers; at N threads a perfectly split row has
+     * a worker share {@code workerCpuMs / cpuMs} of (N-1)/N.
      */
-    public record Row(RowKey key, int nodes, double ms, double cpuMs) {}
+    public record Row(RowKey key, int nodes, double ms, double cpuMs, double workerCpuMs) {}
 
     /**
      * A profile: the median step (wall and kernel-thread CPU ms), the rows (rule rows by phase, then by
      * time; then segment rows in step order) and every timed step's sample.
      */
     public record Profile(String model, int batch, Step step, int threads, double stepMs, double stepCpuMs,
-                          boolean cpuAvailable, List<Row> rows, List<Sample> samples) {
+                          double stepWorkerCpuMs, boolean cpuAvailable, List<Row> rows, List<Sample> samples) {
         /** Sum of the rows' medians (close to, not always equal to, the median step). */
         public double rowSumMs() {
             return rows.stream().mapToDouble(Row::ms).sum();
@@ -177,15 +182,17 @@ public final class ProfileBench {
         for (RowKey k : keys) {
             double[] ms = new double[samples.size()];
             double[] cpuMs = new double[samples.size()];
+            double[] workerMs = new double[samples.size()];
             int nodes = 0;
             for (int i = 0; i < ms.length; i++) {
-                long[] a = samples.get(i).rows().getOrDefault(k, new long[3]);
+                long[] a = samples.get(i).rows().getOrDefault(k, new long[4]);
                 ms[i] = a[0] / 1e6;
                 cpuMs[i] = a[1] / 1e6;
                 nodes = (int) a[2];
+                workerMs[i] = a[3] / 1e6;
             }
             boolean isOutside = k.kind().equals(OUTSIDE_RULES);
-            (isOutside ? outside : rules).add(new Row(k, isOutside ? 0 : nodes, median(ms), median(cpuMs)));
+            (isOutside ? outside : rules).add(new Row(k, isOutside ? 0 : nodes, median(ms), median(cpuMs), median(workerMs)));
         }
         rules.sort(Comparator.comparingInt((Row r) -> PHASE_ORDER.indexOf(r.key().phase()))
                 .thenComparing(Comparator.comparingDouble(Row::ms).reversed()));
@@ -193,7 +200,8 @@ public final class ProfileBench {
         rows.addAll(outside);
         double[] st = samples.stream().mapToDouble(x -> x.stepNanos() / 1e6).toArray();
         double[] sc = samples.stream().mapToDouble(x -> x.stepCpuNanos() / 1e6).toArray();
-        return new Profile(model, batch, step, threads, median(st), median(sc), cpu, List.copyOf(rows), List.copyOf(samples));
+        double[] sw = samples.stream().mapToDouble(x -> x.stepWorkerCpuNanos() / 1e6).toArray();
+        return new Profile(model, batch, step, threads, median(st), median(sc), median(sw), cpu, List.copyOf(rows), List.copyOf(samples));
     }
 
     static double median(double[] a) {

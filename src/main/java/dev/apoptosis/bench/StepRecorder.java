@@ -13,7 +13,7 @@ import java.util.Map;
  * <p>The step calls {@link #start} once, then {@link #mark} at the end of each segment. Rule times come
  * from the pass as a {@link PassProfiler}; since rules run inside segments and never overlap, each
  * segment's remainder is non-negative and the rows of one step sum to its wall time. CPU time (from
- * {@link KernelCpuClock}) is split the same way.
+ * {@link KernelCpuClock}), and the kernel workers' part of it, are split the same way.
  */
 final class StepRecorder implements PassProfiler {
     /** Kind column of the rows that hold a segment's time outside rules. */
@@ -22,12 +22,16 @@ final class StepRecorder implements PassProfiler {
     private final KernelCpuClock clock;
     private final Map<ProfileBench.RowKey, long[]> rows = new LinkedHashMap<>();
     private long cpuAtBegin;
+    private long workersAtBegin;
     private long ruleNanos;
     private long ruleCpu;
+    private long ruleWorkers;
     private long stepStart;
     private long stepCpuStart;
     private long lastMark;
     private long lastCpuMark;
+    private long stepWorkersStart;
+    private long lastWorkersMark;
 
     StepRecorder(KernelCpuClock clock) {
         this.clock = clock;
@@ -36,21 +40,21 @@ final class StepRecorder implements PassProfiler {
     @Override
     public void begin(Node node, Phase phase) {
         cpuAtBegin = clock.now();
+        workersAtBegin = clock.workersAtLastReading();
     }
 
     @Override
     public void record(Node node, Phase phase, long nanos) {
         long cpu = clock.now() - cpuAtBegin;
-        add(new ProfileBench.RowKey(node.op().kind(), ProfileBench.phaseName(phase)), nanos, cpu);
-        ruleNanos += nanos;
-        ruleCpu += cpu;
-    }
-
-    private void add(ProfileBench.RowKey key, long nanos, long cpu) {
-        long[] a = rows.computeIfAbsent(key, k -> new long[3]);
+        long workers = clock.workersAtLastReading() - workersAtBegin;
+        long[] a = rows.computeIfAbsent(new ProfileBench.RowKey(node.op().kind(), ProfileBench.phaseName(phase)), k -> new long[4]);
         a[0] += nanos;
         a[1] += cpu;
         a[2]++;
+        a[3] += workers;
+        ruleNanos += nanos;
+        ruleCpu += cpu;
+        ruleWorkers += workers;
     }
 
     /** Starts a step: clears the rows and starts the clocks. */
@@ -58,7 +62,9 @@ final class StepRecorder implements PassProfiler {
         rows.clear();
         ruleNanos = 0;
         ruleCpu = 0;
+        ruleWorkers = 0;
         stepCpuStart = lastCpuMark = clock.now();
+        stepWorkersStart = lastWorkersMark = clock.workersAtLastReading();
         stepStart = lastMark = System.nanoTime();
     }
 
@@ -66,19 +72,23 @@ final class StepRecorder implements PassProfiler {
     void mark(String name) {
         long t = System.nanoTime();
         long c = clock.now();
-        long[] a = rows.computeIfAbsent(new ProfileBench.RowKey(OUTSIDE, name), k -> new long[3]);
+        long w = clock.workersAtLastReading();
+        long[] a = rows.computeIfAbsent(new ProfileBench.RowKey(OUTSIDE, name), k -> new long[4]);
         a[0] += (t - lastMark) - ruleNanos;
         a[1] += (c - lastCpuMark) - ruleCpu;
+        a[3] += (w - lastWorkersMark) - ruleWorkers;
         ruleNanos = 0;
         ruleCpu = 0;
+        ruleWorkers = 0;
         lastMark = t;
         lastCpuMark = c;
+        lastWorkersMark = w;
     }
 
-    /** The step just marked: its rows (wall ns, CPU ns, rule calls) and totals since {@link #start}. */
+    /** The step just marked: its rows (wall ns, CPU ns, rule calls, worker CPU ns) and totals since {@link #start}. */
     ProfileBench.Sample sample() {
         Map<ProfileBench.RowKey, long[]> copy = new LinkedHashMap<>();
         rows.forEach((k, v) -> copy.put(k, v.clone()));
-        return new ProfileBench.Sample(lastMark - stepStart, lastCpuMark - stepCpuStart, copy);
+        return new ProfileBench.Sample(lastMark - stepStart, lastCpuMark - stepCpuStart, lastWorkersMark - stepWorkersStart, copy);
     }
 }

@@ -32,15 +32,19 @@ class ProfileBenchTest {
     /** {@code expected}: phase -> op kind -> nodes whose rule runs in that phase. */
     private static void assertConsistent(Profile p, Map<String, Map<String, Integer>> expected) {
         for (ProfileBench.Sample s : p.samples()) {
-            long wall = 0, cpu = 0;
+            long wall = 0, cpu = 0, workers = 0;
             for (Map.Entry<RowKey, long[]> e : s.rows().entrySet()) {
-                assertTrue(e.getValue()[0] >= 0, "negative wall time in " + e.getKey());
-                assertTrue(e.getValue()[1] >= 0, "negative CPU time in " + e.getKey());
-                wall += e.getValue()[0];
-                cpu += e.getValue()[1];
+                long[] a = e.getValue();
+                assertTrue(a[0] >= 0, "negative wall time in " + e.getKey());
+                assertTrue(a[1] >= 0, "negative CPU time in " + e.getKey());
+                assertTrue(a[3] >= 0 && a[3] <= a[1], "worker CPU time not within the row's CPU time in " + e.getKey());
+                wall += a[0];
+                cpu += a[1];
+                workers += a[3];
             }
             assertEquals(s.stepNanos(), wall, "rows of one step add up to its wall time");
             assertEquals(s.stepCpuNanos(), cpu, "rows of one step add up to its CPU time");
+            assertEquals(s.stepWorkerCpuNanos(), workers, "rows of one step add up to its worker CPU time");
         }
         Map<String, Map<String, Integer>> seen = new HashMap<>();
         for (Row r : p.rows()) {

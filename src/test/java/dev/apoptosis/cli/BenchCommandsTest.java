@@ -71,7 +71,7 @@ class BenchCommandsTest {
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(0).startsWith("profile/train/lenet5/batch2  threads="), lines.get(0));
-        assertTrue(lines.get(1).matches("kind +phase +nodes +ms/step +% step +cpu ms"), lines.get(1));
+        assertTrue(lines.get(1).matches("kind +phase +nodes +ms/step +% step +cpu ms +wrk %"), lines.get(1));
         assertTrue(r.out().contains("\nConv2d           forward                2 "), r.out());
         assertTrue(r.out().contains("\nConv2d           backward               2 "), r.out());
         assertTrue(r.out().contains("(outside rules)  sgd update"), r.out());
