@@ -28,6 +28,10 @@ import java.util.Random;
  * <p>Memory: with {@code keepForBackward == false} every activation is released as soon as its last
  * consumer has run; otherwise frames are kept until the reverse pass is done with them. A pass
  * supports any number of derivative passes until {@link #close}.
+ *
+ * <p>Profiling: a {@link PassProfiler} given to {@link #forward(Graph, Map, Mode, long, boolean, PassProfiler)}
+ * or {@link #setProfiler} is told the wall time of every op rule this pass runs (forward, backward,
+ * tangent, rBackward), node by node. Off by default, and then it costs one {@code null} test per rule.
  */
 public final class Pass implements AutoCloseable {
     private final Graph graph;
@@ -38,6 +42,7 @@ public final class Pass implements AutoCloseable {
     private Tensor output;
     private Loss.Evaluation loss;
     private boolean closed;
+    private PassProfiler profiler;
 
     private Pass(Graph graph, Mode mode, boolean keep) {
         this.graph = graph;
@@ -61,9 +66,24 @@ public final class Pass implements AutoCloseable {
      * {@code seed} drives stochastic ops (Dropout); {@code keepForBackward} keeps what derivative passes need.
      */
     public static Pass forward(Graph g, Map<String, Tensor> inputs, Mode mode, long seed, boolean keepForBackward) {
+        return forward(g, inputs, mode, seed, keepForBackward, null);
+    }
+
+    /**
+     * {@link #forward(Graph, Map, Mode, long, boolean)} reporting every forward rule to {@code profiler}
+     * (none if {@code null}); the profiler stays attached for this pass's derivative passes.
+     */
+    public static Pass forward(Graph g, Map<String, Tensor> inputs, Mode mode, long seed, boolean keepForBackward,
+                               PassProfiler profiler) {
         Pass p = new Pass(g, mode, keepForBackward);
+        p.profiler = profiler;
         p.run(inputs, seed);
         return p;
+    }
+
+    /** Attaches {@code profiler} to this pass's later derivative passes, or detaches it ({@code null}). */
+    public void setProfiler(PassProfiler profiler) {
+        this.profiler = profiler;
     }
 
     private void run(Map<String, Tensor> inputs, long seed) {
@@ -85,7 +105,7 @@ public final class Pass implements AutoCloseable {
                 if (y == null) throw new IllegalArgumentException("graph '" + graph.name() + "': no tensor for input '" + n.name() + "'");
                 checkBatchShape(n, y);
             } else {
-                y = n.op().forward(f);
+                y = profiler == null ? n.op().forward(f) : profiledForward(n, f);
             }
             if (batch < 0) batch = y.dim(0);
             else if (y.rank() == 0 || y.dim(0) != batch) {
@@ -103,6 +123,14 @@ public final class Pass implements AutoCloseable {
             }
         }
         output = outs[graph.output().index()];
+    }
+
+    private Tensor profiledForward(Node n, Frame f) {
+        profiler.begin(n, PassProfiler.Phase.FORWARD);
+        long t0 = System.nanoTime();
+        Tensor y = n.op().forward(f);
+        profiler.record(n, PassProfiler.Phase.FORWARD, System.nanoTime() - t0);
+        return y;
     }
 
     private static void checkBatchShape(Node n, Tensor y) {
@@ -232,7 +260,15 @@ public final class Pass implements AutoCloseable {
             for (int i = 0; i < xDot.length; i++) xDot[i] = tan[n.inputs().get(i).index()];
             Tensor[] pDot = paramSlice(n, v, slot);
             if (allNull(xDot) && allNull(pDot)) continue;
-            tan[n.index()] = n.op().tangent(frame(n), xDot, pDot);
+            if (profiler == null) {
+                tan[n.index()] = n.op().tangent(frame(n), xDot, pDot);
+            } else {
+                Frame f = frame(n);
+                profiler.begin(n, PassProfiler.Phase.TANGENT);
+                long t0 = System.nanoTime();
+                tan[n.index()] = n.op().tangent(f, xDot, pDot);
+                profiler.record(n, PassProfiler.Phase.TANGENT, System.nanoTime() - t0);
+            }
         }
         return tan;
     }
@@ -304,7 +340,16 @@ public final class Pass implements AutoCloseable {
             Adjoints a = new Adjoints(wantIn, np, (wantGrad || !second) && np > 0);
             boolean anyIn = false;
             for (boolean w : wantIn) anyIn |= w;
-            if (anyIn || a.wantsParam(0)) n.op().backward(f, gy, a);
+            if (anyIn || a.wantsParam(0)) {
+                if (profiler == null) {
+                    n.op().backward(f, gy, a);
+                } else {
+                    profiler.begin(n, PassProfiler.Phase.BACKWARD);
+                    long t0 = System.nanoTime();
+                    n.op().backward(f, gy, a);
+                    profiler.record(n, PassProfiler.Phase.BACKWARD, System.nanoTime() - t0);
+                }
+            }
             for (int i = 0; i < wantIn.length; i++) {
                 if (wantIn[i]) accumulate(adj, adjOwned, n.inputs().get(i).index(), a, i);
             }
@@ -321,7 +366,14 @@ public final class Pass implements AutoCloseable {
                 Tensor gyDot = radj[k];
                 if (gyDot != null || !allNull(xDot) || !allNull(pDot)) {
                     Adjoints ra = new Adjoints(wantIn, np, np > 0);
-                    n.op().rBackward(f, gy, gyDot, xDot, pDot, c, ra);
+                    if (profiler == null) {
+                        n.op().rBackward(f, gy, gyDot, xDot, pDot, c, ra);
+                    } else {
+                        profiler.begin(n, PassProfiler.Phase.R_BACKWARD);
+                        long t0 = System.nanoTime();
+                        n.op().rBackward(f, gy, gyDot, xDot, pDot, c, ra);
+                        profiler.record(n, PassProfiler.Phase.R_BACKWARD, System.nanoTime() - t0);
+                    }
                     for (int i = 0; i < wantIn.length; i++) {
                         if (wantIn[i]) accumulate(radj, radjOwned, n.inputs().get(i).index(), ra, i);
                     }

@@ -1,9 +1,6 @@
 package dev.apoptosis.bench;
 
 import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Mode;
-import dev.apoptosis.autodiff.ParamVector;
-import dev.apoptosis.autodiff.Pass;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -23,12 +20,7 @@ public final class AutodiffBench {
                            Consumer<BenchResult> sink, Consumer<String> ratioSink) {
         RandomCifarStep s = new RandomCifarStep(model, batch);
         Runnable step = s::trainStep;
-        Runnable hv = () -> {
-            try (Pass p = Pass.forward(s.graph, s.input, Mode.BATCH_STATS, 0L, true)) {
-                p.loss(s.loss, s.labels);
-                p.curvatureProduct(ParamVector.obaDirection(s.graph), mode, false);
-            }
-        };
+        Runnable hv = () -> s.curvatureStep(mode);
         for (int i = 0; i < warmup; i++) {
             step.run();
             hv.run();

@@ -1,6 +1,8 @@
 package dev.apoptosis.bench;
 
+import dev.apoptosis.autodiff.Curvature;
 import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.ops.SoftmaxCrossEntropy;
@@ -37,7 +39,23 @@ final class RandomCifarStep {
     void trainStep() {
         try (Pass p = Pass.forward(graph, input, Mode.TRAIN, 0L, true)) {
             p.loss(loss, labels);
-            sgd.step(p.backward(false).parameters(), 0.01);
+            update(p.backward(false).parameters());
+        }
+    }
+
+    /** The training step's SGD update (learning rate 0.01); {@link ProfileBench} times it on its own. */
+    void update(ParamVector gradient) {
+        sgd.step(gradient, 0.01);
+    }
+
+    /**
+     * One curvature pass, what an importance estimate does per batch: a BATCH_STATS forward, the loss,
+     * and the {@code c} product along OBA's direction (v = θ on Conv/Linear) without the gradient.
+     */
+    void curvatureStep(Curvature c) {
+        try (Pass p = Pass.forward(graph, input, Mode.BATCH_STATS, 0L, true)) {
+            p.loss(loss, labels);
+            p.curvatureProduct(ParamVector.obaDirection(graph), c, false);
         }
     }
 }

@@ -8,16 +8,24 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench elementwise} and {@code bench data} are reachable from the CLI and report as the other benches do. */
+/** {@code bench elementwise}, {@code bench data} and {@code bench profile} are reachable from the CLI and report as the other benches do. */
 class BenchCommandsTest {
     @TempDir
     Path dir;
+
+    /** {@code --threads} sets the process-wide kernel thread count; later tests must not inherit it. */
+    private final int threadsBefore = dev.apoptosis.tensor.Parallel.threads();
+
+    @org.junit.jupiter.api.AfterEach
+    void restoreThreads() {
+        dev.apoptosis.tensor.Parallel.setThreads(threadsBefore);
+    }
 
     @Test
     void benchListsEveryBenchmark() {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "--help");
         assertEquals(0, r.code(), r.err());
-        for (String sub : List.of("kernels", "train", "autodiff", "elementwise", "data")) {
+        for (String sub : List.of("kernels", "train", "autodiff", "elementwise", "data", "profile")) {
             assertTrue(r.out().contains(" " + sub + " "), sub + " missing from:\n" + r.out());
         }
     }
@@ -55,5 +63,58 @@ class BenchCommandsTest {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "data", "--root", dir.toString(), "--reps", "1");
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().startsWith("error: ") && r.err().contains(dir.toString()), r.err());
+    }
+
+    @Test
+    void profilePrintsATableWhoseRowsAddUpToTheStep() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "profile", "--model", "lenet5", "--batch", "2", "--reps", "1", "--warmup", "0");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("profile/train/lenet5/batch2  threads="), lines.get(0));
+        assertTrue(lines.get(1).matches("kind +phase +nodes +ms/step +% step +cpu ms +wrk %"), lines.get(1));
+        assertTrue(r.out().contains("\nConv2d           forward                2 "), r.out());
+        assertTrue(r.out().contains("\nConv2d           backward               2 "), r.out());
+        assertTrue(r.out().contains("(outside rules)  sgd update"), r.out());
+        // One timed step: the rows add up to it (up to the printed rounding).
+        double sum = Double.parseDouble(lines.get(lines.size() - 2).trim().split(" +")[3]);
+        double step = Double.parseDouble(lines.get(lines.size() - 1).trim().split(" +")[2]);
+        assertTrue(lines.get(lines.size() - 1).startsWith("step (median)"), r.out());
+        assertEquals(step, sum, 0.02, r.out());
+    }
+
+    @Test
+    void profileJsonHasOneObjectPerRowAndTheStepLast() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "profile", "--model", "mlp", "--batch", "2", "--reps", "1",
+                "--warmup", "0", "--pass", "hvp", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().strip().lines().toList();
+        for (String l : lines) assertTrue(l.startsWith("{\"name\":\"profile/hvp/mlp/batch2\",\"threads\":") && l.endsWith("}"), l);
+        assertTrue(r.out().contains("\"kind\":\"Linear\",\"phase\":\"rBackward\",\"nodes\":3,"), r.out());
+        assertTrue(r.out().contains("\"kind\":\"(outside rules)\",\"phase\":\"curvature product\""), r.out());
+        assertTrue(lines.get(lines.size() - 1).contains("\"kind\":\"step\",\"ms\":"), lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void profileCompareThreadsPrintsSpeedups() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "profile", "--model", "mlp", "--batch", "2", "--reps", "1",
+                "--warmup", "0", "--threads", "2", "--compare-threads");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("threads 1 vs 2") && r.out().contains("ms@2") && r.out().contains("speedup"), r.out());
+    }
+
+    @Test
+    void profileBadOptionsAreErrors() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "profile", "--model", "mlp", "--pass", "sideways");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--pass must be train or hvp, got 'sideways'"), r.err());
+        r = TrainCommandTest.run("bench", "profile", "--model", "mlp", "--threads", "1", "--compare-threads");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--compare-threads needs --threads >= 2"), r.err());
+        r = TrainCommandTest.run("bench", "profile", "--model", "nonet");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown model 'nonet'"), r.err());
+        r = TrainCommandTest.run("bench", "profile", "--reps", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--reps must be >= 1"), r.err());
     }
 }
