@@ -11,11 +11,23 @@ package dev.apoptosis.tensor;
  * same thread at once; kernels that need several buffers use distinct slots.
  */
 final class ConvScratch {
-    /** The independent buffers a thread may hold at the same time. */
-    enum Slot { PATCHES, GEMM_OUT, PACKED_GRAD, PARTIALS, CHANNELS_LAST }
+    /**
+     * The independent buffers a thread may hold at the same time: those of im2col + GEMM, then those
+     * of Winograd (transformed operands, the 16 products, transform planes, weight-gradient partials,
+     * one zero-padded input row and a row of zeros).
+     */
+    enum Slot {
+        PATCHES, GEMM_OUT, PACKED_GRAD, PARTIALS, CHANNELS_LAST,
+        WINOGRAD_TRANSFORMED, WINOGRAD_PRODUCTS, WINOGRAD_PLANES, WINOGRAD_PARTIALS, WINOGRAD_ROW, WINOGRAD_ZEROS
+    }
+
+    /** The int buffers a thread may hold at the same time. */
+    enum IntSlot { WINOGRAD_OUTPUT_INDEX }
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[Slot.values().length][]);
+    private static final ThreadLocal<int[][]> INT_BUFFERS =
+            ThreadLocal.withInitial(() -> new int[IntSlot.values().length][]);
 
     private ConvScratch() {}
 
@@ -25,6 +37,17 @@ final class ConvScratch {
         float[] b = all[slot.ordinal()];
         if (b == null || b.length < size) {
             b = new float[size];
+            all[slot.ordinal()] = b;
+        }
+        return b;
+    }
+
+    /** This thread's int buffer for {@code slot}, at least {@code size} long, contents unspecified. */
+    static int[] ints(IntSlot slot, int size) {
+        int[][] all = INT_BUFFERS.get();
+        int[] b = all[slot.ordinal()];
+        if (b == null || b.length < size) {
+            b = new int[size];
             all[slot.ordinal()] = b;
         }
         return b;

@@ -1,5 +1,7 @@
 package dev.apoptosis.tensor;
 
+import dev.apoptosis.tensor.ConvScratch.Slot;
+
 /**
  * 3x3 stride-1 convolutions by Winograd's F(2x2, 3x3) algorithm: 16 multiplications per 2x2 block
  * of outputs and channel pair instead of 36, so 2.25x fewer than im2col + GEMM, which already runs
@@ -167,10 +169,10 @@ final class WinogradConv2d {
                                      boolean accumulate, boolean vector) {
         final int c = g.inChannels(), k = g.outChannels(), ct = xs.length * c, p = ch.tiles();
         final int vStride = xiStride(ct * p), mStride = xiStride(k * p);
-        float[] v = Scratch.floats(Scratch.TRANSFORMED, 16 * vStride);
+        float[] v = ConvScratch.floats(Slot.WINOGRAD_TRANSFORMED, 16 * vStride);
         for (int j = 0; j < xs.length; j++) transformInput(g, ch, xs[j], v, j * c * p, vStride, vector);
 
-        float[] m = Scratch.floats(Scratch.PRODUCTS, 16 * mStride);
+        float[] m = ConvScratch.floats(Slot.WINOGRAD_PRODUCTS, 16 * mStride);
         for (int xi = 0; xi < 16; xi++) {
             Gemm.sgemm(false, false, k, p, ct, 1f, u, xi * k * ct, ct, v, xi * vStride, p, 0f, m, xi * mStride, p);
         }
@@ -178,7 +180,7 @@ final class WinogradConv2d {
         final int tb = ch.bandTiles(), oh = g.outH(), ow = g.outW();
         final int pixels = Math.min(2 * ch.rows(), oh - 2 * ch.ty0()) * ow;
         int[] idx = outputIndex(ch, ow, pixels);
-        float[] planes = Scratch.floats(Scratch.PLANES, 4 * tb);
+        float[] planes = ConvScratch.floats(Slot.WINOGRAD_PLANES, 4 * tb);
         float[] yd = y.data();
         for (int i = 0; i < ch.images(); i++) {
             for (int o = 0; o < k; o++) {
@@ -201,7 +203,7 @@ final class WinogradConv2d {
      * {@code (2ty + a, 2tx + b)}, plane {@code 2a + b} of {@code bandTiles} floats.
      */
     private static int[] outputIndex(Chunk ch, int ow, int pixels) {
-        int[] idx = Scratch.ints(Scratch.OUT_INDEX, pixels);
+        int[] idx = ConvScratch.ints(ConvScratch.IntSlot.WINOGRAD_OUTPUT_INDEX, pixels);
         for (int z = 0; z < pixels; z++) {
             int row = z / ow, col = z % ow;
             idx[z] = (2 * (row & 1) + (col & 1)) * ch.bandTiles() + (row >> 1) * ch.tilesW() + (col >> 1);
@@ -221,9 +223,9 @@ final class WinogradConv2d {
         final int rowsIn = 2 * ch.rows() + 2, row0 = 2 * ch.ty0() - g.padH();
         final int parityStride = (ch.rows() + 1) * tw;
         final int colLo = Math.min(pw, padW), colHi = Math.min(pw, padW + w);
-        float[] r = Scratch.floats(Scratch.PLANES, 8 * parityStride);
+        float[] r = ConvScratch.floats(Slot.WINOGRAD_PLANES, 8 * parityStride);
         // The padding columns of the row buffer stay zero: input rows only ever fill [colLo, colHi).
-        float[] row = Scratch.floats(Scratch.ROW, pw), zeros = Scratch.floats(Scratch.ZEROS, pw);
+        float[] row = ConvScratch.floats(Slot.WINOGRAD_ROW, pw), zeros = ConvScratch.floats(Slot.WINOGRAD_ZEROS, pw);
         java.util.Arrays.fill(row, 0, pw, 0f);
         java.util.Arrays.fill(zeros, 0, pw, 0f);
         float[] xd = x.data();
@@ -265,7 +267,7 @@ final class WinogradConv2d {
         final Plan plan = Plan.of(g);
         final int c = g.inChannels(), k = g.outChannels(), size = 16 * k * c;
         final int chunks = plan.chunks(), parts = Math.min(chunks, MAX_PARTIALS);
-        final float[] partials = Scratch.floats(Scratch.PARTIALS, parts * size);
+        final float[] partials = ConvScratch.floats(Slot.WINOGRAD_PARTIALS, parts * size);
         Parallel.forRange(parts, 1, (lo, hi) -> {
             for (int q = lo; q < hi; q++) {
                 int first = (int) ((long) chunks * q / parts), last = (int) ((long) chunks * (q + 1) / parts);
@@ -291,11 +293,11 @@ final class WinogradConv2d {
                                     boolean add, boolean vector) {
         final int c = g.inChannels(), k = g.outChannels(), p = ch.tiles(), tb = ch.bandTiles();
         final int vStride = xiStride(c * p), yStride = xiStride(k * p);
-        float[] v = Scratch.floats(Scratch.TRANSFORMED, 16 * vStride);
+        float[] v = ConvScratch.floats(Slot.WINOGRAD_TRANSFORMED, 16 * vStride);
         transformInput(g, ch, x, v, 0, vStride, vector);
 
-        float[] yhat = Scratch.floats(Scratch.PRODUCTS, 16 * yStride);
-        float[] planes = Scratch.floats(Scratch.PLANES, 4 * tb);
+        float[] yhat = ConvScratch.floats(Slot.WINOGRAD_PRODUCTS, 16 * yStride);
+        float[] planes = ConvScratch.floats(Slot.WINOGRAD_PLANES, 4 * tb);
         final int oh = g.outH(), ow = g.outW();
         for (int i = 0; i < ch.images(); i++) {
             for (int o = 0; o < k; o++) {
@@ -336,34 +338,6 @@ final class WinogradConv2d {
                     planes[s1 + pairs] = 0f;
                 }
             }
-        }
-    }
-
-    /** Per-thread buffers of this class, grown on demand (the idea of {@link ConvScratch}, with its own slots). */
-    private static final class Scratch {
-        static final int TRANSFORMED = 0, PRODUCTS = 1, PLANES = 2, PARTIALS = 3, ROW = 4, ZEROS = 5;
-        static final int OUT_INDEX = 0;
-        private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[6][]);
-        private static final ThreadLocal<int[][]> INDICES = ThreadLocal.withInitial(() -> new int[1][]);
-
-        static int[] ints(int slot, int size) {
-            int[][] all = INDICES.get();
-            int[] b = all[slot];
-            if (b == null || b.length < size) {
-                b = new int[size];
-                all[slot] = b;
-            }
-            return b;
-        }
-
-        static float[] floats(int slot, int size) {
-            float[][] all = BUFFERS.get();
-            float[] b = all[slot];
-            if (b == null || b.length < size) {
-                b = new float[size];
-                all[slot] = b;
-            }
-            return b;
         }
     }
 }
