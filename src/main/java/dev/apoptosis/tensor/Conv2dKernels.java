@@ -49,9 +49,10 @@ public final class Conv2dKernels {
 
     /**
      * {@code y = conv(x1, w1) + conv(x2, w2) + bias}, or {@code y +=} that when {@code accumulate}
-     * (bias may be null): the tangent {@code W⋆ẋ + Ẇ⋆x + ḃ} of a convolution. Where patch matrices
-     * are built (not depthwise, not an unpadded 1x1 stride-1 kernel) it is one GEMM with the two
-     * patch matrices stacked, which writes y once; otherwise two passes. Equal to two
+     * (bias may be null): the tangent {@code W⋆ẋ + Ẇ⋆x + ḃ} of a convolution. Under Winograd the two
+     * transformed inputs, and where patch matrices are built (not depthwise, not an unpadded 1x1
+     * stride-1 kernel) the two patch matrices, are stacked along the GEMM's inner dimension, so y is
+     * written once; otherwise two passes. Equal to two
      * {@link #forwardInto} calls up to float rounding.
      */
     public static void forwardPairInto(ConvGeometry g, Tensor x1, Tensor w1, Tensor x2, Tensor w2, Tensor bias, Tensor y,
@@ -78,8 +79,8 @@ public final class Conv2dKernels {
 
     /**
      * {@code gx = conv^T(gy1, w1) + conv^T(gy2, w2)}, or {@code gx +=} that: the R-adjoint
-     * {@code Wᵀ⋆ġ + Ẇᵀ⋆g} of a convolution's input. With stride 1 one GEMM with a doubled inner
-     * dimension; otherwise two passes. Equal to two {@link #backwardInputInto} calls up to float rounding.
+     * {@code Wᵀ⋆ġ + Ẇᵀ⋆g} of a convolution's input. Under Winograd and with stride 1 one GEMM (per
+     * Winograd position) with a doubled inner dimension; otherwise two passes. Equal to two {@link #backwardInputInto} calls up to float rounding.
      */
     public static void backwardInputPairInto(ConvGeometry g, Tensor gy1, Tensor w1, Tensor gy2, Tensor w2, Tensor gx,
                                              boolean accumulate) {
