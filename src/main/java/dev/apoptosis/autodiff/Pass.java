@@ -31,7 +31,7 @@ import java.util.Random;
  *
  * <p>Profiling: a {@link PassProfiler} given to {@link #forward(Graph, Map, Mode, long, boolean, PassProfiler)}
  * or {@link #setProfiler} is told the wall time of every op rule this pass runs (forward, backward,
- * tangent, rBackward), node by node. Off by default, and then it costs one {@code null} test per rule.
+ * tangent, rBackward), node by node. Off by default; then each rule runs directly after one {@code null} test.
  */
 public final class Pass implements AutoCloseable {
     private final Graph graph;
@@ -105,7 +105,7 @@ public final class Pass implements AutoCloseable {
                 if (y == null) throw new IllegalArgumentException("graph '" + graph.name() + "': no tensor for input '" + n.name() + "'");
                 checkBatchShape(n, y);
             } else {
-                y = profiler == null ? n.op().forward(f) : profiledForward(n, f);
+                y = timed(n, PassProfiler.Phase.FORWARD, () -> n.op().forward(f));
             }
             if (batch < 0) batch = y.dim(0);
             else if (y.rank() == 0 || y.dim(0) != batch) {
@@ -125,12 +125,22 @@ public final class Pass implements AutoCloseable {
         output = outs[graph.output().index()];
     }
 
-    private Tensor profiledForward(Node n, Frame f) {
-        profiler.begin(n, PassProfiler.Phase.FORWARD);
+    /** {@code rule}'s result for node {@code n}, timed for the {@link PassProfiler} when there is one. */
+    private Tensor timed(Node n, PassProfiler.Phase phase, java.util.function.Supplier<Tensor> rule) {
+        if (profiler == null) return rule.get();
+        profiler.begin(n, phase);
         long t0 = System.nanoTime();
-        Tensor y = n.op().forward(f);
-        profiler.record(n, PassProfiler.Phase.FORWARD, System.nanoTime() - t0);
+        Tensor y = rule.get();
+        profiler.record(n, phase, System.nanoTime() - t0);
         return y;
+    }
+
+    /** Runs {@code rule} for node {@code n}, timed for the {@link PassProfiler} when there is one. */
+    private void timed(Node n, PassProfiler.Phase phase, Runnable rule) {
+        timed(n, phase, () -> {
+            rule.run();
+            return null;
+        });
     }
 
     private static void checkBatchShape(Node n, Tensor y) {
@@ -260,15 +270,8 @@ public final class Pass implements AutoCloseable {
             for (int i = 0; i < xDot.length; i++) xDot[i] = tan[n.inputs().get(i).index()];
             Tensor[] pDot = paramSlice(n, v, slot);
             if (allNull(xDot) && allNull(pDot)) continue;
-            if (profiler == null) {
-                tan[n.index()] = n.op().tangent(frame(n), xDot, pDot);
-            } else {
-                Frame f = frame(n);
-                profiler.begin(n, PassProfiler.Phase.TANGENT);
-                long t0 = System.nanoTime();
-                tan[n.index()] = n.op().tangent(f, xDot, pDot);
-                profiler.record(n, PassProfiler.Phase.TANGENT, System.nanoTime() - t0);
-            }
+            Frame f = frame(n);
+            tan[n.index()] = timed(n, PassProfiler.Phase.TANGENT, () -> n.op().tangent(f, xDot, pDot));
         }
         return tan;
     }
@@ -340,16 +343,7 @@ public final class Pass implements AutoCloseable {
             Adjoints a = new Adjoints(wantIn, np, (wantGrad || !second) && np > 0);
             boolean anyIn = false;
             for (boolean w : wantIn) anyIn |= w;
-            if (anyIn || a.wantsParam(0)) {
-                if (profiler == null) {
-                    n.op().backward(f, gy, a);
-                } else {
-                    profiler.begin(n, PassProfiler.Phase.BACKWARD);
-                    long t0 = System.nanoTime();
-                    n.op().backward(f, gy, a);
-                    profiler.record(n, PassProfiler.Phase.BACKWARD, System.nanoTime() - t0);
-                }
-            }
+            if (anyIn || a.wantsParam(0)) timed(n, PassProfiler.Phase.BACKWARD, () -> n.op().backward(f, gy, a));
             for (int i = 0; i < wantIn.length; i++) {
                 if (wantIn[i]) accumulate(adj, adjOwned, n.inputs().get(i).index(), a, i);
             }
@@ -366,14 +360,7 @@ public final class Pass implements AutoCloseable {
                 Tensor gyDot = radj[k];
                 if (gyDot != null || !allNull(xDot) || !allNull(pDot)) {
                     Adjoints ra = new Adjoints(wantIn, np, np > 0);
-                    if (profiler == null) {
-                        n.op().rBackward(f, gy, gyDot, xDot, pDot, c, ra);
-                    } else {
-                        profiler.begin(n, PassProfiler.Phase.R_BACKWARD);
-                        long t0 = System.nanoTime();
-                        n.op().rBackward(f, gy, gyDot, xDot, pDot, c, ra);
-                        profiler.record(n, PassProfiler.Phase.R_BACKWARD, System.nanoTime() - t0);
-                    }
+                    timed(n, PassProfiler.Phase.R_BACKWARD, () -> n.op().rBackward(f, gy, gyDot, xDot, pDot, c, ra));
                     for (int i = 0; i < wantIn.length; i++) {
                         if (wantIn[i]) accumulate(radj, radjOwned, n.inputs().get(i).index(), ra, i);
                     }
