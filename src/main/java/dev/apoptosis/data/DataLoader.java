@@ -251,6 +251,11 @@ public final class DataLoader implements AutoCloseable {
                     waitNanos += System.nanoTime() - t0;
                 }
             }
+            if (cancelled && !done) {
+                // Closed, here or by another thread while this one waited: whatever was taken is stale.
+                head = null;
+                throw new IllegalStateException("DataLoader: epoch " + epoch + " of " + dataset.name() + " was closed");
+            }
             if (head == END) {
                 done = true;
                 head = null;
@@ -287,10 +292,10 @@ public final class DataLoader implements AutoCloseable {
                 }
             }
             if (interrupted) Thread.currentThread().interrupt();
-            // Wake a consumer that may be blocked in take() on another thread.
+            // Wake a consumer that may be blocked in take() on another thread; it then sees cancelled.
+            // (close() never writes head: that field belongs to the consumer's thread.)
             queue.clear();
             queue.offer(CLOSED);
-            if (!done) head = null;
         }
 
         /** True once the worker thread has ended (for tests of clean shutdown). */
