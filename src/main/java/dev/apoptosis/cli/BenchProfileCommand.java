@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code apoptosis bench profile}: where a training step's or H·v pass's time goes, per op kind and phase. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = {"Per op kind and phase (forward, backward, tangent, rBackward): median ms per step, % of the step,"
+        description = {"Per op kind and phase (forward, backward, tangent, rBackward): median ms per step, %% of the step,"
                 + " nodes, kernel-thread CPU ms; plus the time outside op rules (loss, SGD update, adjoint sums), so rows add up"
                 + " to the step. --pass train is `bench train`'s step, hvp is `bench autodiff`'s EXACT H·v pass.",
                 "--compare-threads alternates 1 thread and --threads N step by step and prints the speed-up per row."})
