@@ -2,8 +2,9 @@
 
 Cases: square sgemm C = A x B for n = 256, 512, 1024 (2 n^3 FLOPs), and the CIFAR ResNet-20
 3x3 convolutions (stride 1, padding 1, no bias) at batch 128, forward and forward+backward
-(backward = gradients with respect to the input and the weight). FLOPs of a forward convolution
-are 2 * N * Cout * Hout * Wout * Cin * k * k; forward+backward counts 3 times that.
+(backward = gradients with respect to the input and the weight), and each gradient alone
+(`_bwd_input`, `_bwd_weight`). FLOPs of a forward convolution are 2 * N * Cout * Hout * Wout * Cin * k * k,
+as are those of each gradient; forward+backward counts 3 times that.
 
 Each case is warmed up, then timed `--reps` times; the median time is reported, as our bench does.
 Run with Debian's torch: /usr/bin/python3 bench/pytorch_kernels.py --threads 1 [--json]
@@ -64,6 +65,15 @@ def bench_conv(args):
         xg = x.clone().requires_grad_(True)
         wg = w.clone().requires_grad_(True)
         grad_out = torch.randn(batch, channels, size, size, generator=gen)
+
+        # The two gradients apart (aten's convolution_backward with one output selected), as ours.
+        def backward_only(mask):
+            return lambda: torch.ops.aten.convolution_backward(
+                grad_out, x, w, None, [1, 1], [1, 1], [1, 1], False, [0, 0], 1, mask)
+
+        with torch.no_grad():
+            emit(args, prefix + "_bwd_input", median_ms(3, args.reps, backward_only([True, False, False])), flops)
+            emit(args, prefix + "_bwd_weight", median_ms(3, args.reps, backward_only([False, True, False])), flops)
 
         def fwd_bwd():
             xg.grad = None

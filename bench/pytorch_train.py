@@ -88,7 +88,8 @@ def main():
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--threads", type=int, default=torch.get_num_threads())
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--warmup", type=int, default=2)
+    # The same default as `./apoptosis bench train`: both sides reach their steady state after ~20 steps.
+    ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)

@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 /**
  * The convolutions of CIFAR ResNet-20 at batch 128: 3x3, stride 1, padding 1, no bias, with
  * 16 channels at 32x32, 32 at 16x16 and 64 at 8x8. For each, {@code conv_c<C>_h<H>_fwd} times the
- * forward pass and {@code conv_c<C>_h<H>_fwdbwd} the forward pass followed by the input and weight
- * gradients. FLOPs: forward = 2 MACs, forward+backward = 3 x forward (the same counting as the
+ * forward pass, {@code _bwd_input} and {@code _bwd_weight} each gradient alone, and
+ * {@code conv_c<C>_h<H>_fwdbwd} the forward pass followed by the input and weight gradients.
+ * FLOPs: forward = each gradient = 2 MACs, forward+backward = 3 x forward (the same counting as the
  * PyTorch side, {@code bench/pytorch_kernels.py}, which uses the same names).
  */
 public final class ConvBench {
@@ -34,6 +35,12 @@ public final class ConvBench {
 
             double fwd = Timing.medianMillis(3, reps, () -> Conv2dKernels.forwardInto(g, x, w, null, y, false));
             sink.accept(result(name + "_fwd", threads, fwd, forwardFlops));
+
+            // The two gradients apart, so a gap to PyTorch can be traced to the pass that has it.
+            double bwdInput = Timing.medianMillis(3, reps, () -> Conv2dKernels.backwardInputInto(g, gy, w, gx, false));
+            sink.accept(result(name + "_bwd_input", threads, bwdInput, forwardFlops));
+            double bwdWeight = Timing.medianMillis(3, reps, () -> Conv2dKernels.backwardWeightInto(g, x, gy, gw, false));
+            sink.accept(result(name + "_bwd_weight", threads, bwdWeight, forwardFlops));
 
             double fwdBwd = Timing.medianMillis(2, reps, () -> {
                 Conv2dKernels.forwardInto(g, x, w, null, y, false);
