@@ -38,9 +38,14 @@ final class GemmConv2d {
 
     /** Images per tile: enough for {@link #MIN_GEMM_COLUMNS} columns, within the memory cap. */
     static int imagesPerTile(ConvGeometry g) {
+        return imagesPerTile(g, MIN_GEMM_COLUMNS);
+    }
+
+    /** Images per tile: enough for {@code minColumns} columns, within the memory cap. */
+    static int imagesPerTile(ConvGeometry g, int minColumns) {
         int p = g.outH() * g.outW();
         long k = (long) g.inChannelsPerGroup() * g.kernelH() * g.kernelW();
-        int want = (MIN_GEMM_COLUMNS + p - 1) / p;
+        int want = (minColumns + p - 1) / p;
         int memCap = (int) Math.max(1, MAX_TILE_FLOATS / (k * p));
         return Math.max(1, Math.min(g.n(), Math.min(want, memCap)));
     }

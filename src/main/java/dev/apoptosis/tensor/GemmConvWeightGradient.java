@@ -43,13 +43,26 @@ final class GemmConvWeightGradient {
 
     private GemmConvWeightGradient() {}
 
+    /**
+     * Images per tile. A tile's columns are the inner dimension of its GEMM; the dot-product path pays
+     * its lane sums once per k block of {@link GemmVectorDot#KC}, so its tiles are widened to a whole
+     * block (1.15x faster at 16 channels, 32x32, than the forward pass's {@link GemmConv2d#MIN_GEMM_COLUMNS}),
+     * but never below {@link #MIN_CHUNKS} tiles. The packed path gains nothing from wider tiles (measured
+     * at 32 and 64 channels) and keeps the forward pass's.
+     */
+    static int imagesPerTile(ConvGeometry g, boolean dots) {
+        if (!dots) return GemmConv2d.imagesPerTile(g);
+        int wide = GemmConv2d.imagesPerTile(g, GemmVectorDot.KC);
+        return Math.max(1, Math.min(wide, g.n() / MIN_CHUNKS));
+    }
+
     static void compute(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
         final int taps = g.kernelH() * g.kernelW(), kg = cg * taps;
         final int p = g.outH() * g.outW(), hw = g.inH() * g.inW();
-        final int tile = GemmConv2d.imagesPerTile(g), tiles = (g.n() + tile - 1) / tile;
         final boolean dots = mg <= MAX_FILTERS_FOR_DOT_PRODUCTS;
+        final int tile = imagesPerTile(g, dots), tiles = (g.n() + tile - 1) / tile;
         final boolean inPlace = dots && GemmConv2d.inPlacePatches(g);
         final int wsize = cout * kg;
         final long cachedChunks = Math.max(MIN_CHUNKS, Math.min(MAX_CHUNKS, CACHED_PARTIAL_FLOATS / wsize));
