@@ -58,14 +58,15 @@ def main():
                         ours.setdefault((x["name"], t, "ms"), []).append(x["ms"])
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     med = statistics.median
-    print(f"| case | threads | unit | ours | PyTorch | ratio (median of per-round ratios) |")
-    print("|---|---|---|---|---|---|")
+    print(f"| case | threads | unit | ours | PyTorch | ratio (median of per-round ratios) | per-round ratios |")
+    print("|---|---|---|---|---|---|---|")
     for key in sorted(set(ours) | set(ratios), key=lambda k: (k[1], k[0])):
         name, t, field = key
         o = f"{med(ours[key]):.2f}" if key in ours else ""
         p = f"{med(theirs[key]):.2f}" if key in theirs else ""
         q = f"{med(ratios[key]):.2f}" if key in ratios else ""
-        print(f"| {name} | {t} | {field} | {o} | {p} | {q} |")
+        each = " ".join(f"{r:.2f}" for r in ratios[key]) if key in ratios else ""
+        print(f"| {name} | {t} | {field} | {o} | {p} | {q} | {each} |")
 
 
 if __name__ == "__main__":
