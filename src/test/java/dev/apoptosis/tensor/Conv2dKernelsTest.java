@@ -3,6 +3,7 @@ package dev.apoptosis.tensor;
 import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
 import static dev.apoptosis.testing.Assertions2.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,14 +66,18 @@ class Conv2dKernelsTest {
                 Arguments.of("tiled small images", conv(37, 3, 4, 4, 5, 3).padding(1).build()),
                 Arguments.of("tiled 1x1 in place", conv(19, 4, 3, 5, 3, 1).build()),
                 Arguments.of("tiled groups", conv(9, 4, 5, 5, 4, 3).padding(1).groups(2).build()),
-                // More than GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS filters per group:
-                // the weight gradient takes the patch-rows (NN) layout.
-                Arguments.of("many filters 3x3 pad 1", conv(2, 3, 6, 5, 20, 3).padding(1).build()),
-                Arguments.of("many filters stride 2 dilation 2", conv(3, 4, 9, 8, 19, 3).stride(2).padding(2)
+                // More than GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS filters per group over
+                // patches of at least MIN_PATCH_FOR_ROWS: the weight gradient takes the patch-rows (NN) layout.
+                Arguments.of("many filters 3x3 pad 1", conv(2, 15, 6, 5, 20, 3).padding(1).build()),
+                Arguments.of("many filters stride 2 dilation 2", conv(3, 16, 9, 8, 19, 3).stride(2).padding(2)
                         .dilation(2).build()),
-                Arguments.of("many filters groups 2", conv(2, 6, 5, 7, 34, 3).padding(1).groups(2).build()),
+                Arguments.of("many filters groups 2", conv(2, 30, 5, 7, 34, 3).padding(1).groups(2).build()),
+                Arguments.of("many filters tiled", conv(11, 22, 4, 4, 18, 3).kernel(3, 2).padding(1, 0).build()),
+                Arguments.of("many filters stride 2 no padding", conv(2, 15, 7, 7, 24, 3).stride(2).build()),
+                // Many filters but a 1x1 kernel or a short patch: dot products again.
                 Arguments.of("many filters 1x1", conv(3, 5, 4, 3, 17, 1).build()),
-                Arguments.of("many filters tiled", conv(11, 3, 4, 4, 18, 3).kernel(3, 2).padding(1, 0).build()));
+                Arguments.of("many filters 1x1 stride 2", conv(3, 7, 6, 5, 20, 1).stride(2).build()),
+                Arguments.of("many filters short patch", conv(2, 3, 6, 5, 20, 3).padding(1).build()));
     }
 
     static Stream<Arguments> geometriesBothPaths() {
@@ -283,12 +288,15 @@ class Conv2dKernelsTest {
 
     @Test
     void bothWeightGradientLayoutsAreCovered() {
-        int limit = GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS;
-        long few = geometries().map(a -> (ConvGeometry) a.get()[1])
-                .filter(g -> !g.isDepthwise() && g.outChannelsPerGroup() <= limit).count();
-        long many = geometries().map(a -> (ConvGeometry) a.get()[1])
-                .filter(g -> !g.isDepthwise() && g.outChannelsPerGroup() > limit).count();
-        assertTrue(few >= 5 && many >= 5, "geometries per weight-gradient layout: " + few + " and " + many);
+        long dots = geometries().map(a -> (ConvGeometry) a.get()[1])
+                .filter(g -> !g.isDepthwise() && GemmConvWeightGradient.usesDotProducts(g)).count();
+        long rows = geometries().map(a -> (ConvGeometry) a.get()[1])
+                .filter(g -> !g.isDepthwise() && !GemmConvWeightGradient.usesDotProducts(g)).count();
+        assertTrue(dots >= 5 && rows >= 5, "geometries per weight-gradient layout: " + dots + " and " + rows);
+        int many = GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS + 1;
+        assertTrue(GemmConvWeightGradient.usesDotProducts(conv(1, 64, 8, 8, many, 1).build()), "1x1 kernels");
+        assertTrue(GemmConvWeightGradient.usesDotProducts(conv(1, 8, 8, 8, many, 3).padding(1).build()), "short patches");
+        assertFalse(GemmConvWeightGradient.usesDotProducts(conv(1, 16, 8, 8, many, 3).padding(1).build()), "3x3, 16 channels");
     }
 
     @Test
