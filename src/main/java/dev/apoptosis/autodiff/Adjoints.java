@@ -14,6 +14,14 @@ import dev.apoptosis.tensor.Tensor;
  * for this one delivery, keeps no reference to it (not in {@link Frame#saved}, not as a view) and
  * delivers it nowhere else, so the engine may add other contributions into it in place instead of
  * allocating their sum. Either way a rule's result must not depend on which method it used.
+ *
+ * <p><b>Donation.</b> In a plain backward pass the engine often owns the output adjoint {@code gy} it
+ * hands a rule (it was handed over with {@link #inputNew}, or is a sum the engine made) and reads it no
+ * more once the rule returns. It then offers it through {@link #donatedOutputAdjoint}: an elementwise
+ * rule (ReLU, BatchNorm's input adjoint) may write its input adjoint over it, reading every element
+ * before writing it, and deliver that with {@link #inputNew}. This saves a fresh allocation and one of
+ * the memory streams of the memory-bound rules. A rule that uses {@code gy} for anything after writing
+ * over it (parameter gradients, a memo keyed by it) must compute that first or not take the donation.
  */
 public final class Adjoints {
     private final Tensor[] inputs;
@@ -21,13 +29,28 @@ public final class Adjoints {
     private final Tensor[] params;
     private final boolean[] wantInputs;
     private final boolean wantParams;
+    private final Tensor donated;
 
     public Adjoints(boolean[] wantInputs, int numParams, boolean wantParams) {
+        this(wantInputs, numParams, wantParams, null);
+    }
+
+    /** With {@code donated}: the output adjoint the engine gives up to the rule (see the class comment), or null. */
+    Adjoints(boolean[] wantInputs, int numParams, boolean wantParams, Tensor donated) {
+        this.donated = donated;
         this.inputs = new Tensor[wantInputs.length];
         this.owned = new boolean[wantInputs.length];
         this.params = new Tensor[numParams];
         this.wantInputs = wantInputs;
         this.wantParams = wantParams;
+    }
+
+    /**
+     * The output adjoint {@code gy} when the engine gives it up to this rule, which may then write its
+     * input adjoint over it (see the class comment); null when the rule must leave {@code gy} alone.
+     */
+    public Tensor donatedOutputAdjoint() {
+        return donated;
     }
 
     public boolean wantsInput(int i) {

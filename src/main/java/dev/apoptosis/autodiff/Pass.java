@@ -340,7 +340,10 @@ public final class Pass implements AutoCloseable {
             boolean[] wantIn = new boolean[n.inputs().size()];
             for (int i = 0; i < wantIn.length; i++) wantIn[i] = need[n.inputs().get(i).index()];
             int np = n.params().size();
-            Adjoints a = new Adjoints(wantIn, np, (wantGrad || !second) && np > 0);
+            // gy is donated when nothing reads it after this rule: a plain backward (rBackward would read
+            // it next), adjoints not returned to the caller, and the engine's own tensor.
+            Tensor donate = !second && !keepAdj && adjOwned[k] ? gy : null;
+            Adjoints a = new Adjoints(wantIn, np, (wantGrad || !second) && np > 0, donate);
             boolean anyIn = false;
             for (boolean w : wantIn) anyIn |= w;
             if (anyIn || a.wantsParam(0)) timed(n, PassProfiler.Phase.BACKWARD, () -> n.op().backward(f, gy, a));

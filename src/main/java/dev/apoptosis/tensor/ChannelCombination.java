@@ -163,6 +163,24 @@ public final class ChannelCombination {
         return out;
     }
 
+    /**
+     * {@code t = c0 + a · t + b · x̂} in place over {@code t} ({@code [N, C, ...]}), x̂ = (x − mean[c])·scale[c]:
+     * BatchNorm's train-mode input adjoint written over a donated output adjoint. Safe in place because
+     * with one term and a normalised one both layouts compute each element from its own operands in one
+     * step (a fused segment, or a row followed by the normalised row); the general combination, which
+     * fills the output before adding terms, is not. Same bits as {@link #combine} into a new tensor.
+     */
+    public static void termAndNormalizedInPlace(float[] c0, float[] a, Tensor t, Tensor x, float[] mean, float[] scale,
+                                                float[] b) {
+        if (!x.sameShape(t)) {
+            throw new IllegalArgumentException("channelCombination: normalised term has shape " + Shapes.str(x.shape())
+                    + ", expected " + Shapes.str(t.shape()));
+        }
+        int[] l = Kernels.channelExtent("channelCombination", t);
+        combine(l[0], l[1], l[2], c0, new float[][] {a}, new float[][] {t.data()}, new int[] {t.offset()},
+                Normalized.of(x, mean, scale), b, t.data(), t.offset());
+    }
+
     // ---- scalar twins ----
 
     static void fmaSegment(float a, float[] t, int to, float[] out, int oo, int n) {

@@ -15,7 +15,7 @@ public final class Relu {
                 Simd.enabled() ? ReluVector::forward : Relu::forwardLoop);
     }
 
-    /** out[i] = x[i] > 0 ? v[i] : 0. */
+    /** out[i] = x[i] > 0 ? v[i] : 0; out may be v itself (each element is read before it is written). */
     public static void backward(float[] x, int xOff, float[] v, int vOff, float[] out, int outOff, int n) {
         Pointwise.binary("relu.backward", x, xOff, v, vOff, out, outOff, n, Kernels.GRAIN_CHEAP,
                 Simd.enabled() ? ReluVector::backward : Relu::backwardLoop);

@@ -277,9 +277,16 @@ public final class BatchNorm2d extends Op {
                     c1[ch] = -k * sums[0][ch] / sv.m;
                 }
             }
-            out.inputNew(0, sv.combine(c1, new double[][] {cg}, new Tensor[] {gy}, cx));
-            // A curvature pass's rBackward needs the same sums again.
-            if (sv.batchStats) sv.adjointSums.put(gy, sums);
+            Tensor donated = sv.batchStats ? out.donatedOutputAdjoint() : null;
+            if (donated != null) {
+                // Written over gy, whose sums were taken above; a donating pass runs no rBackward to want them.
+                ChannelCombination.termAndNormalizedInPlace(floats(c1), floats(cg), gy, sv.x, sv.mean, sv.scale, floats(cx));
+                out.inputNew(0, gy);
+            } else {
+                out.inputNew(0, sv.combine(c1, new double[][] {cg}, new Tensor[] {gy}, cx));
+                // A curvature pass's rBackward needs the same sums again.
+                if (sv.batchStats) sv.adjointSums.put(gy, sums);
+            }
         }
         if (params) {
             out.param(0, Reductions.toTensor(sums[1]));

@@ -37,7 +37,13 @@ public final class ReLU extends Op {
 
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
-        out.inputNew(0, mask(f, gy));
+        Tensor donated = out.donatedOutputAdjoint();
+        if (donated == null) {
+            out.inputNew(0, mask(f, gy));
+            return;
+        }
+        Relu.backward(f.output.data(), f.output.offset(), gy.data(), gy.offset(), gy.data(), gy.offset(), gy.size());
+        out.inputNew(0, gy);
     }
 
     @Override
