@@ -10,7 +10,9 @@ import java.util.Random;
  * the later rules (a mask, arg-max positions, normalisation statistics).
  *
  * <p>A frame belongs to a pass, never to the model, so passes leave no lasting state behind. Tensors
- * in a frame are read-only for the rules: an op never writes into its inputs, parameters or output.
+ * in a frame are read-only for the rules: an op never writes into its inputs, parameters or output,
+ * with one exception: a forward rule may write its output over an input the engine has donated
+ * ({@link #donatedInput}).
  */
 public final class Frame {
     public final Node node;
@@ -24,6 +26,8 @@ public final class Frame {
     public Tensor output;
     /** Op-private data kept by forward for backward, tangent and rBackward. */
     public Object saved;
+    private Tensor[] donated;
+    private boolean[] taken;
 
     public Frame(Node node, Tensor[] inputs, Tensor[] params, Tensor[] buffers, Mode mode, Random random) {
         this.node = node;
@@ -32,6 +36,33 @@ public final class Frame {
         this.buffers = buffers;
         this.mode = mode;
         this.random = random;
+    }
+
+    /**
+     * Input i when the engine gives it up to this node's forward rule, which may then compute its output
+     * over it in place (elementwise, reading each element before writing it) and return it; null when
+     * the input must be left alone. The engine donates only in a TRAIN pass that keeps its frames, and
+     * only an input that nothing else will read: this node is its only consumer, it is not a graph
+     * input or the graph output, its producer's rules do not read their own output
+     * ({@code OpProperty.READS_OWN_OUTPUT}), and its storage is its own (not a view of another tensor).
+     * The rule's other rules must then not need the input's old values (ReLU's read its output, Add's
+     * nothing).
+     */
+    public Tensor donatedInput(int i) {
+        if (donated == null || donated[i] == null) return null;
+        if (taken == null) taken = new boolean[inputs.length];
+        taken[i] = true;
+        return donated[i];
+    }
+
+    /** Offers {@code inputs} (null entries: not donated) to the next forward rule; null withdraws the offer. */
+    void donate(Tensor[] inputs) {
+        this.donated = inputs;
+    }
+
+    /** True if the forward rule asked for donated input i, and so may have written over it. */
+    boolean took(int i) {
+        return taken != null && taken[i];
     }
 
     /** The node's name, for error messages. */

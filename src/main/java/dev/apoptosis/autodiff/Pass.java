@@ -2,6 +2,7 @@ package dev.apoptosis.autodiff;
 
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.Node;
+import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.Parameter;
 import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
@@ -27,7 +28,11 @@ import java.util.Random;
  *
  * <p>Memory: with {@code keepForBackward == false} every activation is released as soon as its last
  * consumer has run; otherwise frames are kept until the reverse pass is done with them. A pass
- * supports any number of derivative passes until {@link #close}.
+ * supports any number of derivative passes until {@link #close}. A {@link Mode#TRAIN} pass that keeps
+ * its frames lets ReLU and Add compute their outputs over an input nothing else reads (see
+ * {@link Frame#donatedInput}); the overwritten node's output is then gone, and {@link #nodeOutput}
+ * says so. Passes in the other modes (importance estimates run in {@link Mode#BATCH_STATS}) keep
+ * every node's output.
  *
  * <p>Profiling: a {@link PassProfiler} given to {@link #forward(Graph, Map, Mode, long, boolean, PassProfiler)}
  * or {@link #setProfiler} is told the wall time of every op rule this pass runs (forward, backward,
@@ -43,6 +48,8 @@ public final class Pass implements AutoCloseable {
     private Loss.Evaluation loss;
     private boolean closed;
     private PassProfiler profiler;
+    /** For each node whose output a consumer overwrote in place, that consumer's name. */
+    private final String[] overwrittenBy;
 
     private Pass(Graph graph, Mode mode, boolean keep) {
         this.graph = graph;
@@ -50,6 +57,7 @@ public final class Pass implements AutoCloseable {
         this.frames = new Frame[nodes.size()];
         this.mode = mode;
         this.keep = keep;
+        this.overwrittenBy = new String[nodes.size()];
     }
 
     /** Runs the graph on one input (the graph must have exactly one input node). */
@@ -92,6 +100,8 @@ public final class Pass implements AutoCloseable {
             if (!n.isInput()) throw new IllegalArgumentException("'" + k + "' is not an input of graph '" + graph.name() + "'");
         }
         int[] pendingConsumers = consumerCounts();
+        final int[] consumers = consumerCounts();
+        final boolean donate = mode == Mode.TRAIN && keep;
         Tensor[] outs = new Tensor[nodes.size()];
         int batch = -1;
         for (Node n : nodes) {
@@ -105,7 +115,13 @@ public final class Pass implements AutoCloseable {
                 if (y == null) throw new IllegalArgumentException("graph '" + graph.name() + "': no tensor for input '" + n.name() + "'");
                 checkBatchShape(n, y);
             } else {
+                Tensor[] given = donate ? donations(n, ins, consumers) : null;
+                f.donate(given);
                 y = timed(n, PassProfiler.Phase.FORWARD, () -> n.op().forward(f));
+                f.donate(null);
+                for (int i = 0; i < ins.length; i++) {
+                    if (f.took(i)) overwrittenBy[n.inputs().get(i).index()] = n.name();
+                }
             }
             if (batch < 0) batch = y.dim(0);
             else if (y.rank() == 0 || y.dim(0) != batch) {
@@ -123,6 +139,38 @@ public final class Pass implements AutoCloseable {
             }
         }
         output = outs[graph.output().index()];
+    }
+
+    /**
+     * The inputs of {@code n} that its forward rule may overwrite (see {@link Frame#donatedInput}), or
+     * null when there are none: n is the input's only consumer, the input is neither a graph input nor
+     * the graph output, its producer's rules do not read their own output, and its storage is a whole
+     * array shared with none of the producer's inputs, parameters or buffers (so not a view).
+     */
+    private Tensor[] donations(Node n, Tensor[] ins, int[] consumers) {
+        Tensor[] given = null;
+        for (int i = 0; i < ins.length; i++) {
+            Node in = n.inputs().get(i);
+            if (in.isInput() || in == graph.output() || consumers[in.index()] != 1) continue;
+            if (in.op().properties().contains(OpProperty.READS_OWN_OUTPUT)) continue;
+            Tensor t = ins[i];
+            if (t.offset() != 0 || t.size() != t.data().length || sharesStorage(t, frames[in.index()])) continue;
+            if (given == null) given = new Tensor[ins.length];
+            given[i] = t;
+        }
+        return given;
+    }
+
+    /** True if t shares storage with a live input (one the producer did not write over), parameter or buffer of producer. */
+    private static boolean sharesStorage(Tensor t, Frame producer) {
+        for (int i = 0; i < producer.inputs.length; i++) {
+            Tensor u = producer.inputs[i];
+            if (u != null && u.data() == t.data() && !producer.took(i)) return true;
+        }
+        for (Tensor[] group : new Tensor[][] {producer.params, producer.buffers}) {
+            for (Tensor u : group) if (u != null && u.data() == t.data()) return true;
+        }
+        return false;
     }
 
     /** {@code rule}'s result for node {@code n}, timed for the {@link PassProfiler} when there is one. */
@@ -180,7 +228,14 @@ public final class Pass implements AutoCloseable {
 
     /** The output of any node (only while frames are kept). */
     public Tensor nodeOutput(String nodeName) {
-        return frame(graph.node(nodeName)).output;
+        Node n = graph.node(nodeName);
+        Frame f = frame(n);
+        if (overwrittenBy[n.index()] != null) {
+            throw new IllegalStateException("the output of node '" + nodeName + "' was overwritten in place by '"
+                    + overwrittenBy[n.index()] + "' in this TRAIN pass; run the forward pass in BATCH_STATS mode"
+                    + " (same statistics, no in-place outputs) to read it");
+        }
+        return f.output;
     }
 
     /** Evaluates {@code lossFn} on the output; later derivative passes start from this loss. */

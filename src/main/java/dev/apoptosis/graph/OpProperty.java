@@ -29,5 +29,10 @@ public enum OpProperty {
     /** In training mode its output couples the samples of a batch (train-mode BatchNorm). */
     BATCH_COUPLED,
     /** Uses randomness in training mode (Dropout). */
-    STOCHASTIC
+    STOCHASTIC,
+    /**
+     * Its derivative rules read its own output (ReLU's mask, Softmax's probabilities), so no consumer
+     * may write over that output in place (see {@code Frame#donatedInput}).
+     */
+    READS_OWN_OUTPUT
 }

@@ -36,6 +36,9 @@ public final class Add extends Op {
 
     @Override
     public Tensor forward(Frame f) {
+        // Addition commutes exactly, so summing into either donated input gives the same bits.
+        if (f.donatedInput(0) != null) return Elementwise.addInPlace(f.inputs[1], f.inputs[0]);
+        if (f.donatedInput(1) != null) return Elementwise.addInPlace(f.inputs[0], f.inputs[1]);
         return Elementwise.add(f.inputs[0], f.inputs[1]);
     }
 

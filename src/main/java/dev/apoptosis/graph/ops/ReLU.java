@@ -18,7 +18,7 @@ public final class ReLU extends Op {
     @Override public String kind() { return "ReLU"; }
     @Override public Attrs attrs() { return Attrs.empty(); }
     @Override public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
+        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING, OpProperty.READS_OWN_OUTPUT);
     }
     @Override public int arity() { return 1; }
     @Override public int[] outputShape(int[][] in) { return in[0].clone(); }
@@ -27,7 +27,10 @@ public final class ReLU extends Op {
 
     @Override
     public Tensor forward(Frame f) {
-        return Relu.forward(f.inputs[0]);
+        Tensor x = f.donatedInput(0);
+        if (x == null) return Relu.forward(f.inputs[0]);
+        Relu.forward(x.data(), x.offset(), x.data(), x.offset(), x.size());
+        return x;
     }
 
     /** t ⊙ [y > 0]: the Jacobian of ReLU, shared by all three derivative rules (y has x's sign pattern). */

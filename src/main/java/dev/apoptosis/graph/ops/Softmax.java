@@ -30,7 +30,7 @@ public final class Softmax extends Op {
     @Override public String kind() { return "Softmax"; }
     @Override public Attrs attrs() { return Attrs.empty(); }
     /** No channel property: the row couples all positions of the last axis (keys in attention). */
-    @Override public Set<OpProperty> properties() { return Set.of(); }
+    @Override public Set<OpProperty> properties() { return Set.of(OpProperty.READS_OWN_OUTPUT); }
     @Override public int arity() { return 1; }
 
     @Override
