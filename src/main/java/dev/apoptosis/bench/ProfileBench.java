@@ -76,7 +76,12 @@ public final class ProfileBench {
 
     /** Profiles {@code reps} steps after {@code warmup} unrecorded ones, at the current thread count. */
     public static Profile run(String model, int batch, Step step, int warmup, int reps) {
-        Runner r = new Runner(model, batch, step);
+        return run(model, batch, step, warmup, reps, false);
+    }
+
+    /** As {@link #run(String, int, Step, int, int)}, with one row per node and phase when {@code byNode}. */
+    public static Profile run(String model, int batch, Step step, int warmup, int reps, boolean byNode) {
+        Runner r = new Runner(model, batch, step, byNode);
         for (int i = 0; i < warmup; i++) r.once();
         r.prepareThreads();
         List<Sample> s = new ArrayList<>();
@@ -89,10 +94,16 @@ public final class ProfileBench {
      * one at {@code threads}); returns the two profiles, 1 thread first. The thread count is restored.
      */
     public static List<Profile> compare(String model, int batch, Step step, int warmup, int reps, int threads) {
+        return compare(model, batch, step, warmup, reps, threads, false);
+    }
+
+    /** As {@link #compare(String, int, Step, int, int, int)}, with one row per node and phase when {@code byNode}. */
+    public static List<Profile> compare(String model, int batch, Step step, int warmup, int reps, int threads,
+                                        boolean byNode) {
         if (threads < 2) throw new IllegalArgumentException("--compare-threads needs --threads >= 2, got " + threads);
         int before = Parallel.threads();
         try {
-            Runner r = new Runner(model, batch, step);
+            Runner r = new Runner(model, batch, step, byNode);
             int[] counts = {1, threads};
             List<List<Sample>> s = List.of(new ArrayList<>(), new ArrayList<>());
             for (int i = 0; i < warmup + reps; i++) {
@@ -131,11 +142,12 @@ public final class ProfileBench {
         final RandomCifarStep s;
         final Step step;
         final KernelCpuClock clock = new KernelCpuClock();
-        final StepRecorder rec = new StepRecorder(clock);
+        final StepRecorder rec;
 
-        Runner(String model, int batch, Step step) {
+        Runner(String model, int batch, Step step, boolean byNode) {
             this.s = new RandomCifarStep(model, batch);
             this.step = step;
+            this.rec = new StepRecorder(clock, byNode);
         }
 
         /** Creates every kernel worker now (the pool is built lazily) so the CPU clock can see them. */

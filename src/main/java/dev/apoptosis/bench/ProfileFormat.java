@@ -20,23 +20,31 @@ public final class ProfileFormat {
      * kernel workers' share of that CPU time ("wrk %": (N-1)/N for work split perfectly over N threads).
      */
     public static String text(Profile p) {
+        int w = labelWidth(p);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s  threads=%d  median of %d steps: %.2f ms wall, %s%n",
                 ProfileBench.name(p), p.threads(), p.samples().size(), p.stepMs(), cpuText(p)));
-        sb.append(String.format(Locale.ROOT, "%-16s %-18s %5s %10s %7s %10s %6s%n", "kind", "phase", "nodes", "ms/step", "% step",
+        sb.append(String.format(Locale.ROOT, "%-" + w + "s %-18s %5s %10s %7s %10s %6s%n", "kind", "phase", "nodes", "ms/step", "% step",
                 "cpu ms", "wrk %"));
         for (Row r : p.rows()) {
-            sb.append(String.format(Locale.ROOT, "%-16s %-18s %5s %10.2f %7.1f %10s %6s%n", r.key().kind(), r.key().phase(),
+            sb.append(String.format(Locale.ROOT, "%-" + w + "s %-18s %5s %10.2f %7.1f %10s %6s%n", r.key().kind(), r.key().phase(),
                     r.nodes() == 0 ? "-" : Integer.toString(r.nodes()), r.ms(), 100 * r.ms() / p.stepMs(), cpu(p, r.cpuMs()),
                     share(p, r.workerCpuMs(), r.cpuMs())));
         }
         double cpuSum = p.rows().stream().mapToDouble(Row::cpuMs).sum();
         double wrkSum = p.rows().stream().mapToDouble(Row::workerCpuMs).sum();
-        sb.append(String.format(Locale.ROOT, "%-16s %-18s %5s %10.2f %7.1f %10s %6s%n", "sum of rows", "", "", p.rowSumMs(),
+        sb.append(String.format(Locale.ROOT, "%-" + w + "s %-18s %5s %10.2f %7.1f %10s %6s%n", "sum of rows", "", "", p.rowSumMs(),
                 100 * p.rowSumMs() / p.stepMs(), cpu(p, cpuSum), share(p, wrkSum, cpuSum)));
-        sb.append(String.format(Locale.ROOT, "%-16s %-18s %5s %10.2f %7.1f %10s %6s%n", "step (median)", "", "", p.stepMs(), 100.0,
+        sb.append(String.format(Locale.ROOT, "%-" + w + "s %-18s %5s %10.2f %7.1f %10s %6s%n", "step (median)", "", "", p.stepMs(), 100.0,
                 cpu(p, p.stepCpuMs()), share(p, p.stepWorkerCpuMs(), p.stepCpuMs())));
         return sb.toString();
+    }
+
+    /** Width of the first column: 16, or the longest row label (node names with {@code --by-node}). */
+    private static int labelWidth(Profile p) {
+        int w = 16;
+        for (Row r : p.rows()) w = Math.max(w, r.key().kind().length());
+        return w;
     }
 
     /** 1 thread against N threads, row by row: ms at each, speed-up (ms@1 / ms@N), CPU ms at each. */
@@ -45,7 +53,7 @@ public final class ProfileFormat {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s  threads 1 vs %d, alternating, median of %d steps each%n",
                 ProfileBench.name(one), n, one.samples().size()));
-        String fmt = "%-16s %-18s %5s %9s %9s %8s %7s %9s %9s %7s%n";
+        String fmt = "%-" + labelWidth(one) + "s %-18s %5s %9s %9s %8s %7s %9s %9s %7s%n";
         sb.append(String.format(Locale.ROOT, fmt, "kind", "phase", "nodes",
                 "ms@1", "ms@" + n, "speedup", "%@" + n, "cpu@1", "cpu@" + n, "wrk%@" + n));
         for (Map.Entry<RowKey, Row[]> e : ProfileBench.join(one, many).entrySet()) {

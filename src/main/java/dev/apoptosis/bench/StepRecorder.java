@@ -20,6 +20,8 @@ final class StepRecorder implements PassProfiler {
     static final String OUTSIDE = "(outside rules)";
 
     private final KernelCpuClock clock;
+    /** Rows per node (labelled "name (kind)") instead of per op kind. */
+    private final boolean byNode;
     private final Map<ProfileBench.RowKey, long[]> rows = new LinkedHashMap<>();
     private long cpuAtBegin;
     private long workersAtBegin;
@@ -33,8 +35,9 @@ final class StepRecorder implements PassProfiler {
     private long stepWorkersStart;
     private long lastWorkersMark;
 
-    StepRecorder(KernelCpuClock clock) {
+    StepRecorder(KernelCpuClock clock, boolean byNode) {
         this.clock = clock;
+        this.byNode = byNode;
     }
 
     @Override
@@ -47,7 +50,8 @@ final class StepRecorder implements PassProfiler {
     public void record(Node node, Phase phase, long nanos) {
         long cpu = clock.now() - cpuAtBegin;
         long workers = clock.workersAtLastReading() - workersAtBegin;
-        long[] a = rows.computeIfAbsent(new ProfileBench.RowKey(node.op().kind(), ProfileBench.phaseName(phase)), k -> new long[4]);
+        String label = byNode ? node.name() + " (" + node.op().kind() + ")" : node.op().kind();
+        long[] a = rows.computeIfAbsent(new ProfileBench.RowKey(label, ProfileBench.phaseName(phase)), k -> new long[4]);
         a[0] += nanos;
         a[1] += cpu;
         a[2]++;

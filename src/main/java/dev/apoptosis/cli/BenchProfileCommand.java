@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
         description = {"Per op kind and phase (forward, backward, tangent, rBackward): median ms per step, %% of the step,"
                 + " nodes, kernel-thread CPU ms; plus the time outside op rules (loss, SGD update, adjoint sums), so rows add up"
                 + " to the step. --pass train is `bench train`'s step, hvp is `bench autodiff`'s EXACT H·v pass.",
-                "--compare-threads alternates 1 thread and --threads N step by step and prints the speed-up per row."})
+                "--compare-threads alternates 1 thread and --threads N step by step and prints the speed-up per row.",
+                "--by-node gives one row per node (\"name (kind)\") instead of per op kind."})
 public final class BenchProfileCommand implements Runnable {
     @Mixin
     BenchModelOptions o;
@@ -24,6 +25,9 @@ public final class BenchProfileCommand implements Runnable {
     @Option(names = "--compare-threads", description = "Profile at 1 thread and at --threads N (>= 2) alternately; show the speed-up per row.")
     boolean compareThreads;
 
+    @Option(names = "--by-node", description = "One row per node and phase instead of per op kind.")
+    boolean byNode;
+
     @Override
     public void run() {
         o.validate();
@@ -33,14 +37,14 @@ public final class BenchProfileCommand implements Runnable {
             default -> throw new IllegalArgumentException("--pass must be train or hvp, got '" + pass + "'");
         };
         if (compareThreads) {
-            List<ProfileBench.Profile> ps = ProfileBench.compare(o.model, o.batch, step, o.warmup, o.reps, Parallel.threads());
+            List<ProfileBench.Profile> ps = ProfileBench.compare(o.model, o.batch, step, o.warmup, o.reps, Parallel.threads(), byNode);
             if (o.json) {
                 for (ProfileBench.Profile p : ps) ProfileFormat.json(p).forEach(System.out::println);
             } else {
                 System.out.print(ProfileFormat.compareText(ps.get(0), ps.get(1)));
             }
         } else {
-            ProfileBench.Profile p = ProfileBench.run(o.model, o.batch, step, o.warmup, o.reps);
+            ProfileBench.Profile p = ProfileBench.run(o.model, o.batch, step, o.warmup, o.reps, byNode);
             if (o.json) ProfileFormat.json(p).forEach(System.out::println);
             else System.out.print(ProfileFormat.text(p));
         }

@@ -103,6 +103,16 @@ class BenchCommandsTest {
     }
 
     @Test
+    void profileByNodeHasOneRowPerNode() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "profile", "--model", "lenet5", "--batch", "2", "--reps", "1",
+                "--warmup", "0", "--threads", "2", "--compare-threads", "--by-node");
+        assertEquals(0, r.code(), r.err());
+        long convForward = r.out().lines().filter(l -> l.contains("(Conv2d)") && l.contains("forward")).count();
+        assertEquals(2, convForward, "LeNet-5's two convolutions, one forward row each:\n" + r.out());
+        assertTrue(r.out().contains("(Linear)") && r.out().contains("speedup"), r.out());
+    }
+
+    @Test
     void profileBadOptionsAreErrors() {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "profile", "--model", "mlp", "--pass", "sideways");
         assertEquals(2, r.code());
