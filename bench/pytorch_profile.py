@@ -11,7 +11,6 @@ import importlib.util
 import os
 
 import torch
-import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
 
@@ -28,17 +27,7 @@ def main():
         "pytorch_train", os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch_train.py"))
     pt = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(pt)
-    torch.manual_seed(0)
-    m = pt.build(a.model)
-    opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
-    x = torch.randn(a.batch, 3, 32, 32)
-    y = torch.randint(0, 10, (a.batch,))
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        F.cross_entropy(m(x), y).backward()
-        opt.step()
-
+    step = pt.training_step(a.model, a.batch)
     for _ in range(a.warmup):
         step()
     with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as p:

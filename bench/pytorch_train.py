@@ -82,6 +82,23 @@ def build(name):
     raise SystemExit(f"unknown model {name}")
 
 
+def training_step(name, batch):
+    """One SGD training step (momentum 0.9, weight decay 5e-4, lr 0.01) of model `name` on a fixed random
+    CIFAR-shaped batch (seed 0), as a function: the step `./apoptosis bench train` times."""
+    torch.manual_seed(0)
+    model = build(name).train()
+    x = torch.randn(batch, 3, 32, 32)
+    y = torch.randint(0, 10, (batch,))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    return step
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="resnet20")
@@ -93,17 +110,7 @@ def main():
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
-    model = build(a.model).train()
-    x = torch.randn(a.batch, 3, 32, 32)
-    y = torch.randint(0, 10, (a.batch,))
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        F.cross_entropy(model(x), y).backward()
-        opt.step()
-
+    step = training_step(a.model, a.batch)
     for _ in range(a.warmup):
         step()
     times = []
