@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code apoptosis bench data}: the data pipeline on the real datasets (loading, JPEG decoding, DataLoader). */
@@ -13,8 +14,8 @@ import picocli.CommandLine.Option;
         description = "Fashion-MNIST load, CIFAR-10 JPEG decode (empty cache vs cached) and DataLoader epoch "
                 + "throughput; side by side with bench/data_pytorch.py. Needs the shared datasets.")
 public final class BenchDataCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print one JSON object per line.")
-    boolean json;
+    @Mixin
+    BenchOutput out;
 
     @Option(names = "--reps", defaultValue = "3", description = "Repetitions per case (median reported; default: ${DEFAULT-VALUE}).")
     int reps;
@@ -24,11 +25,8 @@ public final class BenchDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (reps < 1) throw new IllegalArgumentException("--reps must be >= 1, got " + reps);
-        DataBench.run(root != null ? root : DataPaths.dataRoot(), reps, r -> {
-            System.out.println(json ? r.toJson() : r.toText());
-            System.out.flush();
-        });
+        BenchOutput.requireReps(reps);
+        DataBench.run(root != null ? root : DataPaths.dataRoot(), reps, r -> out.print(r.toJson(), r.toText()));
         return 0;
     }
 }

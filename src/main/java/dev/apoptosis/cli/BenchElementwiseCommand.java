@@ -3,6 +3,7 @@ package dev.apoptosis.cli;
 import dev.apoptosis.bench.ElementwiseBench;
 import dev.apoptosis.tensor.Parallel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code apoptosis bench elementwise}: the non-GEMM kernels (activations, softmax, norms, reductions). */
@@ -10,8 +11,8 @@ import picocli.CommandLine.Option;
         description = "Median ms of the activation, softmax, BatchNorm, LayerNorm and reduction kernels on a "
                 + "[batch, 64, 32, 32] feature map and [128*batch, 512] rows; side by side with bench/elementwise_bench.py.")
 public final class BenchElementwiseCommand implements Runnable {
-    @Option(names = "--json", description = "Print one JSON object per line.")
-    boolean json;
+    @Mixin
+    BenchOutput out;
 
     @Option(names = "--reps", defaultValue = "9", description = "Timed repetitions per case (median reported; default: ${DEFAULT-VALUE}).")
     int reps;
@@ -22,11 +23,8 @@ public final class BenchElementwiseCommand implements Runnable {
 
     @Override
     public void run() {
-        if (reps < 1) throw new IllegalArgumentException("--reps must be >= 1, got " + reps);
+        BenchOutput.requireReps(reps);
         ElementwiseBench bench = new ElementwiseBench(batch);
-        bench.run(Parallel.threads(), reps, r -> {
-            System.out.println(json ? r.toJson() : bench.toText(r));
-            System.out.flush();
-        });
+        bench.run(Parallel.threads(), reps, r -> out.print(r.toJson(), bench.toText(r)));
     }
 }

@@ -4,30 +4,25 @@ import dev.apoptosis.bench.BenchResult;
 import dev.apoptosis.bench.ConvBench;
 import dev.apoptosis.bench.GemmBench;
 import dev.apoptosis.tensor.Parallel;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code apoptosis bench kernels}: GFLOP/s of square sgemm and of CIFAR ResNet-20 convolutions. */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
         description = "GFLOP/s of sgemm (n = 256, 512, 1024) and of ResNet-20 convolutions (batch 128).")
 public final class BenchKernelsCommand implements Runnable {
-    @Option(names = "--json", description = "Print one JSON object per line.")
-    boolean json;
+    @Mixin
+    BenchOutput out;
 
     @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per case (median reported).")
     int reps;
 
     @Override
     public void run() {
+        BenchOutput.requireReps(reps);
         int threads = Parallel.threads();
-        List<BenchResult> results = new ArrayList<>();
-        java.util.function.Consumer<BenchResult> sink = r -> {
-            results.add(r);
-            System.out.println(json ? r.toJson() : r.toText());
-            System.out.flush();
-        };
+        java.util.function.Consumer<BenchResult> sink = r -> out.print(r.toJson(), r.toText());
         GemmBench.run(threads, reps, sink);
         ConvBench.run(threads, reps, sink);
     }

@@ -113,6 +113,12 @@ class BenchCommandsTest {
     }
 
     @Test
+    void kernelsRejectsZeroReps() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "kernels", "--reps", "0");
+        assertTrue(r.code() != 0 && r.err().contains("--reps must be >= 1"), r.err());
+    }
+
+    @Test
     void profileBadOptionsAreErrors() {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "profile", "--model", "mlp", "--pass", "sideways");
         assertEquals(2, r.code());
