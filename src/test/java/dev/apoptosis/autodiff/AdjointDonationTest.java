@@ -13,9 +13,12 @@ import dev.apoptosis.graph.ops.Add;
 import dev.apoptosis.graph.ops.BatchNorm2d;
 import dev.apoptosis.graph.ops.Conv2d;
 import dev.apoptosis.graph.ops.Flatten;
+import dev.apoptosis.graph.ops.GELU;
 import dev.apoptosis.graph.ops.Linear;
 import dev.apoptosis.graph.ops.ReLU;
+import dev.apoptosis.graph.ops.SiLU;
 import dev.apoptosis.graph.ops.SoftmaxCrossEntropy;
+import dev.apoptosis.graph.ops.Tanh;
 import dev.apoptosis.models.ModelOptions;
 import dev.apoptosis.models.ModelZoo;
 import dev.apoptosis.tensor.Tensor;
@@ -96,6 +99,24 @@ class AdjointDonationTest {
         }
         // probe's gy is conv c1's input adjoint plus Add's pass-through: a sum the engine owns.
         assertEquals(List.of(true, false), probe.offered, "offered in the plain backward, not when node adjoints are kept");
+    }
+
+    @Test
+    void smoothActivationsTakeDonationsWithTheSameBits() {
+        for (Op act : new Op[] {new GELU(), new SiLU(), new Tanh()}) {
+            GraphBuilder b = new GraphBuilder("act", 5);
+            Node x = b.input("x", 6);
+            Node h = b.add("h", act, b.add("fc0", Linear.of(8), x));
+            Node h2 = b.add("h2", new Add(), b.add("fc1", Linear.of(8), h), h);
+            Graph g = b.build(b.add("fc2", Linear.of(4), h2));
+            Tensor in = Tensor.randn(new Random(7), 1f, 5, 6);
+            int[] labels = {0, 1, 2, 3, 1};
+            ParamVector donating = gradients(g, in, labels, false);
+            ParamVector plain = gradients(g, in, labels, true);
+            for (int i = 0; i < donating.size(); i++) {
+                Assertions2.assertBitIdentical(act.kind() + " parameter " + i, plain.get(i).data(), donating.get(i).data());
+            }
+        }
     }
 
     @Test

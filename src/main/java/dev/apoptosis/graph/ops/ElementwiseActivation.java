@@ -44,7 +44,15 @@ abstract class ElementwiseActivation extends Op {
 
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
-        if (out.wantsInput(0)) out.input(0, kernels.backward(f.inputs[0], gy));
+        if (!out.wantsInput(0)) return;
+        Tensor x = f.inputs[0];
+        if (out.donatedOutputAdjoint() == null) {
+            out.inputNew(0, kernels.backward(x, gy));
+            return;
+        }
+        // φ'(x)·g written over the donated g (the kernels allow in place).
+        kernels.backward(x.data(), x.offset(), gy.data(), gy.offset(), gy.data(), gy.offset(), gy.size());
+        out.inputNew(0, gy);
     }
 
     @Override
