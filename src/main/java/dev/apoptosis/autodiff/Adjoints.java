@@ -15,11 +15,13 @@ import dev.apoptosis.tensor.Tensor;
  * delivers it nowhere else, so the engine may add other contributions into it in place instead of
  * allocating their sum. Either way a rule's result must not depend on which method it used.
  *
- * <p><b>Donation.</b> In a plain backward pass the engine often owns the output adjoint {@code gy} it
- * hands a rule (it was handed over with {@link #inputNew}, or is a sum the engine made) and reads it no
- * more once the rule returns. It then offers it through {@link #donatedOutputAdjoint}: an elementwise
- * rule (ReLU, BatchNorm's input adjoint) may write its input adjoint over it, reading every element
- * before writing it, and deliver that with {@link #inputNew}. This saves a fresh allocation and one of
+ * <p><b>Donation.</b> The engine often owns the output adjoint it hands a rule (it was handed over with
+ * {@link #inputNew}, or is a sum the engine made) and reads it no more once the rule returns. It then
+ * offers it through {@link #donatedOutputAdjoint}: {@code gy} to a backward rule in a plain backward
+ * pass, and in a curvature pass to a piecewise-linear op's backward (whose rBackward reads only ġ);
+ * {@code ġ} to every rBackward rule. An elementwise rule (ReLU, the smooth activations, BatchNorm's
+ * input adjoint) may write its input adjoint over it, reading every element before writing it, and
+ * deliver that with {@link #inputNew}. This saves a fresh allocation and one of
  * the memory streams of the memory-bound rules. A rule that uses {@code gy} for anything after writing
  * over it (parameter gradients, a memo keyed by it) must compute that first or not take the donation.
  */
@@ -46,8 +48,9 @@ public final class Adjoints {
     }
 
     /**
-     * The output adjoint {@code gy} when the engine gives it up to this rule, which may then write its
-     * input adjoint over it (see the class comment); null when the rule must leave {@code gy} alone.
+     * The output adjoint this rule receives ({@code gy} for backward, {@code ġ} for rBackward) when the
+     * engine gives it up, so the rule may write its input adjoint over it (see the class comment); null
+     * when the rule must leave it alone.
      */
     public Tensor donatedOutputAdjoint() {
         return donated;

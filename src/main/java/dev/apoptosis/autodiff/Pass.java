@@ -395,9 +395,11 @@ public final class Pass implements AutoCloseable {
             boolean[] wantIn = new boolean[n.inputs().size()];
             for (int i = 0; i < wantIn.length; i++) wantIn[i] = need[n.inputs().get(i).index()];
             int np = n.params().size();
-            // gy is donated when nothing reads it after this rule: a plain backward (rBackward would read
-            // it next), adjoints not returned to the caller, and the engine's own tensor.
-            Tensor donate = !second && !keepAdj && adjOwned[k] ? gy : null;
+            // gy is donated when nothing reads it after this rule: the engine's own tensor, adjoints not
+            // returned to the caller, and no rBackward that reads it next (a piecewise-linear op's has no
+            // second-order term, so it reads only ġ).
+            boolean gyReadLater = second && !n.op().properties().contains(OpProperty.PIECEWISE_LINEAR);
+            Tensor donate = !gyReadLater && !keepAdj && adjOwned[k] ? gy : null;
             Adjoints a = new Adjoints(wantIn, np, (wantGrad || !second) && np > 0, donate);
             boolean anyIn = false;
             for (boolean w : wantIn) anyIn |= w;
@@ -417,7 +419,8 @@ public final class Pass implements AutoCloseable {
                 Tensor[] pDot = paramSlice(n, v, slot);
                 Tensor gyDot = radj[k];
                 if (gyDot != null || !allNull(xDot) || !allNull(pDot)) {
-                    Adjoints ra = new Adjoints(wantIn, np, np > 0);
+                    // ġ is read by no one after its node's rBackward.
+                    Adjoints ra = new Adjoints(wantIn, np, np > 0, !keepAdj && radjOwned[k] ? gyDot : null);
                     timed(n, PassProfiler.Phase.R_BACKWARD, () -> n.op().rBackward(f, gy, gyDot, xDot, pDot, c, ra));
                     for (int i = 0; i < wantIn.length; i++) {
                         if (wantIn[i]) accumulate(radj, radjOwned, n.inputs().get(i).index(), ra, i);

@@ -8,7 +8,11 @@ package dev.apoptosis.graph;
  * image sample [C,H,W], the last axis of a token sample [T,D] or a feature vector [D]).
  */
 public enum OpProperty {
-    /** Piecewise linear in its activation inputs: zero second derivative almost everywhere (ReLU, pooling, add, reshape, eval-mode BatchNorm). */
+    /**
+     * Piecewise linear in its activation inputs: zero second derivative almost everywhere (ReLU, pooling,
+     * add, reshape). Its rBackward has no second-order term and never reads the output adjoint g, which
+     * the engine relies on to give g to its backward rule in curvature passes ({@code Adjoints} donation).
+     */
     PIECEWISE_LINEAR,
     /** Conv/Linear: y = W ⋆ x + b, bilinear in (weight, input). OBA perturbs and scores these parameters. */
     PARAMETER_LAYER,

@@ -40,8 +40,7 @@ public final class ReLU extends Op {
 
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
-        Tensor donated = out.donatedOutputAdjoint();
-        if (donated == null) {
+        if (out.donatedOutputAdjoint() == null) {
             out.inputNew(0, mask(f, gy));
             return;
         }
@@ -56,6 +55,12 @@ public final class ReLU extends Op {
 
     @Override
     public void rBackward(Frame f, Tensor gy, Tensor gyDot, Tensor[] xDot, Tensor[] pDot, Curvature c, Adjoints out) {
-        if (gyDot != null) out.inputNew(0, mask(f, gyDot));
+        if (gyDot == null) return;
+        if (out.donatedOutputAdjoint() == null) {
+            out.inputNew(0, mask(f, gyDot));
+            return;
+        }
+        Relu.backward(f.output.data(), f.output.offset(), gyDot.data(), gyDot.offset(), gyDot.data(), gyDot.offset(), gyDot.size());
+        out.inputNew(0, gyDot);
     }
 }
