@@ -279,7 +279,8 @@ public final class BatchNorm2d extends Op {
             }
             Tensor donated = sv.batchStats ? out.donatedOutputAdjoint() : null;
             if (donated != null) {
-                // Written over gy, whose sums were taken above; a donating pass runs no rBackward to want them.
+                // Written over gy, whose sums were taken above. BatchNorm is given gy only in a plain backward
+                // pass (it is not piecewise linear), which runs no rBackward to want the sums again.
                 ChannelCombination.termAndNormalizedInPlace(floats(c1), floats(cg), gy, sv.x, sv.mean, sv.scale, floats(cx));
                 out.inputNew(0, gy);
             } else {
