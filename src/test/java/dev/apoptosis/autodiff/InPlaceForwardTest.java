@@ -93,6 +93,28 @@ class InPlaceForwardTest {
     }
 
     @Test
+    void aReluOutputIsNeverOverwrittenItsBackwardReadsIt() {
+        // r1's only consumer is Add, which would take it in place, but ReLU reads its own output
+        // (READS_OWN_OUTPUT): Add must write over its other input, c2, instead.
+        GraphBuilder b = new GraphBuilder("relu-into-add", 9);
+        Node x = b.input("x", 2, 4, 4);
+        Node r1 = b.add("r1", new ReLU(), b.add("bn", new BatchNorm2d(), b.add("c1", Conv2d.of(3, 3, 1, 1, false), x)));
+        Node c2 = b.add("c2", Conv2d.of(3, 1, 1, 0, false), x);
+        Node a = b.add("a", new Add(), r1, c2);
+        Graph g = b.build(b.add("fc", Linear.of(5), b.add("flat", new Flatten(), a)));
+        Tensor in = Tensor.randn(new Random(10), 1f, 3, 2, 4, 4);
+        ParamVector train = run(g, in, Mode.TRAIN).parameters();
+        ParamVector plain = run(g, in, Mode.BATCH_STATS).parameters();
+        for (int i = 0; i < train.size(); i++) {
+            Assertions2.assertBitIdentical(g.parameters().get(i).name(), plain.get(i).data(), train.get(i).data());
+        }
+        try (Pass p = Pass.forward(g, feed(g, in), Mode.TRAIN, 0L, true)) {
+            assertNotNull(p.nodeOutput("r1"));
+            assertThrows(IllegalStateException.class, () -> p.nodeOutput("c2"), "Add wrote over c2");
+        }
+    }
+
+    @Test
     void noInPlaceForAnInputUsedTwiceOrAView() {
         GraphBuilder b = new GraphBuilder("shared", 7);
         Node x = b.input("x", 2, 4, 4);
