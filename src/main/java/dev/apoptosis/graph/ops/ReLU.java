@@ -38,14 +38,16 @@ public final class ReLU extends Op {
         return Relu.backward(f.output, t);
     }
 
+    /** {@link #mask(Frame, Tensor)} written over t itself when the engine has donated it. */
+    private static Tensor mask(Frame f, Tensor t, boolean inPlace) {
+        if (!inPlace) return mask(f, t);
+        Relu.backward(f.output.data(), f.output.offset(), t.data(), t.offset(), t.data(), t.offset(), t.size());
+        return t;
+    }
+
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {
-        if (out.donatedOutputAdjoint() == null) {
-            out.inputNew(0, mask(f, gy));
-            return;
-        }
-        Relu.backward(f.output.data(), f.output.offset(), gy.data(), gy.offset(), gy.data(), gy.offset(), gy.size());
-        out.inputNew(0, gy);
+        out.inputNew(0, mask(f, gy, out.donatedOutputAdjoint() != null));
     }
 
     @Override
@@ -55,12 +57,6 @@ public final class ReLU extends Op {
 
     @Override
     public void rBackward(Frame f, Tensor gy, Tensor gyDot, Tensor[] xDot, Tensor[] pDot, Curvature c, Adjoints out) {
-        if (gyDot == null) return;
-        if (out.donatedOutputAdjoint() == null) {
-            out.inputNew(0, mask(f, gyDot));
-            return;
-        }
-        Relu.backward(f.output.data(), f.output.offset(), gyDot.data(), gyDot.offset(), gyDot.data(), gyDot.offset(), gyDot.size());
-        out.inputNew(0, gyDot);
+        if (gyDot != null) out.inputNew(0, mask(f, gyDot, out.donatedOutputAdjoint() != null));
     }
 }
