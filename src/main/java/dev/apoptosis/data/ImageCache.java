@@ -125,7 +125,7 @@ final class ImageCache {
                 if (version != VERSION) return new Read(null, "format version " + version + ", expected " + VERSION);
                 byte[] fp = new byte[32];
                 in.readFully(fp);
-                if (!Arrays.equals(fp, expectedHash)) return new Read(null, "stale: the source listing changed");
+                if (!Arrays.equals(fp, expectedHash)) return new Read(null, "stale: the source changed since the cache was written");
                 int count = in.readInt(), c = in.readInt(), h = in.readInt(), w = in.readInt();
                 int classes = in.readInt(), maxValue = in.readInt(), names = in.readInt();
                 if (count < 0 || c <= 0 || h <= 0 || w <= 0 || classes <= 0 || maxValue < 1 || maxValue > 255

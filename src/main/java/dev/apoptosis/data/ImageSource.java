@@ -31,8 +31,9 @@ interface ImageSource {
     String identity();
 
     /**
-     * A cheap text that changes whenever the source content may have changed: for a folder, every
-     * image's relative name, size and modification time; for an archive, its size and mtime.
+     * A text, cheap next to decoding, that changes whenever the source content may have changed:
+     * for a folder, every image's relative name, size and modification time; for an archive, its
+     * size and a digest of its bytes.
      */
     String fingerprint() throws IOException;
 

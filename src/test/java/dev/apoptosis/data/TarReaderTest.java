@@ -169,8 +169,17 @@ class TarReaderTest {
         assertArrayEquals(fromDisk.pixelBytes(), fromTar.dataset().pixelBytes());
         assertEquals(ImageFolder.CacheStatus.HIT, ImageFolder.loadTar(archive, "ds/train", dir.resolve("cache"), "t").cacheStatus());
         assertEquals(1, ImageFolder.loadTar(archive, "ds/test", null, "t").dataset().size());
+        // A copied or re-provisioned archive (new mtime, same bytes) keeps its cache ...
         Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(12345000L));
-        assertEquals(ImageFolder.CacheStatus.REBUILT, ImageFolder.loadTar(archive, "ds/train", dir.resolve("cache"), "t").cacheStatus());
+        assertEquals(ImageFolder.CacheStatus.HIT, ImageFolder.loadTar(archive, "ds/train", dir.resolve("cache"), "t").cacheStatus());
+        // ... while different bytes under the same mtime do not.
+        byte[] changed = tar.file("ds/test/C/more.png", Files.readAllBytes(tree.resolve("C/img.PNG"))).bytes();
+        byte[] gz = TestFiles.gzip(changed);
+        TestFiles.write(archive, gz);
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(12345000L));
+        ImageFolder.Loaded stale = ImageFolder.loadTar(archive, "ds/train", dir.resolve("cache"), "t");
+        assertEquals(ImageFolder.CacheStatus.REBUILT, stale.cacheStatus());
+        assertMentions(stale.detail(), "stale");
         DatasetException e = assertThrows(DatasetException.class, () -> ImageFolder.loadTar(archive, "ds/valid", null, "t"));
         assertMentions(e.getMessage(), "no class folders", "ds/valid");
         assertFalse(e.getMessage().isEmpty());
