@@ -8,82 +8,85 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Vector API loops of {@link Silu}, bit-identical lane by lane to its scalar functions. Per block:
- * {@code e = e^(-|x|)} into scratch (see {@link FloatMathVector} for why), then one combining loop.
+ * {@code σ(x)} and {@code σ(-x)} into scratch from one {@code e^(-|x|)} (see {@link FloatMathVector}
+ * for why exp runs over arrays), then one combining loop per function.
  */
 final class SiluVector {
     private SiluVector() {}
 
     private static final int BLOCK = 512;
 
-    /** e[i] = e^(-|x[i]|). */
-    private static void expNegAbs(float[] x, int xo, float[] e, int m) {
+    /**
+     * s[i] = σ(x[i]) and sc[i] = σ(-x[i]), both from e = e^(-|x|) without cancellation: for x ≥ 0
+     * σ(x) = 1/(1+e) and σ(-x) = e/(1+e), mirrored for x &lt; 0.
+     */
+    private static void sigmoids(float[] x, int xo, float[] s, float[] sc, int m) {
         int i = 0;
         for (int end = F.loopBound(m); i < end; i += F.length()) {
-            FloatVector.fromArray(F, x, xo + i).abs().neg().intoArray(e, i);
+            FloatVector.fromArray(F, x, xo + i).abs().neg().intoArray(s, i);
         }
-        for (; i < m; i++) e[i] = -Math.abs(x[xo + i]);
-        FloatMathVector.exp(e, 0, e, 0, m);
+        for (; i < m; i++) s[i] = -Math.abs(x[xo + i]);
+        FloatMathVector.exp(s, 0, s, 0, m);
+        i = 0;
+        for (int end = F.loopBound(m); i < end; i += F.length()) {
+            FloatVector ev = FloatVector.fromArray(F, s, i);
+            FloatVector r = ev.add(1f);
+            r = r.broadcast(1f).div(r);
+            FloatVector er = ev.mul(r);
+            VectorMask<Float> pos = FloatVector.fromArray(F, x, xo + i).compare(VectorOperators.GE, 0f);
+            er.blend(r, pos).intoArray(s, i);
+            r.blend(er, pos).intoArray(sc, i);
+        }
     }
 
     static void forward(float[] x, int xo, float[] y, int yo, int n) {
-        float[] e = new float[Math.min(BLOCK, n)];
+        float[] s = new float[Math.min(BLOCK, n)], sc = new float[s.length];
         for (int b = 0; b < n; b += BLOCK) {
             int m = Math.min(BLOCK, n - b);
-            expNegAbs(x, xo + b, e, m);
+            sigmoids(x, xo + b, s, sc, m);
             int i = 0;
             for (int end = F.loopBound(m); i < end; i += F.length()) {
                 FloatVector v = FloatVector.fromArray(F, x, xo + b + i);
-                FloatVector ev = FloatVector.fromArray(F, e, i);
-                FloatVector r = ev.add(1f);
-                r = r.broadcast(1f).div(r);
-                FloatVector s = ev.mul(r).blend(r, v.compare(VectorOperators.GE, 0f));
-                v.mul(s).intoArray(y, yo + b + i);
+                v.mul(FloatVector.fromArray(F, s, i)).intoArray(y, yo + b + i);
             }
             for (; i < m; i++) y[yo + b + i] = Silu.SILU.value(x[xo + b + i]);
         }
     }
 
     static void backward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
-        float[] e = new float[Math.min(BLOCK, n)];
+        float[] s = new float[Math.min(BLOCK, n)], sc = new float[s.length];
         for (int b = 0; b < n; b += BLOCK) {
             int m = Math.min(BLOCK, n - b);
-            expNegAbs(x, xo + b, e, m);
+            sigmoids(x, xo + b, s, sc, m);
             int i = 0;
             for (int end = F.loopBound(m); i < end; i += F.length()) {
                 FloatVector v = FloatVector.fromArray(F, x, xo + b + i);
-                FloatVector ev = FloatVector.fromArray(F, e, i);
-                FloatVector r = ev.add(1f);
-                r = r.broadcast(1f).div(r);
-                FloatVector er = ev.mul(r);
-                VectorMask<Float> pos = v.compare(VectorOperators.GE, 0f);
-                FloatVector s = er.blend(r, pos);
-                FloatVector sc = r.blend(er, pos);
-                FloatVector d1 = s.mul(v.fma(sc, FloatVector.broadcast(F, 1f)));
+                FloatVector d1 = derivative(v, FloatVector.fromArray(F, s, i), FloatVector.fromArray(F, sc, i));
                 d1.mul(FloatVector.fromArray(F, g, go + b + i)).intoArray(out, oo + b + i);
             }
             for (; i < m; i++) out[oo + b + i] = Silu.SILU.derivative(x[xo + b + i]) * g[go + b + i];
         }
     }
 
+    /** silu'(x) = σ(x)·(1 + x·σ(-x)). */
+    private static FloatVector derivative(FloatVector x, FloatVector s, FloatVector sc) {
+        return s.mul(x.fma(sc, FloatVector.broadcast(F, 1f)));
+    }
+
     static void rBackward(float[] x, int xo, float[] g, int go, float[] gd, int gdo, float[] xd, int xdo,
                           float[] out, int oo, int n) {
-        float[] e = new float[Math.min(BLOCK, n)];
+        float[] s = new float[Math.min(BLOCK, n)], sc = new float[s.length];
         for (int b = 0; b < n; b += BLOCK) {
             int m = Math.min(BLOCK, n - b);
-            expNegAbs(x, xo + b, e, m);
+            sigmoids(x, xo + b, s, sc, m);
             int i = 0;
             for (int end = F.loopBound(m); i < end; i += F.length()) {
                 int k = b + i;
                 FloatVector v = FloatVector.fromArray(F, x, xo + k);
-                FloatVector ev = FloatVector.fromArray(F, e, i);
-                FloatVector r = ev.add(1f);
-                r = r.broadcast(1f).div(r);
-                FloatVector er = ev.mul(r);
-                VectorMask<Float> pos = v.compare(VectorOperators.GE, 0f);
-                FloatVector s = er.blend(r, pos);
-                FloatVector sc = r.blend(er, pos);
-                FloatVector d1 = s.mul(v.fma(sc, FloatVector.broadcast(F, 1f)));
-                FloatVector d2 = s.mul(sc).mul(v.fma(sc.sub(s), FloatVector.broadcast(F, 2f)));
+                FloatVector sv = FloatVector.fromArray(F, s, i), scv = FloatVector.fromArray(F, sc, i);
+                FloatVector d1 = derivative(v, sv, scv);
+                // silu''(x) = σ(x)·σ(-x)·(2 + x·(σ(-x) - σ(x)))
+                FloatVector d2 = sv.mul(scv).mul(v.fma(scv.sub(sv), FloatVector.broadcast(F, 2f)));
                 FloatVector second = d2.mul(FloatVector.fromArray(F, xd, xdo + k)).mul(FloatVector.fromArray(F, g, go + k));
                 d1.fma(FloatVector.fromArray(F, gd, gdo + k), second).intoArray(out, oo + k);
             }
