@@ -113,56 +113,62 @@ public final class TrainCommand implements Callable<Integer> {
                     + "--init starts a new one from a checkpoint's weights");
             trainer = resumed();
         } else {
-            if (init != null && model != null) throw new IllegalArgumentException("--model cannot be combined with --init: "
-                    + "the checkpoint " + init + " holds the architecture");
-            if (init != null && width > 0) throw new IllegalArgumentException("--width cannot be combined with --init: "
-                    + "the checkpoint " + init + " holds the architecture");
-            Checkpoint start = init != null ? Checkpoint.read(init) : null;
-            if (start != null && data == null) data = start.metadata().get(Checkpoint.Meta.DATA);
-            if (init == null && model == null) throw new IllegalArgumentException("--model is required (or --resume FILE, or --init FILE); known models: "
-                    + String.join(", ", ModelZoo.entries().keySet()));
-            if (data == null) throw new IllegalArgumentException("--data is required (or --resume FILE)"
-                    + (init != null ? "; " + init + " does not record its dataset" : ""));
-            if (out == null) throw new IllegalArgumentException("--out FILE is required: where to write the checkpoint");
-            if (java.nio.file.Files.exists(out) && !overwrite) {
-                throw new IllegalArgumentException("--out " + out + " already exists: continue it with --resume " + out
-                        + ", or pass --overwrite to start a new run over it");
-            }
-            TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, nesterov, wd, parseSchedule(), milestones, gamma,
-                    minLr, warmup, seed, checkpointEvery, labelSmoothing);
-            DataSplits splits = load(data);
-            int[] shape;
-            try (dev.apoptosis.data.DataLoader probe = splits.trainLoader(cfg.batchSize(), cfg.seed())) {
-                shape = probe.sampleShape();
-            }
-            Graph g;
-            Map<String, String> meta = new LinkedHashMap<>();
-            if (start != null) {
-                g = start.toGraph();
-                String startModel = start.metadata().getOrDefault(Checkpoint.Meta.MODEL, g.name());
-                meta.put(Checkpoint.Meta.MODEL, startModel);
-                meta.put(Checkpoint.Meta.DATA, data);
-                String startWidth = start.metadata().get("width");
-                if (startWidth != null) meta.put("width", startWidth);
-                meta.put(Checkpoint.Meta.PROVENANCE, start.metadata().getOrDefault(Checkpoint.Meta.PROVENANCE, "?")
-                        + "; then fine-tuned from " + init + ": " + commandLine());
-                model = startModel;
-            } else {
-                g = ModelZoo.build(model, new ModelOptions(splits.train().numClasses(), shape, width, seed));
-                meta.put(Checkpoint.Meta.MODEL, model);
-                meta.put(Checkpoint.Meta.DATA, data);
-                if (width > 0) meta.put("width", Integer.toString(width));
-                meta.put(Checkpoint.Meta.PROVENANCE, "trained from scratch: " + commandLine());
-            }
-            trainer = new Trainer(g, cfg, splits, out, meta);
-            System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s%s: %s%n", model,
-                    g.numParameters(), g.macs(), data, start != null ? " from " + init : "", cfg.toMap());
+            trainer = fresh();
         }
         TrainResult r = trainer.listener(bar).run();
         // On stderr with the progress it concludes: stdout and a filtered stderr could interleave out of order.
         System.err.printf(Locale.ROOT, "done: %d epochs in %s; final test %s; checkpoint %s%n", r.epochs(),
                 formatSeconds(r.seconds()), r.test() == null ? "(no test set)" : r.test().toString(), r.checkpoint());
         return 0;
+    }
+
+    /** A new run: from the model zoo, or with {@code --init} from a checkpoint's architecture and weights. */
+    private Trainer fresh() throws IOException {
+        if (init != null && model != null) throw new IllegalArgumentException("--model cannot be combined with --init: "
+                + "the checkpoint " + init + " holds the architecture");
+        if (init != null && width > 0) throw new IllegalArgumentException("--width cannot be combined with --init: "
+                + "the checkpoint " + init + " holds the architecture");
+        Checkpoint start = init != null ? Checkpoint.read(init) : null;
+        String dataSpec = data != null || start == null ? data : start.metadata().get(Checkpoint.Meta.DATA);
+        if (init == null && model == null) throw new IllegalArgumentException("--model is required (or --resume FILE, or --init FILE); known models: "
+                + String.join(", ", ModelZoo.entries().keySet()));
+        if (dataSpec == null) throw new IllegalArgumentException("--data is required (or --resume FILE)"
+                + (init != null ? "; " + init + " does not record its dataset" : ""));
+        if (out == null) throw new IllegalArgumentException("--out FILE is required: where to write the checkpoint");
+        if (java.nio.file.Files.exists(out) && !overwrite) {
+            throw new IllegalArgumentException("--out " + out + " already exists: continue it with --resume " + out
+                    + ", or pass --overwrite to start a new run over it");
+        }
+        TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, nesterov, wd, parseSchedule(), milestones, gamma,
+                minLr, warmup, seed, checkpointEvery, labelSmoothing);
+        DataSplits splits = load(dataSpec);
+        int[] shape;
+        try (dev.apoptosis.data.DataLoader probe = splits.trainLoader(cfg.batchSize(), cfg.seed())) {
+            shape = probe.sampleShape();
+        }
+        Graph g;
+        String modelName, widthText, provenance;
+        if (start != null) {
+            g = start.toGraph();
+            modelName = start.metadata().getOrDefault(Checkpoint.Meta.MODEL, g.name());
+            widthText = start.metadata().get("width");
+            provenance = start.metadata().getOrDefault(Checkpoint.Meta.PROVENANCE, "?")
+                    + "; then fine-tuned from " + init + ": " + commandLine();
+        } else {
+            g = ModelZoo.build(model, new ModelOptions(splits.train().numClasses(), shape, width, seed));
+            modelName = model;
+            widthText = width > 0 ? Integer.toString(width) : null;
+            provenance = "trained from scratch: " + commandLine();
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(Checkpoint.Meta.MODEL, modelName);
+        meta.put(Checkpoint.Meta.DATA, dataSpec);
+        if (widthText != null) meta.put("width", widthText);
+        meta.put(Checkpoint.Meta.PROVENANCE, provenance);
+        Trainer trainer = new Trainer(g, cfg, splits, out, meta);
+        System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s%s: %s%n", modelName,
+                g.numParameters(), g.macs(), dataSpec, start != null ? " from " + init : "", cfg.toMap());
+        return trainer;
     }
 
     private Trainer resumed() throws IOException {
