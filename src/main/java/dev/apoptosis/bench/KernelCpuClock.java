@@ -2,20 +2,17 @@ package dev.apoptosis.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * CPU time spent by the thread that runs a pass plus the kernel pool's workers
- * ({@code apoptosis-kernel-*} threads of {@link dev.apoptosis.tensor.Parallel}), in nanoseconds.
+ * ({@link dev.apoptosis.tensor.Parallel#workerThreadIds}), in nanoseconds.
  *
  * <p>On a shared machine wall time includes the time our threads wait for a core; their CPU time
  * does not, so the two side by side tell contention from work. GC and JIT threads are not counted.
  * Only differences of {@link #now} mean anything. Call {@link #refreshWorkers} after the pool has
- * been (re)built and used, since workers are found by name when it is called.
+ * been (re)built and used, since it asks the pool for its workers when it is called.
  */
 final class KernelCpuClock {
-    private static final String WORKER_PREFIX = "apoptosis-kernel-";
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     private final boolean available;
     private long[] workerIds = new long[0];
@@ -40,15 +37,9 @@ final class KernelCpuClock {
         return available;
     }
 
-    /** Finds the kernel pool's live worker threads (those of this thread's group). */
+    /** Takes the kernel pool's live worker threads as the ones to measure. */
     void refreshWorkers() {
-        Thread[] all = new Thread[Thread.activeCount() + 16];
-        int n = Thread.enumerate(all);
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (all[i] != Thread.currentThread() && all[i].getName().startsWith(WORKER_PREFIX)) ids.add(all[i].getId());
-        }
-        workerIds = ids.stream().mapToLong(Long::longValue).toArray();
+        workerIds = dev.apoptosis.tensor.Parallel.workerThreadIds();
         lastKnown = new long[workerIds.length];
     }
 

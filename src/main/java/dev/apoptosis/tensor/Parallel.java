@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Parallel {
     private static volatile int threads = defaultThreads();
     private static ExecutorService pool;
+    /** The current pool's worker threads, in creation order (the pool starts them as work arrives). */
+    private static java.util.List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
 
     private Parallel() {}
@@ -60,6 +62,7 @@ public final class Parallel {
             if (pool != null) {
                 pool.shutdown();
                 pool = null;
+                workers = new java.util.concurrent.CopyOnWriteArrayList<>();
             }
         }
     }
@@ -67,17 +70,27 @@ public final class Parallel {
     private static synchronized ExecutorService pool() {
         if (pool == null) {
             AtomicInteger id = new AtomicInteger();
+            java.util.List<Thread> created = workers;
             ThreadFactory f = r -> {
                 Thread t = new Thread(() -> {
                     INSIDE.set(true);
                     r.run();
                 }, "apoptosis-kernel-" + id.incrementAndGet());
                 t.setDaemon(true);
+                created.add(t);
                 return t;
             };
             pool = Executors.newFixedThreadPool(Math.max(1, threads - 1), f);
         }
         return pool;
+    }
+
+    /**
+     * Ids of the current pool's live worker threads (for per-thread CPU time in benchmarks); empty
+     * before the pool first runs work, and after {@link #setThreads} changes the count until it runs again.
+     */
+    public static long[] workerThreadIds() {
+        return workers.stream().filter(Thread::isAlive).mapToLong(Thread::getId).toArray();
     }
 
     /**
