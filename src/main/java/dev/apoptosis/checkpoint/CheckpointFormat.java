@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The checkpoint file format, version 1. All numbers are big-endian.
+ * The checkpoint file format, version 2 (this code also reads version 1). All numbers are big-endian.
  *
  * <pre>
  * header   16 bytes  "APOPCKPT" magic, u32 format version, u32 flags (0)
@@ -41,7 +41,10 @@ import java.util.Map;
  *                               4 boolean (u8), 5 string
  *            "state"     tensors: u32 count, per tensor: name, u8 rank, i32 dims, f32 raw bits
  *            "optimizer" u8 present; kind, i64 step, tensors
- *            "progress"  u8 present; i32 epoch, i32 batch, u32 count, (key, value) strings
+ *            "progress"  u8 present; i32 epoch, i32 batch, u32 count, (key, value) strings,
+ *                        then (version 2 only) the epoch so far: i64 samples, f64 loss sum, i64 top-1,
+ *                        i64 top-5, f64 seconds; and the history: u32 count, per finished epoch:
+ *                        i32 epoch, f64 train loss, train top-1, test loss, test top-1, test top-5, seconds
  *            "end"
  * trailer  48 bytes  u64 payload length n, SHA-256 of the payload (32 bytes), "CKPT-END" magic
  * </pre>
@@ -55,7 +58,7 @@ public final class CheckpointFormat {
     static final byte[] MAGIC = "APOPCKPT".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END_MAGIC = "CKPT-END".getBytes(StandardCharsets.US_ASCII);
     /** The version this code writes and the newest it reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     static final int HEADER = 16;
     static final int TRAILER = 8 + 32 + 8;
     private static final int MAX_STRING = 1 << 20;
@@ -115,6 +118,22 @@ public final class CheckpointFormat {
             d.writeInt(c.progress().epoch());
             d.writeInt(c.progress().batch());
             writeStrings(d, c.progress().config());
+            EpochSoFar cur = c.progress().current();
+            d.writeLong(cur.samples());
+            d.writeDouble(cur.lossSum());
+            d.writeLong(cur.top1());
+            d.writeLong(cur.top5());
+            d.writeDouble(cur.seconds());
+            d.writeInt(c.progress().history().size());
+            for (EpochRecord r : c.progress().history()) {
+                d.writeInt(r.epoch());
+                d.writeDouble(r.trainLoss());
+                d.writeDouble(r.trainTop1());
+                d.writeDouble(r.testLoss());
+                d.writeDouble(r.testTop1());
+                d.writeDouble(r.testTop5());
+                d.writeDouble(r.seconds());
+            }
         }
         writeString(d, "end");
     }
@@ -221,7 +240,7 @@ public final class CheckpointFormat {
             DataInputStream d = new DataInputStream(counted);
             Checkpoint c;
             try {
-                c = readPayload(d);
+                c = readPayload(d, version);
             } catch (EOFException e) {
                 throw new CheckpointException(file, "malformed payload: ends early", e);
             } catch (IllegalArgumentException e) {
@@ -264,7 +283,7 @@ public final class CheckpointFormat {
         return sha.digest();
     }
 
-    private static Checkpoint readPayload(DataInputStream d) throws IOException {
+    private static Checkpoint readPayload(DataInputStream d, int version) throws IOException {
         expect(d, "meta");
         Map<String, String> meta = readStrings(d);
         expect(d, "graph");
@@ -300,7 +319,19 @@ public final class CheckpointFormat {
         if (d.readBoolean()) {
             int epoch = d.readInt();
             int batch = d.readInt();
-            progress = new TrainingProgress(epoch, batch, readStrings(d));
+            Map<String, String> config = readStrings(d);
+            if (version >= 2) {
+                EpochSoFar current = new EpochSoFar(d.readLong(), d.readDouble(), d.readLong(), d.readLong(), d.readDouble());
+                int n = readCount(d, "history entries");
+                List<EpochRecord> history = new ArrayList<>(Math.min(n, 1 << 16));
+                for (int i = 0; i < n; i++) {
+                    history.add(new EpochRecord(d.readInt(), d.readDouble(), d.readDouble(), d.readDouble(), d.readDouble(),
+                            d.readDouble(), d.readDouble()));
+                }
+                progress = new TrainingProgress(epoch, batch, config, current, history);
+            } else {
+                progress = new TrainingProgress(epoch, batch, config);
+            }
         }
         expect(d, "end");
         return new Checkpoint(meta, graphName, output, defs, state, opt, progress);

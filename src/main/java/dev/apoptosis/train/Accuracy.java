@@ -1,5 +1,6 @@
 package dev.apoptosis.train;
 
+import dev.apoptosis.checkpoint.EpochSoFar;
 import dev.apoptosis.tensor.Shapes;
 import dev.apoptosis.tensor.Tensor;
 
@@ -60,6 +61,21 @@ public final class Accuracy {
     public void reset() {
         samples = top1 = top5 = 0;
         lossSum = 0;
+    }
+
+    /** Running metrics that continue from an interrupted epoch's figures. */
+    public static Accuracy resumed(EpochSoFar figures) {
+        Accuracy a = new Accuracy();
+        a.samples = figures.samples();
+        a.top1 = figures.top1();
+        a.top5 = figures.top5();
+        a.lossSum = figures.lossSum();
+        return a;
+    }
+
+    /** These figures, with {@code seconds} spent on them, to continue from after a restart. */
+    public EpochSoFar soFar(double seconds) {
+        return new EpochSoFar(samples, lossSum, top1, top5, seconds);
     }
 
     /** The current values as an immutable result. */

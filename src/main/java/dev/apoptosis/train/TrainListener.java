@@ -15,7 +15,10 @@ public interface TrainListener {
     record BatchEvent(int epoch, int epochs, int batch, int batches, double loss, double runningLoss, double runningTop1,
                       double lr, int timedBatches, long samples, double seconds) {}
 
-    /** One finished epoch, after its checkpoint. {@code test} is null when there is no test set. */
+    /**
+     * One finished epoch, after its checkpoint. {@code test} is null when there is no test set;
+     * {@code seconds} is the epoch's computing time, summed over the processes that ran it.
+     */
     record EpochEvent(int epoch, int epochs, double trainLoss, double trainTop1, EvalResult test, double seconds,
                       Path checkpoint) {}
 

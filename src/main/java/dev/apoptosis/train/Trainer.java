@@ -6,6 +6,8 @@ import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.checkpoint.CheckpointException;
+import dev.apoptosis.checkpoint.EpochRecord;
+import dev.apoptosis.checkpoint.EpochSoFar;
 import dev.apoptosis.checkpoint.TrainingProgress;
 import dev.apoptosis.data.Batch;
 import dev.apoptosis.data.DataLoader;
@@ -17,8 +19,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -53,6 +57,9 @@ public final class Trainer {
     private final String inputName;
     private int startEpoch;
     private int startBatch;
+    /** The figures of the epoch a resumed run starts inside (NONE at an epoch boundary). */
+    private EpochSoFar startFigures = EpochSoFar.NONE;
+    private final List<EpochRecord> history = new ArrayList<>();
     private TrainListener listener = TrainListener.NONE;
     private Path lastGood;
     private String lastGoodWhere;
@@ -111,6 +118,8 @@ public final class Trainer {
         }
         t.startEpoch = c.progress().epoch();
         t.startBatch = c.progress().batch();
+        t.startFigures = c.progress().current();
+        t.history.addAll(c.progress().history());
         t.lastGood = from;
         t.lastGoodWhere = "epoch " + t.startEpoch + (t.startBatch > 0 ? " batch " + t.startBatch : "");
         return t;
@@ -165,7 +174,8 @@ public final class Trainer {
             listener.onStart(startEpoch, startBatch, config.epochs(), bpe);
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
                 int first = epoch == startEpoch ? startBatch : 0;
-                Accuracy running = new Accuracy();
+                EpochSoFar before = epoch == startEpoch ? startFigures : EpochSoFar.NONE;
+                Accuracy running = Accuracy.resumed(before);
                 long t0 = System.nanoTime();
                 int timed = 0;
                 try (DataLoader.Epoch it = train.epoch(epoch, first)) {
@@ -174,20 +184,24 @@ public final class Trainer {
                         double lr = schedule.at(sgd.steps());
                         double loss = step(b, lr, lossFn, running, epoch);
                         timed++;
+                        double seconds = (System.nanoTime() - t0) / 1e9;
                         listener.onBatch(new TrainListener.BatchEvent(epoch, config.epochs(), b.index(), bpe, loss,
-                                running.loss(), running.top1(), lr, timed, running.samples(), (System.nanoTime() - t0) / 1e9));
+                                running.loss(), running.top1(), lr, timed, running.samples() - before.samples(), seconds));
                         int next = b.index() + 1;
                         if (config.checkpointEvery() > 0 && next % config.checkpointEvery() == 0 && next < bpe) {
-                            save(epoch, next, null);
+                            save(epoch, next, null, running.soFar(before.seconds() + seconds));
                         }
                     }
                 }
                 trainLoss = running.loss();
                 trainTop1 = running.top1();
                 test = data.test() == null || data.test().size() == 0 ? null : Evaluator.evaluate(graph, testLoader);
-                save(epoch + 1, 0, test);
+                double seconds = before.seconds() + (System.nanoTime() - t0) / 1e9;
+                history.add(new EpochRecord(epoch + 1, trainLoss, trainTop1, test == null ? Double.NaN : test.loss(),
+                        test == null ? Double.NaN : test.top1(), test == null ? Double.NaN : test.top5(), seconds));
+                save(epoch + 1, 0, test, EpochSoFar.NONE);
                 listener.onEpoch(new TrainListener.EpochEvent(epoch, config.epochs(), trainLoss, trainTop1, test,
-                        (System.nanoTime() - t0) / 1e9, checkpointFile));
+                        seconds, checkpointFile));
             }
             if (startEpoch >= config.epochs() && data.test() != null && data.test().size() > 0) {
                 test = Evaluator.evaluate(graph, testLoader); // resumed a finished run: report where it stands
@@ -219,7 +233,7 @@ public final class Trainer {
                         + "Try a lower --lr or a --warmup.", epoch + 1, batch, step, lr, what, good));
     }
 
-    private void save(int nextEpoch, int nextBatch, EvalResult test) throws IOException {
+    private void save(int nextEpoch, int nextBatch, EvalResult test, EpochSoFar current) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.put(Checkpoint.Meta.EPOCH, Integer.toString(nextEpoch));
         if (nextBatch > 0) meta.put("batch", Integer.toString(nextBatch));
@@ -234,7 +248,8 @@ public final class Trainer {
         meta.put(Checkpoint.Meta.TOOL, TOOL);
         meta.remove(Checkpoint.Meta.PARAMS);
         meta.remove(Checkpoint.Meta.MACS);
-        Checkpoint c = Checkpoint.of(graph, meta, sgd.state(), new TrainingProgress(nextEpoch, nextBatch, config.toMap()));
+        Checkpoint c = Checkpoint.of(graph, meta, sgd.state(), new TrainingProgress(nextEpoch, nextBatch, config.toMap(),
+                current, history));
         c.write(checkpointFile);
         lastGood = checkpointFile;
         lastGoodWhere = nextBatch > 0 ? "epoch " + (nextEpoch + 1) + " batch " + nextBatch : nextEpoch + " epochs done";

@@ -45,7 +45,15 @@ class CheckpointTest {
         meta.put(Checkpoint.Meta.DATA, "digits");
         meta.put(Checkpoint.Meta.PROVENANCE, "unit test ünïcödé");
         Map<String, Tensor> mom = Map.of("fc1.weight", Tensor.randn(new Random(2), 1f, 10, 12));
-        return Checkpoint.of(g, meta, new OptimizerState("sgd", 17, mom), new TrainingProgress(3, 5, Map.of("lr", "0.1")));
+        return Checkpoint.of(g, meta, new OptimizerState("sgd", 17, mom), progress());
+    }
+
+    /** Mid-epoch progress with the running figures and three finished epochs, the third without a test split. */
+    static TrainingProgress progress() {
+        return new TrainingProgress(3, 5, Map.of("lr", "0.1"), new EpochSoFar(320, 0.1 * 320, 250, 317, 12.25),
+                List.of(new EpochRecord(1, 2.3, 0.11, 2.2, 0.12, 0.55, 61.5),
+                        new EpochRecord(2, 1.1, 0.61, 1.2, 0.6, 0.95, 58.0),
+                        new EpochRecord(3, 0.7, 0.81, Double.NaN, Double.NaN, Double.NaN, 0.0)));
     }
 
     @Test
@@ -70,7 +78,10 @@ class CheckpointTest {
         assertEquals("sgd", r.optimizer().kind());
         assertEquals(17, r.optimizer().step());
         assertBitIdentical(c.optimizer().tensors().get("fc1.weight"), r.optimizer().tensors().get("fc1.weight"), "momentum");
-        assertEquals(new TrainingProgress(3, 5, Map.of("lr", "0.1")), r.progress());
+        assertEquals(progress(), r.progress());
+        assertEquals(12.25, r.progress().current().seconds());
+        assertTrue(r.progress().history().get(1).hasTest());
+        assertTrue(!r.progress().history().get(2).hasTest());
 
         Graph back = r.toGraph();
         assertEquals(g.toDefs(), back.toDefs());
@@ -210,5 +221,35 @@ class CheckpointTest {
         for (int i = 0; i < a.size(); i++) {
             assertEquals(Float.floatToRawIntBits(a.at(i)), Float.floatToRawIntBits(b.at(i)), what + "[" + i + "]");
         }
+    }
+
+    @Test
+    void historyMustBeConsecutiveEpochsEndingAtTheLastFinishedOne() {
+        EpochRecord e1 = new EpochRecord(1, 1, 0.5, 1, 0.5, 0.9, 1), e2 = new EpochRecord(2, 1, 0.5, 1, 0.5, 0.9, 1);
+        assertEquals(2, new TrainingProgress(2, 0, Map.of(), EpochSoFar.NONE, List.of(e1, e2)).history().size());
+        assertEquals(1, new TrainingProgress(2, 0, Map.of(), EpochSoFar.NONE, List.of(e2)).history().size(),
+                "a run resumed from a version-1 checkpoint keeps the epochs since");
+        IllegalArgumentException gap = assertThrows(IllegalArgumentException.class,
+                () -> new TrainingProgress(3, 0, Map.of(), EpochSoFar.NONE, List.of(e1, e2)));
+        assertTrue(gap.getMessage().contains("consecutive"), gap.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new TrainingProgress(2, 0, Map.of(), EpochSoFar.NONE, List.of(e2, e1)));
+        assertThrows(IllegalArgumentException.class, () -> new TrainingProgress(2, 0, Map.of(), new EpochSoFar(1, 1, 1, 1, 1), List.of()),
+                "an epoch boundary has no running figures");
+        assertThrows(IllegalArgumentException.class, () -> new EpochSoFar(10, 1, 11, 11, 1));
+        assertThrows(IllegalArgumentException.class, () -> new EpochRecord(0, 1, 1, 1, 1, 1, 1));
+    }
+
+    /** A file written by the build that wrote format version 1 (tools/fixtures/CheckpointV1Fixture.java). */
+    @Test
+    void readsFormatVersion1() throws IOException {
+        Path v1 = Path.of("src/test/resources/fixtures/checkpoint/v1-mlp-digits.ckpt");
+        assertEquals(1, java.nio.ByteBuffer.wrap(Files.readAllBytes(v1), 8, 4).getInt(), "the fixture is version 1");
+        Checkpoint c = Checkpoint.read(v1);
+        assertEquals("mlp", c.metadata().get(Checkpoint.Meta.MODEL));
+        assertEquals(new TrainingProgress(1, 4, c.progress().config()), c.progress(), "no figures, no history");
+        assertEquals("3", c.progress().config().get("epochs"));
+        assertEquals(23 + 4, c.optimizer().step(), "one epoch of 23 batches and 4 more");
+        Graph g = c.toGraph();
+        assertEquals(c.state().keySet(), g.state().keySet());
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.checkpoint.CheckpointException;
+import dev.apoptosis.checkpoint.EpochRecord;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.GraphBuilder;
@@ -73,6 +74,14 @@ class TrainerTest {
         assertEquals(Double.toString(r.test().top1()), c.metadata().get(Checkpoint.Meta.TOP1));
         assertEquals(config(4), TrainConfig.fromMap(c.progress().config()));
         assertNotNull(c.metadata().get(Checkpoint.Meta.CREATED));
+        List<EpochRecord> h = c.progress().history();
+        assertEquals(4, h.size());
+        for (int i = 0; i < 4; i++) {
+            TrainListener.EpochEvent e = epochs.get(i);
+            assertEquals(new EpochRecord(i + 1, e.trainLoss(), e.trainTop1(), e.test().loss(), e.test().top1(), e.test().top5(),
+                    e.seconds()), h.get(i), "the history records what the epoch reported");
+            assertTrue(e.seconds() > 0);
+        }
     }
 
     @Test
@@ -99,6 +108,7 @@ class TrainerTest {
         for (String k : a.optimizer().tensors().keySet()) {
             assertArrayEquals(a.optimizer().tensors().get(k).toArray(), b.optimizer().tensors().get(k).toArray(), k);
         }
+        assertSameFigures(a.progress().history(), b.progress().history());
     }
 
     @Test
@@ -128,6 +138,39 @@ class TrainerTest {
         }).run();
         assertEquals(List.of(3), batches, "a resumed run continues with the next batch only");
         assertSameState(straight, resumed.graph());
+        assertEquals(48, saved.progress().current().samples(), "three batches of 16 before the kill");
+        List<EpochRecord> resumedHistory = Checkpoint.read(f).progress().history();
+        assertSameFigures(Checkpoint.read(dir.resolve("straight.ckpt")).progress().history(), resumedHistory);
+        assertTrue(resumedHistory.get(1).seconds() >= saved.progress().current().seconds(),
+                "the interrupted epoch's time includes the part before the kill");
+    }
+
+    /** The resumed run's epoch figures equal the uninterrupted run's (all but the time, which is measured). */
+    static void assertSameFigures(List<EpochRecord> expected, List<EpochRecord> actual) {
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            EpochRecord e = expected.get(i), a = actual.get(i);
+            assertEquals(new EpochRecord(e.epoch(), e.trainLoss(), e.trainTop1(), e.testLoss(), e.testTop1(), e.testTop5(), 0),
+                    new EpochRecord(a.epoch(), a.trainLoss(), a.trainTop1(), a.testLoss(), a.testTop1(), a.testTop5(), 0),
+                    "epoch " + (i + 1));
+        }
+    }
+
+    /** A run saved mid-epoch by the build that wrote format version 1 resumes; its history starts with the resumed epoch. */
+    @Test
+    void resumesAFormatVersion1Checkpoint() throws IOException {
+        Path digits = dev.apoptosis.data.DataPaths.dataRoot().resolve("digits/digits.csv.gz");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(digits), "digits data absent: " + digits);
+        Path v1 = Path.of("src/test/resources/fixtures/checkpoint/v1-mlp-digits.ckpt");
+        Path out = dir.resolve("continued.ckpt");
+        Checkpoint c = Checkpoint.read(v1);
+        Trainer t = Trainer.resume(c, v1, dev.apoptosis.data.DataSpec.parse("digits").load(), out);
+        TrainResult r = t.run();
+        Checkpoint done = Checkpoint.read(out);
+        assertEquals(3, done.progress().epoch());
+        assertEquals(List.of(2, 3), done.progress().history().stream().map(EpochRecord::epoch).toList());
+        assertEquals(r.test().top1(), done.progress().history().get(1).testTop1());
+        assertEquals(2, java.nio.ByteBuffer.wrap(Files.readAllBytes(out), 8, 4).getInt(), "written in the current format");
     }
 
     @Test
