@@ -60,15 +60,11 @@ public final class EvalCommand implements Callable<Integer> {
         }
         String name = c.metadata().getOrDefault(Checkpoint.Meta.MODEL, c.graphName());
         if (json) {
-            System.out.printf(Locale.ROOT, "{\"model\":\"%s\",\"data\":\"%s\",\"samples\":%d,\"loss\":%.6f,\"top1\":%.6f,\"top5\":%.6f}%n",
-                    esc(name), esc(spec), r.samples(), r.loss(), r.top1(), r.top5());
+            System.out.printf(Locale.ROOT, "{\"model\":%s,\"data\":%s,\"samples\":%d,\"loss\":%.6f,\"top1\":%.6f,\"top5\":%.6f}%n",
+                    Json.quote(name), Json.quote(spec), r.samples(), r.loss(), r.top1(), r.top5());
         } else {
             System.out.printf(Locale.ROOT, "%s on %s: %s%n", name, spec, r);
         }
         return 0;
-    }
-
-    private static String esc(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

@@ -1,0 +1,166 @@
+package dev.apoptosis.cli;
+
+import dev.apoptosis.checkpoint.Checkpoint;
+import dev.apoptosis.checkpoint.CheckpointException;
+import dev.apoptosis.checkpoint.EpochRecord;
+import dev.apoptosis.checkpoint.TrainingProgress;
+import dev.apoptosis.graph.Graph;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code apoptosis info}: what a checkpoint holds, without running it: the model and its size, where
+ * its training stands, its settings and metadata, and the figures of every recorded epoch.
+ */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Describe a checkpoint: model, parameters, MACs, metadata, training progress and settings, "
+                + "and the per-epoch history (training loss and accuracy, test accuracy, time).")
+public final class InfoCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "Checkpoint file.")
+    Path file;
+
+    @Option(names = "--layers", description = "Also list every node: op kind, output shape and MACs.")
+    boolean layers;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    /** Metadata shown on their own lines, not repeated in the "metadata" list. */
+    private static final List<String> SHOWN = List.of(Checkpoint.Meta.MODEL, Checkpoint.Meta.DATA, Checkpoint.Meta.PROVENANCE,
+            Checkpoint.Meta.CREATED, Checkpoint.Meta.TOOL, Checkpoint.Meta.PARAMS, Checkpoint.Meta.MACS);
+
+    @Override
+    public Integer call() throws IOException {
+        Checkpoint c = Checkpoint.read(file);
+        Graph g;
+        try {
+            g = c.toGraph();
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file, "architecture does not rebuild: " + e.getMessage(), e);
+        }
+        System.out.print(json ? json(c, g) : text(c, g));
+        return 0;
+    }
+
+    private String text(Checkpoint c, Graph g) throws IOException {
+        Map<String, String> m = c.metadata();
+        StringBuilder b = new StringBuilder();
+        line(b, "file", String.format(Locale.ROOT, "%s (%,d bytes)", file, Files.size(file)));
+        line(b, "model", String.format(Locale.ROOT, "%s (graph %s): %,d parameters, %,d MACs per sample, input %s, output %s",
+                m.getOrDefault(Checkpoint.Meta.MODEL, c.graphName()), c.graphName(), g.numParameters(), g.macs(),
+                Arrays.toString(g.inputs().get(0).outputShape()), Arrays.toString(g.output().outputShape())));
+        if (m.containsKey(Checkpoint.Meta.DATA)) line(b, "data", m.get(Checkpoint.Meta.DATA));
+        if (m.containsKey(Checkpoint.Meta.CREATED) || m.containsKey(Checkpoint.Meta.TOOL)) {
+            line(b, "written", m.getOrDefault(Checkpoint.Meta.CREATED, "?") + " by " + m.getOrDefault(Checkpoint.Meta.TOOL, "?"));
+        }
+        TrainingProgress p = c.progress();
+        if (p != null) {
+            String epochs = p.config().getOrDefault("epochs", "?");
+            String where = p.epoch() + " of " + epochs + " epochs done";
+            if (p.batch() > 0) where += ", then " + p.batch() + " batches of epoch " + (p.epoch() + 1);
+            line(b, "training", where + (c.optimizer() != null ? " (" + c.optimizer().step() + " optimiser steps)" : ""));
+            StringJoiner s = new StringJoiner(" ");
+            p.config().forEach((k, v) -> s.add(k + "=" + v));
+            line(b, "settings", s.toString());
+        } else {
+            line(b, "training", "no training state (cannot be resumed)");
+        }
+        if (m.containsKey(Checkpoint.Meta.TOP1)) {
+            line(b, "last test", String.format(Locale.ROOT, "top-1 %s, top-5 %s, loss %s", number(m.get(Checkpoint.Meta.TOP1), 100, "%.2f%%"),
+                    number(m.get(Checkpoint.Meta.TOP5), 100, "%.2f%%"), number(m.get(Checkpoint.Meta.LOSS), 1, "%.4f")));
+        }
+        // The test figures are on their own line; a training run's position and seed are in "training" and "settings".
+        List<String> shown = new java.util.ArrayList<>(SHOWN);
+        shown.addAll(List.of(Checkpoint.Meta.TOP1, Checkpoint.Meta.TOP5, Checkpoint.Meta.LOSS));
+        if (p != null) shown.addAll(List.of(Checkpoint.Meta.EPOCH, "batch", Checkpoint.Meta.SEED));
+        StringJoiner other = new StringJoiner(", ");
+        m.forEach((k, v) -> {
+            if (!shown.contains(k)) other.add(k + "=" + v);
+        });
+        if (other.length() > 0) line(b, "metadata", other.toString());
+        if (m.containsKey(Checkpoint.Meta.PROVENANCE)) line(b, "provenance", m.get(Checkpoint.Meta.PROVENANCE));
+        if (p != null) history(b, p);
+        if (layers) b.append('\n').append(g.summary());
+        return b.toString();
+    }
+
+    private static void history(StringBuilder b, TrainingProgress p) {
+        List<EpochRecord> h = p.history();
+        if (h.isEmpty()) {
+            if (p.epoch() > 0) b.append("\nno per-epoch history (written by a build older than checkpoint format 2)\n");
+            return;
+        }
+        b.append(String.format(Locale.ROOT, "%n%6s  %10s  %11s  %9s  %10s  %10s  %8s%n", "epoch", "train loss", "train top-1",
+                "test loss", "test top-1", "test top-5", "time"));
+        double total = 0;
+        for (EpochRecord r : h) {
+            b.append(String.format(Locale.ROOT, "%6d  %10.4f  %10.2f%%  %9s  %10s  %10s  %8s%n", r.epoch(), r.trainLoss(),
+                    100 * r.trainTop1(), r.hasTest() ? String.format(Locale.ROOT, "%.4f", r.testLoss()) : "-",
+                    r.hasTest() ? String.format(Locale.ROOT, "%.2f%%", 100 * r.testTop1()) : "-",
+                    r.hasTest() ? String.format(Locale.ROOT, "%.2f%%", 100 * r.testTop5()) : "-", TrainCommand.formatSeconds(r.seconds())));
+            total += r.seconds();
+        }
+        String span = h.get(0).epoch() == 1 ? "all " + h.size() + " epochs"
+                : "epochs " + h.get(0).epoch() + "-" + h.get(h.size() - 1).epoch() + " (earlier ones were written by an older build)";
+        b.append(String.format(Locale.ROOT, "computing time of %s: %s (training and test evaluation; not data loading)%n", span,
+                TrainCommand.formatSeconds(total)));
+    }
+
+    private static void line(StringBuilder b, String label, String value) {
+        b.append(String.format(Locale.ROOT, "%-11s %s%n", label, value));
+    }
+
+    /** A number stored as text, times {@code scale}, in {@code format}; shown as written if it is not a number. */
+    private static String number(String text, double scale, String format) {
+        if (text == null) return "?";
+        try {
+            return String.format(Locale.ROOT, format, scale * Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            return text; // metadata is free text: show it as written
+        }
+    }
+
+    private String json(Checkpoint c, Graph g) throws IOException {
+        StringBuilder b = new StringBuilder("{");
+        b.append("\"file\":").append(Json.quote(file.toString()));
+        b.append(",\"bytes\":").append(Files.size(file));
+        b.append(",\"graph\":").append(Json.quote(c.graphName()));
+        b.append(",\"parameters\":").append(g.numParameters());
+        b.append(",\"macs\":").append(g.macs());
+        b.append(",\"input\":").append(Arrays.toString(g.inputs().get(0).outputShape()).replace(" ", ""));
+        b.append(",\"output\":").append(Arrays.toString(g.output().outputShape()).replace(" ", ""));
+        b.append(",\"metadata\":").append(object(c.metadata()));
+        TrainingProgress p = c.progress();
+        if (p != null) {
+            b.append(",\"progress\":{\"epochsDone\":").append(p.epoch()).append(",\"batch\":").append(p.batch());
+            if (c.optimizer() != null) b.append(",\"steps\":").append(c.optimizer().step());
+            b.append(",\"settings\":").append(object(p.config()));
+            b.append(",\"history\":[");
+            StringJoiner rows = new StringJoiner(",");
+            for (EpochRecord r : p.history()) {
+                rows.add("{\"epoch\":" + r.epoch() + ",\"trainLoss\":" + Json.number(r.trainLoss()) + ",\"trainTop1\":"
+                        + Json.number(r.trainTop1()) + ",\"testLoss\":" + Json.number(r.testLoss()) + ",\"testTop1\":"
+                        + Json.number(r.testTop1()) + ",\"testTop5\":" + Json.number(r.testTop5()) + ",\"seconds\":"
+                        + Json.number(r.seconds()) + "}");
+            }
+            b.append(rows).append("]}");
+        }
+        return b.append("}\n").toString();
+    }
+
+    private static String object(Map<String, String> m) {
+        StringJoiner j = new StringJoiner(",", "{", "}");
+        m.forEach((k, v) -> j.add(Json.quote(k) + ":" + Json.quote(v)));
+        return j.toString();
+    }
+}
