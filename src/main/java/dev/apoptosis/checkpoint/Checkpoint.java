@@ -83,9 +83,13 @@ public record Checkpoint(Map<String, String> metadata, String graphName, String 
 
     /** Reads a checkpoint and rebuilds its graph, reporting an inconsistent architecture as a CheckpointException. */
     public static Graph readGraph(Path file) throws CheckpointException {
-        Checkpoint c = read(file);
+        return read(file).toGraph(file);
+    }
+
+    /** {@link #toGraph()}, reporting an architecture that does not rebuild as a CheckpointException naming {@code file}. */
+    public Graph toGraph(Path file) throws CheckpointException {
         try {
-            return c.toGraph();
+            return toGraph();
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(file, "architecture does not rebuild: " + e.getMessage(), e);
         }

@@ -1,7 +1,6 @@
 package dev.apoptosis.cli;
 
 import dev.apoptosis.checkpoint.Checkpoint;
-import dev.apoptosis.checkpoint.CheckpointException;
 import dev.apoptosis.data.DataLoader;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.graph.Graph;
@@ -35,12 +34,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         Checkpoint c = Checkpoint.read(model);
-        Graph g;
-        try {
-            g = c.toGraph();
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(model, "architecture does not rebuild: " + e.getMessage(), e);
-        }
+        Graph g = c.toGraph(model);
         String spec = data != null ? data : c.metadata().get(Checkpoint.Meta.DATA);
         if (spec == null) throw new IllegalArgumentException("--data is required: " + model + " does not record its dataset");
         DataSplits splits = TrainCommand.load(spec);

@@ -1,7 +1,6 @@
 package dev.apoptosis.cli;
 
 import dev.apoptosis.checkpoint.Checkpoint;
-import dev.apoptosis.checkpoint.CheckpointException;
 import dev.apoptosis.checkpoint.EpochRecord;
 import dev.apoptosis.checkpoint.TrainingProgress;
 import dev.apoptosis.graph.Graph;
@@ -42,12 +41,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Checkpoint c = Checkpoint.read(file);
-        Graph g;
-        try {
-            g = c.toGraph();
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file, "architecture does not rebuild: " + e.getMessage(), e);
-        }
+        Graph g = c.toGraph(file);
         System.out.print(json ? json(c, g) : text(c, g));
         return 0;
     }

@@ -149,7 +149,7 @@ public final class TrainCommand implements Callable<Integer> {
         Graph g;
         String modelName, widthText, provenance;
         if (start != null) {
-            g = start.toGraph();
+            g = start.toGraph(init);
             modelName = start.metadata().getOrDefault(Checkpoint.Meta.MODEL, g.name());
             widthText = start.metadata().get("width");
             provenance = start.metadata().getOrDefault(Checkpoint.Meta.PROVENANCE, "?")
