@@ -13,43 +13,17 @@ package dev.apoptosis.tensor;
  *
  * <p>The three passes walk the same nest (plane, filter tap, output row); where a tap's valid
  * output rows and columns lie and where its input starts is worked out once per call in
- * {@link Taps}, so each pass only holds its own inner loop.
+ * {@link ConvTaps}, so each pass only holds its own inner loop.
  */
 final class DepthwiseConv2d {
     private DepthwiseConv2d() {}
-
-    /**
-     * Per filter tap {@code t = i·kW + j}: the output rows {@code [rowLo, rowHi)} and the
-     * {@code len} output columns from {@code colLo} whose input lies inside the image, and the
-     * offset in the input plane of output (0, colLo)'s input, so that output row r reads from
-     * {@code r·strideH·inW + inStart} on.
-     */
-    private record Taps(int[] rowLo, int[] rowHi, int[] colLo, int[] len, int[] inStart) {
-        static Taps of(ConvGeometry g) {
-            int kh = g.kernelH(), kw = g.kernelW(), n = kh * kw;
-            Taps t = new Taps(new int[n], new int[n], new int[n], new int[n], new int[n]);
-            for (int i = 0; i < kh; i++) {
-                int tapH = i * g.dilationH();
-                for (int j = 0; j < kw; j++) {
-                    int k = i * kw + j, tapW = j * g.dilationW();
-                    t.rowLo[k] = Im2col.firstValid(g.padH(), tapH, g.strideH());
-                    t.rowHi[k] = Im2col.endValid(g.inH(), g.padH(), tapH, g.strideH(), g.outH());
-                    int colHi = Im2col.endValid(g.inW(), g.padW(), tapW, g.strideW(), g.outW());
-                    t.colLo[k] = Math.min(Im2col.firstValid(g.padW(), tapW, g.strideW()), colHi);
-                    t.len[k] = colHi - t.colLo[k];
-                    t.inStart[k] = (tapH - g.padH()) * g.inW() + t.colLo[k] * g.strideW() - g.padW() + tapW;
-                }
-            }
-            return t;
-        }
-    }
 
     static void forward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y, boolean accumulate) {
         final int c = g.inChannels(), planeIn = g.inH() * g.inW(), planeOut = g.outH() * g.outW();
         final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] xd = x.data(), wd = w.data(), yd = y.data();
         final int xo = x.offset(), wo = w.offset(), yo = y.offset();
-        final Taps t = Taps.of(g);
+        final ConvTaps t = ConvTaps.of(g);
         Parallel.forRange(g.n() * c, 4, (lo, hi) -> {
             for (int plane = lo; plane < hi; plane++) {
                 int ch = plane % c;
@@ -61,9 +35,9 @@ final class DepthwiseConv2d {
                     for (int q = 0; q < planeOut; q++) yd[yp + q] += b;
                 }
                 for (int k = 0; k < taps; k++) {
-                    int len = t.len[k], rowHi = t.rowHi[k], outCol = t.colLo[k], inStart = t.inStart[k];
+                    int len = t.len()[k], rowHi = t.rowHi()[k], outCol = t.colLo()[k], inStart = t.inStart()[k];
                     float wv = wd[wo + ch * taps + k];
-                    for (int r = t.rowLo[k]; r < rowHi; r++) {
+                    for (int r = t.rowLo()[k]; r < rowHi; r++) {
                         int d = yp + r * ow + outCol;
                         int s = xp + r * rowStep + inStart;
                         if (sw == 1) {
@@ -82,16 +56,16 @@ final class DepthwiseConv2d {
         final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] gyd = gy.data(), wd = w.data(), gxd = gx.data();
         final int gyo = gy.offset(), wo = w.offset(), gxo = gx.offset();
-        final Taps t = Taps.of(g);
+        final ConvTaps t = ConvTaps.of(g);
         Parallel.forRange(g.n() * c, 4, (lo, hi) -> {
             for (int plane = lo; plane < hi; plane++) {
                 int ch = plane % c;
                 int xp = gxo + plane * planeIn, yp = gyo + plane * planeOut;
                 if (!accumulate) java.util.Arrays.fill(gxd, xp, xp + planeIn, 0f);
                 for (int k = 0; k < taps; k++) {
-                    int len = t.len[k], rowHi = t.rowHi[k], outCol = t.colLo[k], inStart = t.inStart[k];
+                    int len = t.len()[k], rowHi = t.rowHi()[k], outCol = t.colLo()[k], inStart = t.inStart()[k];
                     float wv = wd[wo + ch * taps + k];
-                    for (int r = t.rowLo[k]; r < rowHi; r++) {
+                    for (int r = t.rowLo()[k]; r < rowHi; r++) {
                         int s = yp + r * ow + outCol;
                         int d = xp + r * rowStep + inStart;
                         if (sw == 1) {
@@ -110,7 +84,7 @@ final class DepthwiseConv2d {
         final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] xd = x.data(), gyd = gy.data(), gwd = gw.data();
         final int xo = x.offset(), gyo = gy.offset(), gwo = gw.offset();
-        final Taps t = Taps.of(g);
+        final ConvTaps t = ConvTaps.of(g);
         Parallel.forRange(c, 1, (lo, hi) -> {
             double[] acc = new double[taps];
             for (int ch = lo; ch < hi; ch++) {
@@ -119,9 +93,9 @@ final class DepthwiseConv2d {
                     int plane = n * c + ch;
                     int xp = xo + plane * planeIn, yp = gyo + plane * planeOut;
                     for (int k = 0; k < taps; k++) {
-                        int len = t.len[k], rowHi = t.rowHi[k], outCol = t.colLo[k], inStart = t.inStart[k];
+                        int len = t.len()[k], rowHi = t.rowHi()[k], outCol = t.colLo()[k], inStart = t.inStart()[k];
                         double s = 0;
-                        for (int r = t.rowLo[k]; r < rowHi; r++) {
+                        for (int r = t.rowLo()[k]; r < rowHi; r++) {
                             int yr = yp + r * ow + outCol;
                             int xr = xp + r * rowStep + inStart;
                             for (int q = 0; q < len; q++) s += (double) gyd[yr + q] * xd[xr + q * sw];

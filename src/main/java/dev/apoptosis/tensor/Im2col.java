@@ -45,36 +45,29 @@ final class Im2col {
             im2colContiguous(g, x, xOff, channels, col, colOff, ld);
             return;
         }
-        final int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
-        final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
-        final int ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
+        final int plane = g.inH() * g.inW(), oh = g.outH(), ow = g.outW(), taps = g.kernelH() * g.kernelW();
+        final int rowStep = g.strideH() * g.inW(), sw = g.strideW();
+        final ConvTaps t = ConvTaps.of(g);
         for (int c = 0; c < channels; c++) {
-            int plane = xOff + c * h * w;
-            for (int i = 0; i < kh; i++) {
-                int tapH = i * dh;
-                int ohLo = firstValid(ph, tapH, sh), ohHi = endValid(h, ph, tapH, sh, oh);
-                for (int j = 0; j < kw; j++) {
-                    int tapW = j * dw;
-                    int owHi = endValid(w, pw, tapW, sw, ow);
-                    int owLo = Math.min(firstValid(pw, tapW, sw), owHi);
-                    int row = colOff + ((c * kh + i) * kw + j) * ld;
-                    int len = owHi - owLo;
-                    for (int r = 0; r < oh; r++) {
-                        int d = row + r * ow;
-                        if (r < ohLo || r >= ohHi || len == 0) {
-                            for (int q = 0; q < ow; q++) col[d + q] = 0f;
-                            continue;
-                        }
-                        for (int q = 0; q < owLo; q++) col[d + q] = 0f;
-                        int s = plane + (r * sh - ph + tapH) * w + owLo * sw - pw + tapW;
-                        int dd = d + owLo;
-                        if (sw == 1) {
-                            RowOps.copy(col, dd, x, s, len);
-                        } else {
-                            for (int q = 0; q < len; q++) col[dd + q] = x[s + q * sw];
-                        }
-                        for (int q = owHi; q < ow; q++) col[d + q] = 0f;
+            int xp = xOff + c * plane;
+            for (int k = 0; k < taps; k++) {
+                int row = colOff + (c * taps + k) * ld;
+                int rowLo = t.rowLo()[k], rowHi = t.rowHi()[k], lo = t.colLo()[k], len = t.len()[k], hi = lo + len;
+                int inStart = xp + t.inStart()[k];
+                for (int r = 0; r < oh; r++) {
+                    int d = row + r * ow;
+                    if (r < rowLo || r >= rowHi || len == 0) {
+                        zero(col, d, d + ow);
+                        continue;
                     }
+                    zero(col, d, d + lo);
+                    int s = inStart + r * rowStep;
+                    if (sw == 1) {
+                        RowOps.copy(col, d + lo, x, s, len);
+                    } else {
+                        for (int q = 0, dd = d + lo; q < len; q++) col[dd + q] = x[s + q * sw];
+                    }
+                    zero(col, d + hi, d + ow);
                 }
             }
         }
@@ -90,29 +83,22 @@ final class Im2col {
             col2imContiguous(g, col, colOff, ld, channels, x, xOff);
             return;
         }
-        final int h = g.inH(), w = g.inW(), oh = g.outH(), ow = g.outW();
-        final int kh = g.kernelH(), kw = g.kernelW(), sh = g.strideH(), sw = g.strideW();
-        final int ph = g.padH(), pw = g.padW(), dh = g.dilationH(), dw = g.dilationW();
+        final int plane = g.inH() * g.inW(), ow = g.outW(), taps = g.kernelH() * g.kernelW();
+        final int rowStep = g.strideH() * g.inW(), sw = g.strideW();
+        final ConvTaps t = ConvTaps.of(g);
         for (int c = 0; c < channels; c++) {
-            int plane = xOff + c * h * w;
-            for (int i = 0; i < kh; i++) {
-                int tapH = i * dh;
-                int ohLo = firstValid(ph, tapH, sh), ohHi = endValid(h, ph, tapH, sh, oh);
-                for (int j = 0; j < kw; j++) {
-                    int tapW = j * dw;
-                    int owHi = endValid(w, pw, tapW, sw, ow);
-                    int owLo = Math.min(firstValid(pw, tapW, sw), owHi);
-                    int len = owHi - owLo;
-                    if (len == 0) continue;
-                    int row = colOff + ((c * kh + i) * kw + j) * ld;
-                    for (int r = ohLo; r < ohHi; r++) {
-                        int s = row + r * ow + owLo;
-                        int d = plane + (r * sh - ph + tapH) * w + owLo * sw - pw + tapW;
-                        if (sw == 1) {
-                            RowOps.add(x, d, col, s, len);
-                        } else {
-                            for (int q = 0; q < len; q++) x[d + q * sw] += col[s + q];
-                        }
+            int xp = xOff + c * plane;
+            for (int k = 0; k < taps; k++) {
+                int len = t.len()[k];
+                if (len == 0) continue;
+                int row = colOff + (c * taps + k) * ld + t.colLo()[k], inStart = xp + t.inStart()[k];
+                for (int r = t.rowLo()[k], rowHi = t.rowHi()[k]; r < rowHi; r++) {
+                    int s = row + r * ow;
+                    int d = inStart + r * rowStep;
+                    if (sw == 1) {
+                        RowOps.add(x, d, col, s, len);
+                    } else {
+                        for (int q = 0; q < len; q++) x[d + q * sw] += col[s + q];
                     }
                 }
             }
