@@ -6,7 +6,7 @@ Cases: square sgemm C = A x B for n = 256, 512, 1024 (2 n^3 FLOPs), and the CIFA
 (`_bwd_input`, `_bwd_weight`). FLOPs of a forward convolution are 2 * N * Cout * Hout * Wout * Cin * k * k,
 as are those of each gradient; forward+backward counts 3 times that.
 
-Each case is warmed up, then timed `--reps` times; the median time is reported, as our bench does.
+Each case runs untimed for a second (as ours), then is timed `--reps` times; the median time is reported, as our bench does.
 Run with Debian's torch: /usr/bin/python3 bench/pytorch_kernels.py --threads 1 [--json]
 """
 import argparse
@@ -18,9 +18,15 @@ import torch
 import torch.nn.functional as F
 
 
-def median_ms(warmup, reps, body):
-    for _ in range(warmup):
+WARM_UP_SECONDS = 1.0  # as ours (Timing.KERNEL_WARM_UP_SECONDS): run each case untimed this long first
+
+
+def median_ms(reps, body):
+    end = time.perf_counter() + WARM_UP_SECONDS
+    runs = 0
+    while runs < 3 or time.perf_counter() < end:
         body()
+        runs += 1
     times = []
     for _ in range(reps):
         start = time.perf_counter()
@@ -44,8 +50,7 @@ def bench_sgemm(args):
         a = torch.rand(n, n, generator=gen) - 0.5
         b = torch.rand(n, n, generator=gen) - 0.5
         c = torch.empty(n, n)
-        warm = 10 if n <= 512 else 3
-        ms = median_ms(warm, args.reps, lambda: torch.matmul(a, b, out=c))
+        ms = median_ms(args.reps, lambda: torch.matmul(a, b, out=c))
         emit(args, f"sgemm_n{n}", ms, 2.0 * n ** 3)
 
 
@@ -59,7 +64,7 @@ def bench_conv(args):
         prefix = f"conv_c{channels}_h{size}"
 
         with torch.no_grad():
-            ms = median_ms(3, args.reps, lambda: F.conv2d(x, w, padding=1))
+            ms = median_ms(args.reps, lambda: F.conv2d(x, w, padding=1))
         emit(args, prefix + "_fwd", ms, flops)
 
         xg = x.clone().requires_grad_(True)
@@ -72,8 +77,8 @@ def bench_conv(args):
                 grad_out, x, w, None, [1, 1], [1, 1], [1, 1], False, [0, 0], 1, mask)
 
         with torch.no_grad():
-            emit(args, prefix + "_bwd_input", median_ms(3, args.reps, backward_only([True, False, False])), flops)
-            emit(args, prefix + "_bwd_weight", median_ms(3, args.reps, backward_only([False, True, False])), flops)
+            emit(args, prefix + "_bwd_input", median_ms(args.reps, backward_only([True, False, False])), flops)
+            emit(args, prefix + "_bwd_weight", median_ms(args.reps, backward_only([False, True, False])), flops)
 
         def fwd_bwd():
             xg.grad = None
@@ -81,7 +86,7 @@ def bench_conv(args):
             y = F.conv2d(xg, wg, padding=1)
             y.backward(grad_out)
 
-        ms = median_ms(3, args.reps, fwd_bwd)
+        ms = median_ms(args.reps, fwd_bwd)
         emit(args, prefix + "_fwdbwd", ms, 3.0 * flops)
 
 

@@ -20,8 +20,7 @@ public final class ConvBench {
 
     private ConvBench() {}
 
-    public static void run(int threads, int reps, Consumer<BenchResult> sink) {
-        warmUp();
+    public static void run(int threads, Timing.KernelRuns runs, Consumer<BenchResult> sink) {
         Random rng = new Random(1);
         for (int[] layer : LAYERS) {
             ConvGeometry g = layer(layer, BATCH);
@@ -33,16 +32,16 @@ public final class ConvBench {
             double forwardFlops = 2.0 * g.macs();
             String name = "conv_c" + c + "_h" + h;
 
-            double fwd = Timing.medianMillis(3, reps, () -> Conv2dKernels.forwardInto(g, x, w, null, y, false));
+            double fwd = runs.medianMillis(() -> Conv2dKernels.forwardInto(g, x, w, null, y, false));
             sink.accept(result(name + "_fwd", threads, fwd, forwardFlops));
 
             // The two gradients apart, so a gap to PyTorch can be traced to the pass that has it.
-            double bwdInput = Timing.medianMillis(3, reps, () -> Conv2dKernels.backwardInputInto(g, gy, w, gx, false));
+            double bwdInput = runs.medianMillis(() -> Conv2dKernels.backwardInputInto(g, gy, w, gx, false));
             sink.accept(result(name + "_bwd_input", threads, bwdInput, forwardFlops));
-            double bwdWeight = Timing.medianMillis(3, reps, () -> Conv2dKernels.backwardWeightInto(g, x, gy, gw, false));
+            double bwdWeight = runs.medianMillis(() -> Conv2dKernels.backwardWeightInto(g, x, gy, gw, false));
             sink.accept(result(name + "_bwd_weight", threads, bwdWeight, forwardFlops));
 
-            double fwdBwd = Timing.medianMillis(2, reps, () -> {
+            double fwdBwd = runs.medianMillis(() -> {
                 Conv2dKernels.forwardInto(g, x, w, null, y, false);
                 Conv2dKernels.backwardInputInto(g, gy, w, gx, false);
                 Conv2dKernels.backwardWeightInto(g, x, gy, gw, false);
@@ -54,25 +53,6 @@ public final class ConvBench {
     private static ConvGeometry layer(int[] layer, int batch) {
         return ConvGeometry.builder().batch(batch).input(layer[0], layer[1], layer[1]).outChannels(layer[0]).kernel(3)
                 .padding(1).build();
-    }
-
-    /**
-     * Runs every pass of every layer on a small batch for about two seconds before anything is
-     * timed: the JIT needs that long to compile the Vector API code, and the first case measured
-     * would otherwise pay for it.
-     */
-    static void warmUp() {
-        Random rng = new Random(0);
-        long end = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < end) {
-            for (int[] layer : LAYERS) {
-                ConvGeometry g = layer(layer, 8);
-                Tensor x = Tensor.randn(rng, 1f, g.inputShape()), w = Tensor.randn(rng, 0.1f, g.weightShape());
-                Tensor y = Conv2dKernels.forward(g, x, w, null);
-                Conv2dKernels.backwardInput(g, y, w);
-                Conv2dKernels.backwardWeight(g, x, y);
-            }
-        }
     }
 
     private static BenchResult result(String name, int threads, double ms, double flops) {

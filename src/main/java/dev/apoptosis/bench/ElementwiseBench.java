@@ -51,7 +51,7 @@ public final class ElementwiseBench {
         ElementwiseBench bench = new ElementwiseBench(DEFAULT_BATCH);
         for (int t : threads) {
             Parallel.setThreads(t);
-            bench.run(Parallel.threads(), 9, r -> System.out.println(bench.toText(r)));
+            bench.run(Parallel.threads(), new Timing.KernelRuns(Timing.KERNEL_WARM_UP_SECONDS, 9), r -> System.out.println(bench.toText(r)));
         }
     }
 
@@ -61,40 +61,40 @@ public final class ElementwiseBench {
                 r.ms() * 1e6 / size);
     }
 
-    /** Runs every case ({@code reps} timed repetitions after 3 warm-ups) and hands each median to {@code sink}. */
-    public void run(int threads, int reps, Consumer<BenchResult> sink) {
+    /** Runs every case (timed as {@code runs} says) and hands each median to {@code sink}. */
+    public void run(int threads, Timing.KernelRuns runs, Consumer<BenchResult> sink) {
         Random rng = new Random(1);
         float[] x = GemmBench.random(rng, size), g = GemmBench.random(rng, size), y = new float[size], o = new float[size];
-        report(sink, "relu_fwd", threads, Timing.medianMillis(3, reps, () -> Relu.forward(x, 0, y, 0, size)));
-        report(sink, "gelu_fwd", threads, Timing.medianMillis(3, reps, () -> Gelu.GELU.forward(x, 0, y, 0, size)));
-        report(sink, "gelu_bwd", threads, Timing.medianMillis(3, reps, () -> Gelu.GELU.backward(x, 0, g, 0, y, 0, size)));
-        report(sink, "gelu_rbwd", threads, Timing.medianMillis(3, reps, () -> Gelu.GELU.rBackward(x, 0, g, 0, g, 0, x, 0, y, 0, size)));
-        report(sink, "silu_fwd", threads, Timing.medianMillis(3, reps, () -> Silu.SILU.forward(x, 0, y, 0, size)));
-        report(sink, "tanh_fwd", threads, Timing.medianMillis(3, reps, () -> Tanh.TANH.forward(x, 0, y, 0, size)));
-        report(sink, "add", threads, Timing.medianMillis(3, reps, () -> Elementwise.add(x, 0, g, 0, y, 0, size)));
-        report(sink, "axpy", threads, Timing.medianMillis(3, reps, () -> Elementwise.axpy(0.5f, x, 0, y, 0, size)));
-        report(sink, "sum", threads, Timing.medianMillis(3, reps, () -> Reductions.sum(x, 0, size)));
+        report(sink, "relu_fwd", threads, runs.medianMillis(() -> Relu.forward(x, 0, y, 0, size)));
+        report(sink, "gelu_fwd", threads, runs.medianMillis(() -> Gelu.GELU.forward(x, 0, y, 0, size)));
+        report(sink, "gelu_bwd", threads, runs.medianMillis(() -> Gelu.GELU.backward(x, 0, g, 0, y, 0, size)));
+        report(sink, "gelu_rbwd", threads, runs.medianMillis(() -> Gelu.GELU.rBackward(x, 0, g, 0, g, 0, x, 0, y, 0, size)));
+        report(sink, "silu_fwd", threads, runs.medianMillis(() -> Silu.SILU.forward(x, 0, y, 0, size)));
+        report(sink, "tanh_fwd", threads, runs.medianMillis(() -> Tanh.TANH.forward(x, 0, y, 0, size)));
+        report(sink, "add", threads, runs.medianMillis(() -> Elementwise.add(x, 0, g, 0, y, 0, size)));
+        report(sink, "axpy", threads, runs.medianMillis(() -> Elementwise.axpy(0.5f, x, 0, y, 0, size)));
+        report(sink, "sum", threads, runs.medianMillis(() -> Reductions.sum(x, 0, size)));
         double[] perC = new double[C];
-        report(sink, "sum_per_channel_nchw", threads, Timing.medianMillis(3, reps, () -> Reductions.sumPerChannel(x, 0, n, C, HW, perC)));
-        report(sink, "softmax_" + rows + "x" + COLS, threads, Timing.medianMillis(3, reps, () -> SoftmaxKernels.softmax(x, 0, y, 0, rows, COLS)));
-        report(sink, "log_softmax_" + rows + "x" + COLS, threads, Timing.medianMillis(3, reps, () -> SoftmaxKernels.logSoftmax(x, 0, y, 0, rows, COLS)));
+        report(sink, "sum_per_channel_nchw", threads, runs.medianMillis(() -> Reductions.sumPerChannel(x, 0, n, C, HW, perC)));
+        report(sink, "softmax_" + rows + "x" + COLS, threads, runs.medianMillis(() -> SoftmaxKernels.softmax(x, 0, y, 0, rows, COLS)));
+        report(sink, "log_softmax_" + rows + "x" + COLS, threads, runs.medianMillis(() -> SoftmaxKernels.logSoftmax(x, 0, y, 0, rows, COLS)));
         float[] m = new float[C], v = new float[C], is = new float[C], gamma = new float[C], beta = new float[C];
         java.util.Arrays.fill(gamma, 1.5f);
-        report(sink, "batchnorm_fwd_train", threads, Timing.medianMillis(3, reps, () -> {
+        report(sink, "batchnorm_fwd_train", threads, runs.medianMillis(() -> {
             BatchNormKernels.stats(x, 0, n, C, HW, 1e-5f, m, v, is);
             BatchNormKernels.apply(x, 0, n, C, HW, m, is, gamma, beta, o, 0, y, 0);
         }));
         float[] gg = new float[C], gb = new float[C];
-        report(sink, "batchnorm_bwd_train", threads, Timing.medianMillis(3, reps, () ->
+        report(sink, "batchnorm_bwd_train", threads, runs.medianMillis(() ->
                 BatchNormKernels.backward(g, 0, o, 0, n, C, HW, is, gamma, y, 0, gg, gb)));
         float[] lm = new float[rows], lv = new float[rows], lis = new float[rows], lg = new float[COLS], lb = new float[COLS];
         java.util.Arrays.fill(lg, 1.5f);
-        report(sink, "layernorm_fwd_" + rows + "x" + COLS, threads, Timing.medianMillis(3, reps, () -> {
+        report(sink, "layernorm_fwd_" + rows + "x" + COLS, threads, runs.medianMillis(() -> {
             LayerNormKernels.stats(x, 0, rows, COLS, 1e-5f, lm, lv, lis);
             LayerNormKernels.apply(x, 0, rows, COLS, lm, lis, lg, lb, o, 0, y, 0);
         }));
         float[] lgg = new float[COLS], lgb = new float[COLS];
-        report(sink, "layernorm_bwd_" + rows + "x" + COLS, threads, Timing.medianMillis(3, reps, () ->
+        report(sink, "layernorm_bwd_" + rows + "x" + COLS, threads, runs.medianMillis(() ->
                 LayerNormKernels.backward(g, 0, o, 0, rows, COLS, lis, lg, y, 0, lgg, lgb)));
     }
 

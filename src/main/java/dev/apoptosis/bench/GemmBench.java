@@ -15,13 +15,11 @@ import java.util.function.Consumer;
 public final class GemmBench {
     private GemmBench() {}
 
-    public static void run(int threads, int reps, Consumer<BenchResult> sink) {
-        warmUp();
+    public static void run(int threads, Timing.KernelRuns runs, Consumer<BenchResult> sink) {
         Random rng = new Random(1);
         for (int n : new int[] {256, 512, 1024}) {
             float[] a = random(rng, n * n), b = random(rng, n * n), c = new float[n * n];
-            int warm = n <= 512 ? 10 : 3;
-            double ms = Timing.medianMillis(warm, reps, () ->
+            double ms = runs.medianMillis(() ->
                     Gemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
             sink.accept(new BenchResult("sgemm_n" + n, threads, ms, 2.0 * n * n * n / (ms * 1e6), Double.NaN));
         }
@@ -32,7 +30,7 @@ public final class GemmBench {
      * over Cin*9), input gradient (TN, Cin*9 x HW*batch over Cout) and weight gradient (NT, Cout x Cin*9
      * over HW*batch) for the ResNet-20 channel counts.
      */
-    public static void runShapes(int threads, int reps, Consumer<BenchResult> sink) {
+    public static void runShapes(int threads, Timing.KernelRuns runs, Consumer<BenchResult> sink) {
         Random rng = new Random(2);
         int[][] cases = { // transA, transB, m, n, k
             {0, 0, 16, 8192, 144}, {0, 0, 32, 2048, 288}, {0, 0, 64, 1024, 576}, {0, 0, 64, 8192, 576},
@@ -46,8 +44,7 @@ public final class GemmBench {
             float[] a = random(rng, m * k), b = random(rng, k * n), c = new float[m * n];
             int lda = ta ? m : k, ldb = tb ? k : n;
             double flops = 2.0 * m * n * k;
-            int warm = (int) Math.max(3, Math.min(50, 2e9 / flops));
-            double ms = Timing.medianMillis(warm, reps, () ->
+            double ms = runs.medianMillis(() ->
                     Gemm.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n));
             String name = "sgemm_" + (ta ? "T" : "N") + (tb ? "T" : "N") + "_m" + m + "_n" + n + "_k" + k;
             sink.accept(new BenchResult(name, threads, ms, flops / (ms * 1e6), Double.NaN));
@@ -69,20 +66,9 @@ public final class GemmBench {
         }
         boolean asJson = json;
         Consumer<BenchResult> sink = r -> System.out.println(asJson ? r.toJson() : r.toText());
-        run(Parallel.threads(), reps, sink);
-        if (!squareOnly) runShapes(Parallel.threads(), reps, sink);
-    }
-
-    /**
-     * Runs the kernel for about a second before anything is timed: the JIT needs that long to
-     * compile the Vector API code fully, and the first case measured would otherwise pay for it.
-     */
-    static void warmUp() {
-        int n = 256;
-        Random rng = new Random(0);
-        float[] a = random(rng, n * n), b = random(rng, n * n), c = new float[n * n];
-        long end = System.nanoTime() + 1_000_000_000L;
-        while (System.nanoTime() < end) Gemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+        Timing.KernelRuns runs = new Timing.KernelRuns(Timing.KERNEL_WARM_UP_SECONDS, reps);
+        run(Parallel.threads(), runs, sink);
+        if (!squareOnly) runShapes(Parallel.threads(), runs, sink);
     }
 
     static float[] random(Random rng, int size) {

@@ -17,14 +17,17 @@ public final class BenchElementwiseCommand implements Runnable {
     @Option(names = "--reps", defaultValue = "9", description = "Timed repetitions per case (median reported; default: ${DEFAULT-VALUE}).")
     int reps;
 
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = BenchOutput.WARM_UP_DEFAULT, description = BenchOutput.WARM_UP_HELP)
+    double warmUpSeconds;
+
     @Option(names = "--batch", defaultValue = "" + ElementwiseBench.DEFAULT_BATCH,
             description = "Batch of the inputs (default: ${DEFAULT-VALUE}, the size of the PyTorch comparison).")
     int batch;
 
     @Override
     public void run() {
-        BenchOutput.requireReps(reps);
+        dev.apoptosis.bench.Timing.KernelRuns runs = BenchOutput.kernelRuns(reps, warmUpSeconds);
         ElementwiseBench bench = new ElementwiseBench(batch);
-        bench.run(Parallel.threads(), reps, r -> out.print(r.toJson(), bench.toText(r)));
+        bench.run(Parallel.threads(), runs, r -> out.print(r.toJson(), bench.toText(r)));
     }
 }

@@ -18,12 +18,15 @@ public final class BenchKernelsCommand implements Runnable {
     @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per case (median reported).")
     int reps;
 
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = BenchOutput.WARM_UP_DEFAULT, description = BenchOutput.WARM_UP_HELP)
+    double warmUpSeconds;
+
     @Override
     public void run() {
-        BenchOutput.requireReps(reps);
+        dev.apoptosis.bench.Timing.KernelRuns runs = BenchOutput.kernelRuns(reps, warmUpSeconds);
         int threads = Parallel.threads();
         java.util.function.Consumer<BenchResult> sink = r -> out.print(r.toJson(), r.toText());
-        GemmBench.run(threads, reps, sink);
-        ConvBench.run(threads, reps, sink);
+        GemmBench.run(threads, runs, sink);
+        ConvBench.run(threads, runs, sink);
     }
 }

@@ -32,7 +32,7 @@ class BenchCommandsTest {
 
     @Test
     void elementwiseRunsEveryCaseOnATinyBatchAsJson() {
-        TrainCommandTest.Run r = TrainCommandTest.run("bench", "elementwise", "--batch", "1", "--reps", "1", "--json");
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "elementwise", "--batch", "1", "--reps", "1", "--warmup-seconds", "0", "--json");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().strip().lines().toList();
         assertEquals(16, lines.size(), r.out());
@@ -43,7 +43,7 @@ class BenchCommandsTest {
 
     @Test
     void elementwiseTextReportsNanosecondsPerValue() {
-        TrainCommandTest.Run r = TrainCommandTest.run("bench", "elementwise", "--batch", "1", "--reps", "1");
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "elementwise", "--batch", "1", "--reps", "1", "--warmup-seconds", "0");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().allMatch(l -> l.endsWith("ns/elem")), r.out());
     }
@@ -116,6 +116,12 @@ class BenchCommandsTest {
     void kernelsRejectsZeroReps() {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "kernels", "--reps", "0");
         assertTrue(r.code() != 0 && r.err().contains("--reps must be >= 1"), r.err());
+    }
+
+    @Test
+    void kernelsRejectsANegativeWarmUp() {
+        TrainCommandTest.Run r = TrainCommandTest.run("bench", "kernels", "--warmup-seconds", "-1");
+        assertTrue(r.code() != 0 && r.err().contains("--warmup-seconds must be a finite number >= 0, got -1.0"), r.err());
     }
 
     @Test
