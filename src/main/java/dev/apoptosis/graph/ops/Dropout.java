@@ -4,7 +4,6 @@ import dev.apoptosis.autodiff.Adjoints;
 import dev.apoptosis.autodiff.Curvature;
 import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.graph.Attrs;
-import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
@@ -21,7 +20,7 @@ import java.util.Set;
  * uses that same mask. Given the mask the op is linear: g_x = m ⊙ g_y, ẏ = m ⊙ ẋ, ġ_x = m ⊙ ġ_y; no
  * second-order term.
  */
-public final class Dropout extends Op {
+public final class Dropout extends ElementwiseUnaryOp {
     private final double p;
 
     public Dropout(double p) {
@@ -45,10 +44,6 @@ public final class Dropout extends Op {
         return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING, OpProperty.STOCHASTIC);
     }
 
-    @Override public int arity() { return 1; }
-    @Override public int[] outputShape(int[][] in) { return in[0].clone(); }
-    @Override public int inputChannelAxis(int i, int[][] in) { return ChannelAxes.natural(in[0]); }
-    @Override public int outputChannelAxis(int[][] in) { return ChannelAxes.natural(in[0]); }
 
     @Override
     public Tensor forward(Frame f) {

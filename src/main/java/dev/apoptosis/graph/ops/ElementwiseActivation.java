@@ -4,7 +4,6 @@ import dev.apoptosis.autodiff.Adjoints;
 import dev.apoptosis.autodiff.Curvature;
 import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.graph.Attrs;
-import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.tensor.ActivationKernels;
 import dev.apoptosis.tensor.Tensor;
@@ -23,7 +22,7 @@ import java.util.Set;
  * φ' and φ'' are recomputed from the kept input x inside the kernels rather than stored, so an
  * importance pass holds no more memory than the forward.
  */
-abstract class ElementwiseActivation extends Op {
+abstract class ElementwiseActivation extends ElementwiseUnaryOp {
     private final ActivationKernels kernels;
 
     ElementwiseActivation(ActivationKernels kernels) {
@@ -32,10 +31,6 @@ abstract class ElementwiseActivation extends Op {
 
     @Override public Attrs attrs() { return Attrs.empty(); }
     @Override public Set<OpProperty> properties() { return Set.of(OpProperty.CHANNEL_PRESERVING); }
-    @Override public int arity() { return 1; }
-    @Override public int[] outputShape(int[][] in) { return in[0].clone(); }
-    @Override public int inputChannelAxis(int i, int[][] in) { return ChannelAxes.natural(in[0]); }
-    @Override public int outputChannelAxis(int[][] in) { return ChannelAxes.natural(in[0]); }
 
     @Override
     public Tensor forward(Frame f) {

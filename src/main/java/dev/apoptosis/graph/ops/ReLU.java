@@ -4,7 +4,6 @@ import dev.apoptosis.autodiff.Adjoints;
 import dev.apoptosis.autodiff.Curvature;
 import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.graph.Attrs;
-import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.tensor.Relu;
 import dev.apoptosis.tensor.Tensor;
@@ -14,16 +13,12 @@ import java.util.Set;
  * y = max(0, x). Piecewise linear: every rule multiplies by the mask [y > 0] and there is no
  * second-order term in any curvature mode. The arithmetic is {@link Relu}'s (vectorised, threaded).
  */
-public final class ReLU extends Op {
+public final class ReLU extends ElementwiseUnaryOp {
     @Override public String kind() { return "ReLU"; }
     @Override public Attrs attrs() { return Attrs.empty(); }
     @Override public Set<OpProperty> properties() {
         return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING, OpProperty.READS_OWN_OUTPUT);
     }
-    @Override public int arity() { return 1; }
-    @Override public int[] outputShape(int[][] in) { return in[0].clone(); }
-    @Override public int inputChannelAxis(int i, int[][] in) { return ChannelAxes.natural(in[0]); }
-    @Override public int outputChannelAxis(int[][] in) { return ChannelAxes.natural(in[0]); }
 
     @Override
     public Tensor forward(Frame f) {

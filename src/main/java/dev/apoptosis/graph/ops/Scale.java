@@ -4,7 +4,6 @@ import dev.apoptosis.autodiff.Adjoints;
 import dev.apoptosis.autodiff.Curvature;
 import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.graph.Attrs;
-import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
@@ -14,7 +13,7 @@ import java.util.Set;
  * Multiplication by a constant: y = α·x, with α a fixed attribute (not a parameter), e.g. the 1/√d of
  * attention scores or a residual branch's scale. Linear: g_x = α g_y, ẏ = α ẋ, ġ_x = α ġ_y.
  */
-public final class Scale extends Op {
+public final class Scale extends ElementwiseUnaryOp {
     private final double factor;
 
     public Scale(double factor) {
@@ -38,10 +37,6 @@ public final class Scale extends Op {
         return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
     }
 
-    @Override public int arity() { return 1; }
-    @Override public int[] outputShape(int[][] in) { return in[0].clone(); }
-    @Override public int inputChannelAxis(int i, int[][] in) { return ChannelAxes.natural(in[0]); }
-    @Override public int outputChannelAxis(int[][] in) { return ChannelAxes.natural(in[0]); }
 
     private Tensor scaled(Tensor t) {
         return Elementwise.scale((float) factor, t);
