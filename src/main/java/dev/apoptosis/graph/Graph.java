@@ -240,10 +240,10 @@ public final class Graph {
     /** A short multi-line description: nodes, shapes, parameters and MACs. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("graph %s: %d nodes, %,d parameters, %,d MACs per sample%n", name, nodes.size(),
+        sb.append(String.format(java.util.Locale.ROOT, "graph %s: %d nodes, %,d parameters, %,d MACs per sample%n", name, nodes.size(),
                 numParameters(), macs()));
         for (Node n : nodes) {
-            sb.append(String.format("  %-28s %-18s %-18s %,14d MACs%n", n.name(), n.op().kind(),
+            sb.append(String.format(java.util.Locale.ROOT, "  %-28s %-18s %-18s %,14d MACs%n", n.name(), n.op().kind(),
                     java.util.Arrays.toString(n.outputShape()), n.macs()));
         }
         return sb.toString();
