@@ -97,7 +97,9 @@ public final class InfoCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "%n%6s  %10s  %11s  %9s  %10s  %10s  %8s%n", "epoch", "train loss", "train top-1",
                 "test loss", "test top-1", "test top-5", "time"));
         double total = 0;
+        EpochRecord best = null;
         for (EpochRecord r : h) {
+            if (r.hasTest() && (best == null || r.testTop1() > best.testTop1())) best = r;
             b.append(String.format(Locale.ROOT, "%6d  %10.4f  %10.2f%%  %9s  %10s  %10s  %8s%n", r.epoch(), r.trainLoss(),
                     100 * r.trainTop1(), r.hasTest() ? String.format(Locale.ROOT, "%.4f", r.testLoss()) : "-",
                     r.hasTest() ? String.format(Locale.ROOT, "%.2f%%", 100 * r.testTop1()) : "-",
@@ -108,6 +110,9 @@ public final class InfoCommand implements Callable<Integer> {
                 : "epochs " + h.get(0).epoch() + "-" + h.get(h.size() - 1).epoch() + " (earlier ones were written by an older build)";
         b.append(String.format(Locale.ROOT, "computing time of %s: %s (training and test evaluation; not data loading)%n", span,
                 TrainCommand.formatSeconds(total)));
+        if (best != null) {
+            b.append(String.format(Locale.ROOT, "best test top-1: %.2f%% after epoch %d%n", 100 * best.testTop1(), best.epoch()));
+        }
     }
 
     private static void line(StringBuilder b, String label, String value) {

@@ -66,6 +66,7 @@ class InfoCommandTest {
         assertTrue(out.matches("(?s).*\\n\\s+1\\s+1\\.5000\\s+40\\.00%\\s+1\\.2500\\s+50\\.00%\\s+90\\.00%\\s+0:01:15\\n.*"), out);
         assertTrue(out.matches("(?s).*\\n\\s+2\\s+0\\.7500\\s+80\\.00%\\s+-\\s+-\\s+-\\s+1:02:05\\n.*"), out);
         assertTrue(out.contains("computing time of all 2 epochs: 1:03:20"), out);
+        assertTrue(out.contains("best test top-1: 50.00% after epoch 1"), "epoch 2 has no test figures:\n" + out);
         assertFalse(out.contains("fc1"), "layers only with --layers");
         assertTrue(run("info", "--layers", f.toString()).out().matches("(?s).*fc1\\s+Linear\\s+\\[10\\].*"));
     }
