@@ -12,10 +12,14 @@ import picocli.CommandLine.Option;
         subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
+    /** From {@code --threads}; applied only while the command runs (see {@link #newCommandLine}). */
+    private Integer threads;
+
     @Option(names = "--threads", description = "Kernel threads (default: cores, or APOPTOSIS_THREADS).",
             scope = CommandLine.ScopeType.INHERIT)
     void setThreads(int n) {
-        Parallel.setThreads(n);
+        if (n < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + n);
+        threads = n;
     }
 
     @CommandLine.Spec
@@ -40,7 +44,19 @@ public final class Main implements Runnable {
 
     /** The configured command line; tests use it to run commands in-process. */
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        // --threads sets the kernel pool's size for this command only: in-process callers (tests, Java
+        // users running commands) get their own setting back afterwards, whatever the outcome.
+        cl.setExecutionStrategy(parsed -> {
+            int before = Parallel.threads();
+            if (main.threads != null) Parallel.setThreads(main.threads);
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                Parallel.setThreads(before);
+            }
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof IllegalStateException) {

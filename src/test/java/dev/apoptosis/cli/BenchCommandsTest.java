@@ -13,12 +13,20 @@ class BenchCommandsTest {
     @TempDir
     Path dir;
 
-    /** {@code --threads} sets the process-wide kernel thread count; later tests must not inherit it. */
-    private final int threadsBefore = dev.apoptosis.tensor.Parallel.threads();
-
-    @org.junit.jupiter.api.AfterEach
-    void restoreThreads() {
-        dev.apoptosis.tensor.Parallel.setThreads(threadsBefore);
+    /** {@code --threads} applies while its command runs, and the caller's count is back afterwards, also after an error. */
+    @Test
+    void threadsApplyToTheirCommandOnly() {
+        int before = dev.apoptosis.tensor.Parallel.threads(), other = before == 3 ? 4 : 3;
+        TrainCommandTest.Run r = TrainCommandTest.run("--threads", Integer.toString(other), "bench", "profile", "--model", "mlp",
+                "--batch", "2", "--reps", "1", "--warmup", "0", "--compare-threads");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("threads 1 vs " + other), "the command ran with --threads " + other + ":\n" + r.out());
+        assertEquals(before, dev.apoptosis.tensor.Parallel.threads());
+        r = TrainCommandTest.run("--threads", Integer.toString(other), "bench", "kernels", "--reps", "0");
+        assertTrue(r.code() != 0);
+        assertEquals(before, dev.apoptosis.tensor.Parallel.threads());
+        r = TrainCommandTest.run("--threads", "0", "info", "x.ckpt");
+        assertTrue(r.code() != 0 && r.err().contains("--threads must be >= 1, got 0"), r.err());
     }
 
     @Test
