@@ -152,7 +152,7 @@ public final class Pass implements AutoCloseable {
         for (int i = 0; i < ins.length; i++) {
             Node in = n.inputs().get(i);
             if (in.isInput() || in == graph.output() || consumers[in.index()] != 1) continue;
-            if (in.op().properties().contains(OpProperty.READS_OWN_OUTPUT)) continue;
+            if (in.op().has(OpProperty.READS_OWN_OUTPUT)) continue;
             Tensor t = ins[i];
             if (t.offset() != 0 || t.size() != t.data().length || sharesStorage(t, frames[in.index()])) continue;
             if (given == null) given = new Tensor[ins.length];
@@ -398,7 +398,7 @@ public final class Pass implements AutoCloseable {
             // gy is donated when nothing reads it after this rule: the engine's own tensor, adjoints not
             // returned to the caller, and no rBackward that reads it next (a piecewise-linear op's has no
             // second-order term, so it reads only ġ).
-            boolean gyReadLater = second && !n.op().properties().contains(OpProperty.PIECEWISE_LINEAR);
+            boolean gyReadLater = second && !n.op().has(OpProperty.PIECEWISE_LINEAR);
             Tensor donate = !gyReadLater && !keepAdj && adjOwned[k] ? gy : null;
             Adjoints a = new Adjoints(wantIn, np, (wantGrad || !second) && np > 0, donate);
             boolean anyIn = false;

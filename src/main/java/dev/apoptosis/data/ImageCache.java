@@ -52,8 +52,13 @@ final class ImageCache {
     private ImageCache() {}
 
     static byte[] hash(String fingerprint) {
+        return sha256().digest(fingerprint.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A fresh SHA-256 digest (every Java platform has one). */
+    static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(fingerprint.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from this JVM", e);
         }
