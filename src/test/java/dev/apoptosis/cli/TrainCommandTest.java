@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.apoptosis.checkpoint.Checkpoint;
+import dev.apoptosis.checkpoint.OptimizerState;
+import dev.apoptosis.checkpoint.TrainingProgress;
 import dev.apoptosis.data.DataPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,6 +72,18 @@ class TrainCommandTest {
         // Resuming a finished run has nothing left to do but is not an error; a conflicting setting is.
         Run same = run("train", "--resume", ck.toString(), "--lr", "0.05", "--progress", "quiet", "--out", dir.resolve("r.ckpt").toString());
         assertEquals(0, same.code(), same.err());
+        // The same run cut back to its first epoch resumes for one more; provenance counts epochs from 1.
+        Path cut = dir.resolve("cut.ckpt");
+        TrainingProgress p = c.progress();
+        new Checkpoint(c.metadata(), c.graphName(), c.outputName(), c.nodes(), c.state(),
+                new OptimizerState(c.optimizer().kind(), c.optimizer().step() / 2, c.optimizer().tensors()),
+                new TrainingProgress(1, 0, p.config(), p.current(), p.history().subList(0, 1))).write(cut);
+        Run more = run("train", "--resume", cut.toString(), "--progress", "quiet");
+        assertEquals(0, more.code(), more.err());
+        String prov = Checkpoint.read(cut).metadata().get(Checkpoint.Meta.PROVENANCE);
+        assertTrue(prov.contains("; resumed after epoch 1: apoptosis train --resume"), prov);
+        assertEquals(2, Checkpoint.read(cut).progress().epoch());
+        assertEquals("in epoch 3 at batch 300", TrainCommand.resumePoint(new TrainingProgress(2, 300, java.util.Map.of())));
         assertTrue(same.err().contains("top-1 " + String.format(java.util.Locale.ROOT, "%.2f%%", 100 * Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)))), same.err());
         Run conflict = run("train", "--resume", ck.toString(), "--lr", "0.2");
         assertEquals(2, conflict.code());
