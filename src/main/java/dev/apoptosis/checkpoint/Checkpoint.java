@@ -42,6 +42,13 @@ public record Checkpoint(Map<String, String> metadata, String graphName, String 
         public static final String PROVENANCE = "provenance";
         public static final String PARAMS = "params";
         public static final String MACS = "macs";
+        /**
+         * Per-channel normalisation {@code (x - mean) / std} the model's inputs went through in training,
+         * as comma-separated floats: what a user of the model must apply to raw pixels in [0, 1].
+         */
+        public static final String INPUT_MEAN = "input.mean";
+        /** The standard deviations that go with {@link #INPUT_MEAN}. */
+        public static final String INPUT_STD = "input.std";
     }
 
     public Checkpoint {

@@ -3,8 +3,10 @@ package dev.apoptosis.cli;
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.data.DataLoader;
 import dev.apoptosis.data.DataSplits;
+import dev.apoptosis.data.Normalize;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.train.EvalResult;
+import dev.apoptosis.train.InputNormalization;
 import dev.apoptosis.train.Evaluator;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,6 +40,12 @@ public final class EvalCommand implements Callable<Integer> {
         String spec = data != null ? data : c.metadata().get(Checkpoint.Meta.DATA);
         if (spec == null) throw new IllegalArgumentException("--data is required: " + model + " does not record its dataset");
         DataSplits splits = TrainCommand.load(spec);
+        Normalize trained = InputNormalization.recorded(c.metadata(), model.toString());
+        if (trained != null && trained.mean().length != splits.test().sampleShape()[0]) {
+            throw new IllegalArgumentException("--model " + model + " was trained on " + trained.mean().length + "-channel inputs but --data "
+                    + spec + " gives " + Arrays.toString(splits.test().sampleShape()));
+        }
+        splits = inputsAsTrained(splits, trained);
         EvalResult r;
         try (DataLoader loader = splits.testLoader(batch)) {
             int[] in = g.inputs().get(0).outputShape();
@@ -60,5 +68,20 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s on %s: %s%n", name, spec, r);
         }
         return 0;
+    }
+
+    /**
+     * The splits with the test inputs normalised as in the model's training when its checkpoint records
+     * how ({@code trained}, else null): the data's own default may differ, e.g. a {@code folder:DIR}
+     * dataset's statistics are those of its own training images.
+     */
+    private static DataSplits inputsAsTrained(DataSplits s, Normalize trained) {
+        if (trained == null) return s;
+        Normalize own = s.normalization();
+        if (own == null || !Arrays.equals(own.mean(), trained.mean()) || !Arrays.equals(own.std(), trained.std())) {
+            System.err.println("eval: normalising inputs as in training (" + InputNormalization.describe(trained) + "), not as "
+                    + s.name() + " would (" + (own == null ? s.testTransform() : InputNormalization.describe(own)) + ")");
+        }
+        return new DataSplits(s.name(), s.train(), s.test(), s.trainTransform(), trained);
     }
 }

@@ -3,7 +3,9 @@ package dev.apoptosis.cli;
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.checkpoint.EpochRecord;
 import dev.apoptosis.checkpoint.TrainingProgress;
+import dev.apoptosis.data.Normalize;
 import dev.apoptosis.graph.Graph;
+import dev.apoptosis.train.InputNormalization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,8 @@ public final class InfoCommand implements Callable<Integer> {
 
     /** Metadata shown on their own lines, not repeated in the "metadata" list. */
     private static final List<String> SHOWN = List.of(Checkpoint.Meta.MODEL, Checkpoint.Meta.DATA, Checkpoint.Meta.PROVENANCE,
-            Checkpoint.Meta.CREATED, Checkpoint.Meta.TOOL, Checkpoint.Meta.PARAMS, Checkpoint.Meta.MACS);
+            Checkpoint.Meta.CREATED, Checkpoint.Meta.TOOL, Checkpoint.Meta.PARAMS, Checkpoint.Meta.MACS,
+            Checkpoint.Meta.INPUT_MEAN, Checkpoint.Meta.INPUT_STD);
 
     @Override
     public Integer call() throws IOException {
@@ -54,6 +57,9 @@ public final class InfoCommand implements Callable<Integer> {
                 m.getOrDefault(Checkpoint.Meta.MODEL, c.graphName()), c.graphName(), g.numParameters(), g.macs(),
                 Arrays.toString(g.inputs().get(0).outputShape()), Arrays.toString(g.output().outputShape())));
         if (m.containsKey(Checkpoint.Meta.DATA)) line(b, "data", m.get(Checkpoint.Meta.DATA));
+        Normalize input = InputNormalization.recorded(m, file.toString());
+        line(b, "inputs", input != null ? "normalised per channel: " + InputNormalization.describe(input)
+                : "normalisation not recorded");
         if (m.containsKey(Checkpoint.Meta.CREATED) || m.containsKey(Checkpoint.Meta.TOOL)) {
             line(b, "written", m.getOrDefault(Checkpoint.Meta.CREATED, "?") + " by " + m.getOrDefault(Checkpoint.Meta.TOOL, "?"));
         }

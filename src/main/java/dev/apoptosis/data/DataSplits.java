@@ -6,6 +6,14 @@ package dev.apoptosis.data;
  */
 public record DataSplits(String name, Dataset train, Dataset test, Transform trainTransform, Transform testTransform) {
 
+    /**
+     * The per-channel normalisation of model inputs (the test transform when it is one), or null
+     * when the test transform is something else: then inputs are not known to be normalised.
+     */
+    public Normalize normalization() {
+        return testTransform instanceof Normalize n ? n : null;
+    }
+
     /** A loader over the training split with its transform (shuffled, last partial batch dropped). */
     public DataLoader trainLoader(int batchSize, long seed) {
         return DataLoader.builder(train).batchSize(batchSize).seed(seed).shuffle(true).dropLast(true)

@@ -239,6 +239,7 @@ public final class Trainer {
         if (nextBatch > 0) meta.put("batch", Integer.toString(nextBatch));
         else meta.remove("batch");
         meta.put(Checkpoint.Meta.SEED, Long.toString(config.seed()));
+        InputNormalization.record(data.normalization(), meta);
         if (test != null) {
             meta.put(Checkpoint.Meta.TOP1, Double.toString(test.top1()));
             meta.put(Checkpoint.Meta.TOP5, Double.toString(test.top5()));

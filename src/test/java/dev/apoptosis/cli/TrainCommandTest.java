@@ -1,19 +1,30 @@
 package dev.apoptosis.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.checkpoint.OptimizerState;
 import dev.apoptosis.checkpoint.TrainingProgress;
+import dev.apoptosis.data.DataLoader;
 import dev.apoptosis.data.DataPaths;
+import dev.apoptosis.data.DataSpec;
+import dev.apoptosis.data.DataSplits;
+import dev.apoptosis.data.Normalize;
+import dev.apoptosis.train.EvalResult;
+import dev.apoptosis.train.Evaluator;
+import dev.apoptosis.train.InputNormalization;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -97,6 +108,47 @@ class TrainCommandTest {
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("\"samples\":300"), e.out());
         assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "\"top1\":%.6f", Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)))), e.out() + " vs " + c.metadata());
+    }
+
+    @Test
+    void evalNormalisesInputsAsTheModelWasTrained() throws IOException {
+        assumeDigits();
+        Path ck = dir.resolve("norm.ckpt");
+        trainMlp(ck, 1);
+        Checkpoint c = Checkpoint.read(ck);
+        DataSplits digits = DataSpec.parse("digits").load();
+        Normalize own = digits.normalization();
+        Normalize recorded = InputNormalization.recorded(c.metadata(), ck.toString());
+        assertArrayEquals(own.mean(), recorded.mean());
+        assertArrayEquals(own.std(), recorded.std());
+        Run plain = run("eval", "--model", ck.toString(), "--json");
+        assertEquals(0, plain.code(), plain.err());
+        assertFalse(plain.err().contains("normalising inputs as in training"), plain.err());
+
+        // A model trained on other statistics is fed those, whatever the data's own default: the oracle
+        // evaluates the same graph directly on a loader with the recorded normalisation.
+        Normalize other = new Normalize(new float[] {own.mean()[0] + 2f}, new float[] {own.std()[0] * 3f});
+        Map<String, String> meta = new java.util.HashMap<>(c.metadata());
+        InputNormalization.record(other, meta);
+        Path moved = dir.resolve("moved.ckpt");
+        new Checkpoint(meta, c.graphName(), c.outputName(), c.nodes(), c.state(), c.optimizer(), c.progress()).write(moved);
+        Run e = run("eval", "--model", moved.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.err().contains("normalising inputs as in training (" + InputNormalization.describe(other) + ")"), e.err());
+        EvalResult expected;
+        try (DataLoader l = new DataSplits("digits", digits.train(), digits.test(), digits.trainTransform(), other).testLoader(256)) {
+            expected = Evaluator.evaluate(Checkpoint.readGraph(moved), l);
+        }
+        assertTrue(e.out().contains(String.format(Locale.ROOT, "\"loss\":%.6f,\"top1\":%.6f", expected.loss(), expected.top1())),
+                e.out() + " vs " + expected);
+        assertFalse(plain.out().contains(String.format(Locale.ROOT, "\"loss\":%.6f", expected.loss())),
+                "the shifted inputs must change the loss, or this test could not tell the normalisations apart");
+
+        InputNormalization.record(new Normalize(new float[] {0, 0, 0}, new float[] {1, 1, 1}), meta);
+        new Checkpoint(meta, c.graphName(), c.outputName(), c.nodes(), c.state(), c.optimizer(), c.progress()).write(moved);
+        Run rgb = run("eval", "--model", moved.toString());
+        assertEquals(2, rgb.code());
+        assertTrue(rgb.err().contains("was trained on 3-channel inputs but --data digits gives [1, 8, 8]"), rgb.err());
     }
 
     @Test
