@@ -55,7 +55,78 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
 
     /** Sensible defaults for a small CNN: 10 epochs, batch 128, lr 0.1, momentum 0.9, wd 5e-4, cosine, seed 0. */
     public static TrainConfig defaults() {
-        return new TrainConfig(10, 128, 0.1, 0.9, false, 5e-4, LrSchedule.Kind.COSINE, new int[0], 0.1, 0, 0, 0, 0, 0);
+        return builder().build();
+    }
+
+    /** A builder starting from {@link #defaults()}; {@link Builder#build} validates. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings, to derive a variant (e.g. a fine-tuning run's). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.epochs = epochs;
+        b.batchSize = batchSize;
+        b.lr = lr;
+        b.momentum = momentum;
+        b.nesterov = nesterov;
+        b.weightDecay = weightDecay;
+        b.schedule = schedule;
+        b.milestones = milestones.clone();
+        b.gamma = gamma;
+        b.minLr = minLr;
+        b.warmupEpochs = warmupEpochs;
+        b.seed = seed;
+        b.checkpointEvery = checkpointEvery;
+        b.labelSmoothing = labelSmoothing;
+        return b;
+    }
+
+    /** Named settings for Java callers; each method's meaning is the record component of the same name. */
+    public static final class Builder {
+        private int epochs = 10;
+        private int batchSize = 128;
+        private double lr = 0.1;
+        private double momentum = 0.9;
+        private boolean nesterov;
+        private double weightDecay = 5e-4;
+        private LrSchedule.Kind schedule = LrSchedule.Kind.COSINE;
+        private int[] milestones = new int[0];
+        private double gamma = 0.1;
+        private double minLr;
+        private double warmupEpochs;
+        private long seed;
+        private int checkpointEvery;
+        private double labelSmoothing;
+
+        private Builder() {}
+
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder nesterov(boolean v) { nesterov = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder schedule(LrSchedule.Kind v) { schedule = v; return this; }
+        /** Multistep milestones; also selects {@link LrSchedule.Kind#MULTISTEP}. */
+        public Builder multistep(double gamma, int... milestones) {
+            this.schedule = LrSchedule.Kind.MULTISTEP;
+            this.gamma = gamma;
+            this.milestones = milestones.clone();
+            return this;
+        }
+        public Builder minLr(double v) { minLr = v; return this; }
+        public Builder warmupEpochs(double v) { warmupEpochs = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
+
+        /** The settings, validated: a bad one is an {@link IllegalArgumentException} naming its option. */
+        public TrainConfig build() {
+            return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, milestones, gamma, minLr,
+                    warmupEpochs, seed, checkpointEvery, labelSmoothing);
+        }
     }
 
     @Override
@@ -70,16 +141,6 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
     /** The learning-rate schedule for {@code stepsPerEpoch} optimiser steps per epoch. */
     public LrSchedule lrSchedule(int stepsPerEpoch) {
         return LrSchedule.create(schedule, lr, epochs, stepsPerEpoch, milestones, gamma, minLr, warmupEpochs);
-    }
-
-    public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, lr, momentum, nesterov, weightDecay, schedule, milestones, gamma, minLr,
-                warmupEpochs, seed, checkpointEvery, labelSmoothing);
-    }
-
-    public TrainConfig withCheckpointEvery(int k) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, milestones, gamma, minLr,
-                warmupEpochs, seed, k, labelSmoothing);
     }
 
     /** The settings as text, keyed by command-line option name (without dashes). Doubles keep every bit. */

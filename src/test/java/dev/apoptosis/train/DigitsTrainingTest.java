@@ -49,7 +49,7 @@ class DigitsTrainingTest {
         Path file = DataPaths.dataRoot().resolve("digits").resolve("digits.csv.gz");
         assumeTrue(Files.isRegularFile(file), "digits data not found at " + file);
         DataSplits data = DataSpec.parse("digits").load();
-        TrainConfig cfg = new TrainConfig(8, 32, 0.05, 0.9, false, 5e-4, LrSchedule.Kind.COSINE, new int[0], 0.1, 0, 0, 1, 0, 0);
+        TrainConfig cfg = TrainConfig.builder().epochs(8).batchSize(32).lr(0.05).seed(1).build();
         Path ckpt = dir.resolve("digits.ckpt");
         long t0 = System.nanoTime();
         TrainResult r = new Trainer(smallCnn(), cfg, data, ckpt, Map.of(Checkpoint.Meta.DATA, "digits")).run();

@@ -47,7 +47,8 @@ class TrainerTest {
     }
 
     static TrainConfig config(int epochs) {
-        return new TrainConfig(epochs, 16, 0.05, 0.9, true, 1e-3, LrSchedule.Kind.COSINE, new int[0], 0.1, 0, 0.5, 7, 0, 0);
+        return TrainConfig.builder().epochs(epochs).batchSize(16).lr(0.05).nesterov(true).weightDecay(1e-3).warmupEpochs(0.5)
+                .seed(7).build();
     }
 
     /** A listener that "kills" the run by throwing when {@code when} says so. */
@@ -114,7 +115,7 @@ class TrainerTest {
     @Test
     void resumeInTheMiddleOfAnEpochGivesBitIdenticalWeights() throws IOException {
         DataSplits data = SyntheticData.splits(64, 32, 6); // 4 batches per epoch
-        TrainConfig cfg = config(2).withCheckpointEvery(3);
+        TrainConfig cfg = config(2).toBuilder().checkpointEvery(3).build();
         Graph straight = cnn(6);
         new Trainer(straight, cfg, data, dir.resolve("straight.ckpt"), Map.of()).run();
 
