@@ -44,7 +44,8 @@ public record Checkpoint(Map<String, String> metadata, String graphName, String 
         public static final String MACS = "macs";
         /**
          * Per-channel normalisation {@code (x - mean) / std} the model's inputs went through in training,
-         * as comma-separated floats: what a user of the model must apply to raw pixels in [0, 1].
+         * as comma-separated floats: what a user of the model must apply to pixel values scaled to [0, 1]
+         * (8-bit values / 255) before feeding it.
          */
         public static final String INPUT_MEAN = "input.mean";
         /** The standard deviations that go with {@link #INPUT_MEAN}. */
