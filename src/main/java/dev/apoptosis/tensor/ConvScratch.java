@@ -17,12 +17,12 @@ final class ConvScratch {
      * one zero-padded input row and a row of zeros).
      */
     enum Slot {
-        PATCHES, GEMM_OUT, PACKED_GRAD, PARTIALS, CHANNELS_LAST,
+        PATCHES, GEMM_OUT, PACKED_GRAD, PARTIALS, CHANNELS_LAST, IMPLICIT_PACKED_A, IMPLICIT_TILE,
         WINOGRAD_TRANSFORMED, WINOGRAD_PRODUCTS, WINOGRAD_PLANES, WINOGRAD_PARTIALS, WINOGRAD_ROW, WINOGRAD_ZEROS
     }
 
     /** The int buffers a thread may hold at the same time. */
-    enum IntSlot { WINOGRAD_OUTPUT_INDEX }
+    enum IntSlot { WINOGRAD_OUTPUT_INDEX, IMPLICIT_STEPS }
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[Slot.values().length][]);

@@ -74,6 +74,15 @@ class Conv2dKernelsTest {
                 Arguments.of("many filters groups 2", conv(2, 30, 5, 7, 34, 3).padding(1).groups(2).build()),
                 Arguments.of("many filters tiled", conv(11, 22, 4, 4, 18, 3).kernel(3, 2).padding(1, 0).build()),
                 Arguments.of("many filters stride 2 no padding", conv(2, 15, 7, 7, 24, 3).stride(2).build()),
+                // Patch rows with channels per group a multiple of GemmVectorKernel.NR (32 on AVX-512, 16 on
+                // AVX2): read from the channels-last image without im2row (ImplicitIm2row).
+                Arguments.of("implicit rows 3x3 pad 1", conv(2, 32, 6, 5, 20, 3).padding(1).build()),
+                Arguments.of("implicit rows stride 2 dilation 2", conv(3, 32, 9, 8, 19, 3).stride(2).padding(2)
+                        .dilation(2).build()),
+                Arguments.of("implicit rows groups 2", conv(2, 64, 5, 7, 34, 3).padding(1).groups(2).build()),
+                Arguments.of("implicit rows tiled 3x2", conv(11, 32, 4, 4, 18, 3).kernel(3, 2).padding(1, 0).build()),
+                Arguments.of("implicit rows huge padding", conv(1, 32, 2, 3, 17, 3).padding(3).build()),
+                Arguments.of("implicit rows 64 channels", conv(3, 64, 4, 4, 24, 3).padding(1).build()),
                 // Many filters but a 1x1 kernel or a short patch: dot products again.
                 Arguments.of("many filters 1x1", conv(3, 5, 4, 3, 17, 1).build()),
                 Arguments.of("many filters 1x1 stride 2", conv(3, 7, 6, 5, 20, 1).stride(2).build()),
@@ -292,7 +301,10 @@ class Conv2dKernelsTest {
                 .filter(g -> !g.isDepthwise() && GemmConvWeightGradient.usesDotProducts(g)).count();
         long rows = geometries().map(a -> (ConvGeometry) a.get()[1])
                 .filter(g -> !g.isDepthwise() && !GemmConvWeightGradient.usesDotProducts(g)).count();
-        assertTrue(dots >= 5 && rows >= 5, "geometries per weight-gradient layout: " + dots + " and " + rows);
+        long implicit = geometries().map(a -> (ConvGeometry) a.get()[1])
+                .filter(g -> !g.isDepthwise() && !GemmConvWeightGradient.usesDotProducts(g) && ImplicitIm2row.applies(g)).count();
+        assertTrue(dots >= 5 && rows - implicit >= 5, "geometries per weight-gradient layout: " + dots + " and " + rows);
+        assertTrue(!Simd.enabled() || implicit >= 5, "patch rows read from the image: " + implicit);
         int many = GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS + 1;
         assertTrue(GemmConvWeightGradient.usesDotProducts(conv(1, 64, 8, 8, many, 1).build()), "1x1 kernels");
         assertTrue(GemmConvWeightGradient.usesDotProducts(conv(1, 8, 8, 8, many, 3).padding(1).build()), "short patches");

@@ -1,0 +1,83 @@
+package dev.apoptosis.tensor;
+
+import static dev.apoptosis.tensor.GemmVectorKernel.MR;
+import static dev.apoptosis.tensor.GemmVectorKernel.NR;
+
+import dev.apoptosis.tensor.ConvScratch.IntSlot;
+import dev.apoptosis.tensor.ConvScratch.Slot;
+
+/**
+ * The weight gradient's product {@code gY · rows} with the patch rows read straight from the
+ * channels-last image, instead of copied out by {@link Im2row} first.
+ *
+ * <p>In the patch-rows layout, columns {@code (tap, c)} of pixel k's row hold the input pixel under
+ * that tap, or 0 in the padding. With channels last, the {@link GemmVectorKernel#NR} channels of a
+ * column panel are contiguous in the image whenever the channels per group are a multiple of NR, so the
+ * kernel can load them where they lie: for each tap, a list of <em>steps</em> (output pixel k, offset
+ * of its input pixel's channel {@code c0}) over the pixels whose input is inside the image replaces the
+ * patch rows; pixels under the padding would contribute zero and are left out. This saves the im2row
+ * copy, a write and a read of {@code P x K} floats per image. Measured, batch 128, one thread (bench
+ * kernels, alternated with the im2row build): 32 channels 16x16 8.5 → 7.4 ms, 64 channels 8x8
+ * 7.4 → 6.0 ms. Only products with zero are left out, so the sums equal those of the explicit product
+ * except for the sign of an all-zero sum.
+ */
+final class ImplicitIm2row {
+    private ImplicitIm2row() {}
+
+    /** True when every NR-column panel of {@code g}'s patch rows lies within one tap. */
+    static boolean applies(ConvGeometry g) {
+        return Simd.enabled() && g.inChannelsPerGroup() % NR == 0;
+    }
+
+    /**
+     * {@code c[mg, kg] = beta * c + gY · rows} for {@code nt} images, {@code rows} being the patch rows
+     * (columns ordered {@code (kh, kw, c)}) of channels {@code [c0, c0 + cg)} of the channels-last
+     * images at {@code xt} (image i at {@code i * hw * cin}). {@code gY} has {@code mg} rows of
+     * {@code nt * P} values, row r at {@code a[aOff + r * lda]}; C rows are {@code ldc} apart.
+     */
+    static void multiply(ConvGeometry g, int nt, int mg, float[] a, int aOff, int lda, float[] xt, int cin, int c0,
+                         float beta, float[] c, int cOff, int ldc) {
+        final int cols = nt * g.outH() * g.outW(), cg = g.inChannelsPerGroup(), kw = g.kernelW();
+        final int taps = g.kernelH() * kw, panels = (mg + MR - 1) / MR;
+        float[] ap = ConvScratch.floats(Slot.IMPLICIT_PACKED_A, panels * cols * MR);
+        GemmVectorPacking.packA(false, a, aOff, lda, 0, mg, 0, cols, ap);
+        int[] steps = ConvScratch.ints(IntSlot.IMPLICIT_STEPS, 2 * cols);
+        float[] tile = ConvScratch.floats(Slot.IMPLICIT_TILE, MR * NR);
+        for (int t = 0; t < taps; t++) {
+            int n = steps(g, t / kw, t % kw, nt, cin, c0, steps);
+            for (int j = 0; j < cg; j += NR) {
+                for (int i = 0; i < panels; i++) {
+                    GemmVectorKernel.multiplySteps(n, steps, ap, i * cols * MR, xt, j, tile);
+                    GemmVectorKernel.update(tile, c, cOff + i * MR * ldc + t * cg + j, ldc, 1f, beta, Math.min(MR, mg - i * MR), NR);
+                }
+            }
+        }
+    }
+
+    /**
+     * Lists the steps of tap {@code (i, j)} as pairs in {@code steps}: output pixel k (over the
+     * {@code nt} images, ascending) and the offset in the channels-last images of its input pixel's
+     * channel {@code c0}, for every output pixel whose input lies inside the image. Returns their count.
+     */
+    private static int steps(ConvGeometry g, int i, int j, int nt, int cin, int c0, int[] steps) {
+        final int w = g.inW(), oh = g.outH(), ow = g.outW(), hw = g.inH() * w, sw = g.strideW();
+        final int tapH = i * g.dilationH(), tapW = j * g.dilationW();
+        final int rowLo = Im2col.firstValid(g.padH(), tapH, g.strideH());
+        final int rowHi = Im2col.endValid(g.inH(), g.padH(), tapH, g.strideH(), oh);
+        final int qHi = Im2col.endValid(w, g.padW(), tapW, sw, ow);
+        final int qLo = Math.min(Im2col.firstValid(g.padW(), tapW, sw), qHi);
+        int n = 0;
+        for (int img = 0; img < nt; img++) {
+            for (int r = rowLo; r < rowHi; r++) {
+                int ih = r * g.strideH() - g.padH() + tapH, iw = qLo * sw - g.padW() + tapW;
+                int k = (img * oh + r) * ow + qLo, b = (img * hw + ih * w + iw) * cin + c0;
+                for (int q = qLo; q < qHi; q++, k++, b += sw * cin) {
+                    steps[2 * n] = k;
+                    steps[2 * n + 1] = b;
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}
