@@ -16,8 +16,10 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  *       without packing the large patch operand.</li>
  *   <li>Otherwise (more filters over long patches of a larger kernel) it is posed as {@code gY · rows} on patch rows built by {@link Im2row}
  *       ({@code [P, K]}, columns in {@code (kh, kw, c)} order): an NN product whose large operand
- *       packs with straight copies that the many rows of gY then amortise. The result is permuted
- *       back to weight order at the end.</li>
+ *       packs with straight copies that the many rows of gY then amortise. When the channels per
+ *       group are a multiple of the GEMM kernel's panel width, the rows are not built at all but read
+ *       from the channels-last image ({@link ImplicitIm2row}). The result is permuted back to weight
+ *       order at the end.</li>
  * </ul>
  *
  * <p><b>Determinism.</b> Tiles are grouped into at most {@link #MAX_CHUNKS} chunks whose bounds
