@@ -93,11 +93,13 @@ final class GemmVectorKernel {
      * step s takes A's column {@code steps[2s]} of the packed panel at {@code ai} and the NR B values
      * from {@code bp[steps[2s + 1] + bAdd]}, for {@code n} steps in order.
      *
-     * <p>A twin of {@link #multiply} on purpose: one kernel serving both (the step index chosen by a
-     * null test inside the loop) made the forward convolutions 15-30% slower (16 channels, 32x32: 7.6
-     * against 9.7-9.9 ms, one thread), and a loop over runs of even steps nested in a loop over runs,
-     * instead of this flat loop, ran the weight gradient 10x slower, the JIT no longer keeping the
-     * accumulators in registers.
+     * <p>A twin of {@link #multiply} on purpose, measured on one thread: one kernel serving both with
+     * the step index chosen by a null test inside the loop made the forward convolutions 15-30% slower
+     * (16 channels, 32x32: 7.6 against 9.7-9.9 ms); this kernel alone, with {@link GemmVector} passing
+     * even steps from a table, made sgemm and the forward and input-gradient convolutions 5-10% slower
+     * (sgemm n=512 2.49-2.61 against 2.75-2.78 ms); and a loop over runs of even steps nested in a loop
+     * over runs, instead of this flat loop, ran the weight gradient 10x slower, the JIT no longer keeping
+     * the accumulators in registers.
      */
     static void multiplySteps(int n, int[] steps, float[] ap, int ai, float[] bp, int bAdd, float[] tile) {
         FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
