@@ -16,9 +16,8 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  *       without packing the large patch operand.</li>
  *   <li>Otherwise (more filters over long patches of a larger kernel) it is posed as {@code gY · rows} on patch rows built by {@link Im2row}
  *       ({@code [P, K]}, columns in {@code (kh, kw, c)} order): an NN product whose large operand
- *       packs with straight copies that the many rows of gY then amortise. When the channels per
- *       group are a multiple of the GEMM kernel's panel width, the rows are not built at all but read
- *       from the channels-last image ({@link ImplicitIm2row}). The result is permuted back to weight
+ *       packs with straight copies that the many rows of gY then amortise. On the vector path the rows
+ *       are not built at all but read from the channels-last image ({@link ImplicitIm2row}). The result is permuted back to weight
  *       order at the end.</li>
  * </ul>
  *
@@ -95,7 +94,7 @@ final class GemmConvWeightGradient {
         final float[] xd = x.data(), gyd = gy.data();
         final int xo = x.offset(), gyo = gy.offset();
         Parallel.forRange(chunks, 1, (lo, hi) -> {
-            float[] channelsLast = dots ? null : ConvScratch.floats(Slot.CHANNELS_LAST, tile * hw * cin);
+            float[] channelsLast = dots ? null : ConvScratch.floats(Slot.CHANNELS_LAST, ImplicitIm2row.channelsLastFloats(tile, hw, cin));
             for (int c = lo; c < hi; c++) {
                 int tLo = (int) ((long) tiles * c / chunks), tHi = (int) ((long) tiles * (c + 1) / chunks);
                 for (int t = tLo; t < tHi; t++) {

@@ -12,21 +12,40 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  *
  * <p>In the patch-rows layout, columns {@code (tap, c)} of pixel k's row hold the input pixel under
  * that tap, or 0 in the padding. With channels last, the {@link GemmVectorKernel#NR} channels of a
- * column panel are contiguous in the image whenever the channels per group are a multiple of NR, so the
- * kernel can load them where they lie: for each tap, a list of <em>steps</em> (output pixel k, offset
- * of its input pixel's channel {@code c0}) over the pixels whose input is inside the image replaces the
- * patch rows; pixels under the padding would contribute zero and are left out. This saves the im2row
- * copy, a write and a read of {@code P x K} floats per image. Measured, batch 128, one thread (bench
- * kernels, alternated with the im2row build): 32 channels 16x16 8.5 → 7.4 ms, 64 channels 8x8
- * 7.4 → 6.0 ms. Only products with zero are left out, so the sums equal those of the explicit product
- * except for the sign of an all-zero sum.
+ * column panel of one tap are contiguous in the image, so the kernel can load them where they lie (a
+ * tap's last panel may be narrower: see {@link #channelsLastFloats}). For each tap, a list of
+ * <em>steps</em> (output pixel k, offset of its input pixel's channel {@code c0}) over the pixels whose
+ * input is inside the image replaces the patch rows; pixels under the padding would contribute zero and
+ * are left out. This saves the im2row copy, a write and a read of {@code P x K} floats per image.
+ * Measured, batch 128, one thread ({@code bench kernels}, 7 rounds alternated with the im2row build,
+ * medians): 32 channels 16x16 8.97 → 8.37 ms, 64 channels 8x8 6.79 → 6.12 ms. Only products with zero
+ * are left out, so the sums equal those of the explicit product except for the sign of an all-zero sum.
  */
 final class ImplicitIm2row {
     private ImplicitIm2row() {}
 
-    /** True when every NR-column panel of {@code g}'s patch rows lies within one tap. */
+    /**
+     * True when {@code g}'s patch rows are read in place: on the vector path, when whole column panels
+     * per tap waste at most an eighth of the kernel's work. A tap's ragged last panel costs a full
+     * panel, so channels per group that are not a multiple of NR pay for up to NR - 1 lanes more.
+     * Measured against im2row, 3x3 pad 1, batch 128, one thread, NR = 32, 2 alternated rounds (images
+     * 16x16 up to 48 channels, 8x8 above; as many filters as channels, at least 24): 64, 90, 96 and 120
+     * channels 1.0-1.06x faster; 24 channels 1.02-1.07x; 20 channels 0.95x; 40 and 48 channels
+     * 0.82-0.88x. The rule keeps the first group and leaves 20-48 to im2row.
+     */
     static boolean applies(ConvGeometry g) {
-        return Simd.enabled() && g.inChannelsPerGroup() % NR == 0;
+        int cg = g.inChannelsPerGroup(), panels = (cg + NR - 1) / NR;
+        return Simd.enabled() && 8L * panels * NR <= 9L * cg;
+    }
+
+    /**
+     * Floats the channels-last images of a tile need: the images and then {@link GemmVectorKernel#NR}
+     * more, because a tap's last column panel may be narrower than NR and the kernel loads whole panels:
+     * its lanes past the tap's channels read the next pixel's values, or this tail after the last
+     * pixel, and land in tile columns that are never stored.
+     */
+    static int channelsLastFloats(int images, int hw, int cin) {
+        return images * hw * cin + NR;
     }
 
     /**
@@ -48,7 +67,8 @@ final class ImplicitIm2row {
             for (int j = 0; j < cg; j += NR) {
                 for (int i = 0; i < panels; i++) {
                     GemmVectorKernel.multiplySteps(n, steps, ap, i * cols * MR, xt, j, tile);
-                    GemmVectorKernel.update(tile, c, cOff + i * MR * ldc + t * cg + j, ldc, 1f, beta, Math.min(MR, mg - i * MR), NR);
+                    GemmVectorKernel.update(tile, c, cOff + i * MR * ldc + t * cg + j, ldc, 1f, beta, Math.min(MR, mg - i * MR),
+                            Math.min(NR, cg - j));
                 }
             }
         }
