@@ -62,8 +62,9 @@ final class ImplicitIm2row {
         GemmVectorPacking.packA(false, a, aOff, lda, 0, mg, 0, cols, ap);
         int[] steps = ConvScratch.ints(IntSlot.IMPLICIT_STEPS, 2 * cols);
         float[] tile = ConvScratch.floats(Slot.IMPLICIT_TILE, MR * NR);
+        ConvTaps where = ConvTaps.of(g);
         for (int t = 0; t < taps; t++) {
-            int n = steps(g, t / kw, t % kw, nt, cin, c0, steps);
+            int n = steps(g, where, t, nt, cin, c0, steps);
             for (int j = 0; j < cg; j += NR) {
                 for (int i = 0; i < panels; i++) {
                     GemmVectorKernel.multiplySteps(n, steps, ap, i * cols * MR, xt, j, tile);
@@ -75,23 +76,21 @@ final class ImplicitIm2row {
     }
 
     /**
-     * Lists the steps of tap {@code (i, j)} as pairs in {@code steps}: output pixel k (over the
-     * {@code nt} images, ascending) and the offset in the channels-last images of its input pixel's
-     * channel {@code c0}, for every output pixel whose input lies inside the image. Returns their count.
+     * Lists the steps of tap {@code t} as pairs in {@code steps}: output pixel k (over the {@code nt}
+     * images, ascending) and the offset in the channels-last images of its input pixel's channel
+     * {@code c0}, for every output pixel whose input lies inside the image ({@code where}). Returns
+     * their count.
      */
-    private static int steps(ConvGeometry g, int i, int j, int nt, int cin, int c0, int[] steps) {
+    private static int steps(ConvGeometry g, ConvTaps where, int t, int nt, int cin, int c0, int[] steps) {
         final int w = g.inW(), oh = g.outH(), ow = g.outW(), hw = g.inH() * w, sw = g.strideW();
-        final int tapH = i * g.dilationH(), tapW = j * g.dilationW();
-        final int rowLo = Im2col.firstValid(g.padH(), tapH, g.strideH());
-        final int rowHi = Im2col.endValid(g.inH(), g.padH(), tapH, g.strideH(), oh);
-        final int qHi = Im2col.endValid(w, g.padW(), tapW, sw, ow);
-        final int qLo = Math.min(Im2col.firstValid(g.padW(), tapW, sw), qHi);
+        final int tapH = t / g.kernelW() * g.dilationH(), tapW = t % g.kernelW() * g.dilationW();
+        final int qLo = where.colLo()[t], len = where.len()[t];
         int n = 0;
         for (int img = 0; img < nt; img++) {
-            for (int r = rowLo; r < rowHi; r++) {
+            for (int r = where.rowLo()[t]; r < where.rowHi()[t]; r++) {
                 int ih = r * g.strideH() - g.padH() + tapH, iw = qLo * sw - g.padW() + tapW;
                 int k = (img * oh + r) * ow + qLo, b = (img * hw + ih * w + iw) * cin + c0;
-                for (int q = qLo; q < qHi; q++, k++, b += sw * cin) {
+                for (int q = 0; q < len; q++, k++, b += sw * cin) {
                     steps[2 * n] = k;
                     steps[2 * n + 1] = b;
                     n++;
