@@ -50,6 +50,8 @@ public record Checkpoint(Map<String, String> metadata, String graphName, String 
         public static final String INPUT_MEAN = "input.mean";
         /** The standard deviations that go with {@link #INPUT_MEAN}. */
         public static final String INPUT_STD = "input.std";
+        /** The class names of the model's outputs, in output order, one per line. */
+        public static final String CLASSES = "classes";
     }
 
     public Checkpoint {

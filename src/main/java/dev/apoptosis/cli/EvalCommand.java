@@ -5,6 +5,7 @@ import dev.apoptosis.data.DataLoader;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.data.Normalize;
 import dev.apoptosis.graph.Graph;
+import dev.apoptosis.train.ClassNames;
 import dev.apoptosis.train.EvalResult;
 import dev.apoptosis.train.Evaluator;
 import dev.apoptosis.train.InputNormalization;
@@ -45,6 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--model " + model + " was trained on " + trained.mean().length + "-channel inputs but --data "
                     + spec + " gives " + Arrays.toString(splits.test().sampleShape()));
         }
+        ClassNames.requireSame(ClassNames.recorded(c.metadata()), splits.test().classNames(), "--model " + model + " on --data " + spec);
         splits = inputsAsTrained(splits, trained);
         EvalResult r;
         try (DataLoader loader = splits.testLoader(batch)) {

@@ -5,6 +5,7 @@ import dev.apoptosis.checkpoint.EpochRecord;
 import dev.apoptosis.checkpoint.TrainingProgress;
 import dev.apoptosis.data.Normalize;
 import dev.apoptosis.graph.Graph;
+import dev.apoptosis.train.ClassNames;
 import dev.apoptosis.train.InputNormalization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ public final class InfoCommand implements Callable<Integer> {
     /** Metadata shown on their own lines, not repeated in the "metadata" list. */
     private static final List<String> SHOWN = List.of(Checkpoint.Meta.MODEL, Checkpoint.Meta.DATA, Checkpoint.Meta.PROVENANCE,
             Checkpoint.Meta.CREATED, Checkpoint.Meta.TOOL, Checkpoint.Meta.PARAMS, Checkpoint.Meta.MACS,
-            Checkpoint.Meta.INPUT_MEAN, Checkpoint.Meta.INPUT_STD);
+            Checkpoint.Meta.INPUT_MEAN, Checkpoint.Meta.INPUT_STD, Checkpoint.Meta.CLASSES);
 
     @Override
     public Integer call() throws IOException {
@@ -60,6 +61,8 @@ public final class InfoCommand implements Callable<Integer> {
         Normalize input = InputNormalization.recorded(m, file.toString());
         line(b, "inputs", input != null ? "normalised per channel: " + InputNormalization.describe(input)
                 : "normalisation not recorded");
+        List<String> classes = ClassNames.recorded(m);
+        if (!classes.isEmpty()) line(b, "classes", classes.size() + ": " + String.join(", ", classes));
         if (m.containsKey(Checkpoint.Meta.CREATED) || m.containsKey(Checkpoint.Meta.TOOL)) {
             line(b, "written", m.getOrDefault(Checkpoint.Meta.CREATED, "?") + " by " + m.getOrDefault(Checkpoint.Meta.TOOL, "?"));
         }

@@ -240,6 +240,7 @@ public final class Trainer {
         else meta.remove("batch");
         meta.put(Checkpoint.Meta.SEED, Long.toString(config.seed()));
         InputNormalization.record(data.normalization(), meta);
+        ClassNames.record(data.train().classNames(), meta);
         if (test != null) {
             meta.put(Checkpoint.Meta.TOP1, Double.toString(test.top1()));
             meta.put(Checkpoint.Meta.TOP5, Double.toString(test.top5()));

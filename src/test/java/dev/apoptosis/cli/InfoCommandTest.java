@@ -42,6 +42,7 @@ class InfoCommandTest {
         meta.put("note", "quote \" and tab\t");
         meta.put(Checkpoint.Meta.INPUT_MEAN, "0.4914,0.25");
         meta.put(Checkpoint.Meta.INPUT_STD, "0.247,1.0E-6");
+        meta.put(Checkpoint.Meta.CLASSES, "cat\ndog, small\nfrog\nowl");
         meta.put(Checkpoint.Meta.PROVENANCE, "made by InfoCommandTest");
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("epochs", "5");
@@ -66,6 +67,7 @@ class InfoCommandTest {
         assertTrue(out.contains("note=quote \" and tab\t"), out);
         assertTrue(out.contains("inputs      normalised per channel: mean [0.4914, 0.25], std [0.247, 1.0E-6]"), out);
         assertFalse(out.contains("input.mean="), "the normalisation is on its own line, not repeated as metadata:\n" + out);
+        assertTrue(out.contains("classes     4: cat, dog, small, frog, owl"), out);
         assertFalse(out.contains("epoch=2"), "the position is on the training line, not repeated as metadata:\n" + out);
         assertTrue(out.matches("(?s).*\\n\\s+1\\s+1\\.5000\\s+40\\.00%\\s+1\\.2500\\s+50\\.00%\\s+90\\.00%\\s+0:01:15\\n.*"), out);
         assertTrue(out.matches("(?s).*\\n\\s+2\\s+0\\.7500\\s+80\\.00%\\s+-\\s+-\\s+-\\s+1:02:05\\n.*"), out);

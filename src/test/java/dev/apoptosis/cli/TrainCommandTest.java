@@ -14,6 +14,7 @@ import dev.apoptosis.data.DataPaths;
 import dev.apoptosis.data.DataSpec;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.data.Normalize;
+import dev.apoptosis.train.ClassNames;
 import dev.apoptosis.train.EvalResult;
 import dev.apoptosis.train.Evaluator;
 import dev.apoptosis.train.InputNormalization;
@@ -143,6 +144,18 @@ class TrainCommandTest {
                 e.out() + " vs " + expected);
         assertFalse(plain.out().contains(String.format(Locale.ROOT, "\"loss\":%.6f", expected.loss())),
                 "the shifted inputs must change the loss, or this test could not tell the normalisations apart");
+
+        // Labels that mean other classes are refused, naming the first difference.
+        assertEquals(digits.test().classNames(), ClassNames.recorded(c.metadata()), "training records the class names");
+        Map<String, String> swapped = new java.util.HashMap<>(c.metadata());
+        java.util.List<String> names = new java.util.ArrayList<>(digits.test().classNames());
+        java.util.Collections.swap(names, 3, 4);
+        ClassNames.record(names, swapped);
+        new Checkpoint(swapped, c.graphName(), c.outputName(), c.nodes(), c.state(), c.optimizer(), c.progress()).write(moved);
+        Run classes = run("eval", "--model", moved.toString());
+        assertEquals(2, classes.code());
+        assertTrue(classes.err().contains("the class names differ (label 3 is '" + names.get(3) + "' for the model but '"
+                + names.get(4) + "' in the data)"), classes.err());
 
         InputNormalization.record(new Normalize(new float[] {0, 0, 0}, new float[] {1, 1, 1}), meta);
         new Checkpoint(meta, c.graphName(), c.outputName(), c.nodes(), c.state(), c.optimizer(), c.progress()).write(moved);
