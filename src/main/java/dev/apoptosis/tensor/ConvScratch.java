@@ -22,7 +22,7 @@ final class ConvScratch {
     }
 
     /** The int buffers a thread may hold at the same time. */
-    enum IntSlot { WINOGRAD_OUTPUT_INDEX, IMPLICIT_STEPS }
+    enum IntSlot { WINOGRAD_OUTPUT_INDEX }
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[Slot.values().length][]);

@@ -86,7 +86,7 @@ final class GemmConvWeightGradient {
         final boolean dots = usesDotProducts(g);
         final int tile = imagesPerTile(g, dots), tiles = (g.n() + tile - 1) / tile;
         final boolean inPlace = dots && GemmConv2d.inPlacePatches(g);
-        final boolean implicit = !dots && ImplicitIm2row.applies(g);
+        final ImplicitIm2row.Plan implicit = !dots && ImplicitIm2row.applies(g) ? ImplicitIm2row.Plan.of(g, tile) : null;
         final int wsize = cout * kg;
         final long cachedChunks = Math.max(MIN_CHUNKS, Math.min(MAX_CHUNKS, CACHED_PARTIAL_FLOATS / wsize));
         final int chunks = Math.min(tiles, (int) Math.max(1, Math.min(cachedChunks, MAX_PARTIAL_FLOATS / wsize)));
@@ -102,7 +102,7 @@ final class GemmConvWeightGradient {
                     boolean packed = nt > 1;
                     float[] grads = packed ? ConvScratch.floats(Slot.PACKED_GRAD, cout * cols) : null;
                     if (packed) GemmConv2d.pack(gyd, gyo + n0 * cout * p, cout * p, cout, nt, p, grads);
-                    float[] patches = (inPlace && !packed) || implicit ? null : ConvScratch.floats(Slot.PATCHES, kg * cols);
+                    float[] patches = (inPlace && !packed) || implicit != null ? null : ConvScratch.floats(Slot.PATCHES, kg * cols);
                     if (!dots) {
                         for (int i = 0; i < nt; i++) {
                             Im2row.toChannelsLast(xd, xo + (n0 + i) * cin * hw, cin, hw, channelsLast, i * hw * cin);
@@ -113,8 +113,8 @@ final class GemmConvWeightGradient {
                         float[] a = packed ? grads : gyd;
                         int aOff = packed ? gi * mg * cols : gyo + (n0 * cout + gi * mg) * p;
                         int cOff = c * wsize + gi * mg * kg;
-                        if (implicit) {
-                            ImplicitIm2row.multiply(g, nt, mg, a, aOff, cols, channelsLast, cin, gi * cg, beta, partials, cOff, kg);
+                        if (implicit != null) {
+                            ImplicitIm2row.multiply(g, implicit, nt, mg, a, aOff, cols, channelsLast, gi * cg, beta, partials, cOff, kg);
                             continue;
                         }
                         if (!dots) {

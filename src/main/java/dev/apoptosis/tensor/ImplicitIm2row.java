@@ -3,7 +3,6 @@ package dev.apoptosis.tensor;
 import static dev.apoptosis.tensor.GemmVectorKernel.MR;
 import static dev.apoptosis.tensor.GemmVectorKernel.NR;
 
-import dev.apoptosis.tensor.ConvScratch.IntSlot;
 import dev.apoptosis.tensor.ConvScratch.Slot;
 
 /**
@@ -14,8 +13,8 @@ import dev.apoptosis.tensor.ConvScratch.Slot;
  * that tap, or 0 in the padding. With channels last, the {@link GemmVectorKernel#NR} channels of a
  * column panel of one tap are contiguous in the image, so the kernel can load them where they lie (a
  * tap's last panel may be narrower: see {@link #channelsLastFloats}). For each tap, a list of
- * <em>steps</em> (output pixel k, offset of its input pixel's channel {@code c0}) over the pixels whose
- * input is inside the image replaces the patch rows; pixels under the padding would contribute zero and
+ * <em>steps</em> (output pixel k, offset of its input pixel), worked out once per call ({@link Plan}),
+ * over the pixels whose input is inside the image replaces the patch rows; pixels under the padding would contribute zero and
  * are left out. This saves the im2row copy, a write and a read of {@code P x K} floats per image.
  * Measured, batch 128, one thread ({@code bench kernels}, 7 rounds alternated with the im2row build,
  * medians): 32 channels 16x16 8.97 → 8.37 ms, 64 channels 8x8 6.79 → 6.12 ms. Only products with zero
@@ -49,54 +48,61 @@ final class ImplicitIm2row {
     }
 
     /**
-     * {@code c[mg, kg] = beta * c + gY · rows} for {@code nt} images, {@code rows} being the patch rows
-     * (columns ordered {@code (kh, kw, c)}) of channels {@code [c0, c0 + cg)} of the channels-last
-     * images at {@code xt} (image i at {@code i * hw * cin}). {@code gY} has {@code mg} rows of
-     * {@code nt * P} values, row r at {@code a[aOff + r * lda]}; C rows are {@code ldc} apart.
+     * The steps of every tap for a tile of {@code images} images, worked out once per weight-gradient
+     * call and shared read-only by its threads: {@code steps[t]} holds, as pairs, output pixel k (over
+     * the images, ascending) and the offset in the channels-last images of its input pixel (channel 0)
+     * for every output pixel whose input lies inside the image; {@code perImage[t]} pairs belong to each
+     * image, so a tile of fewer images uses a prefix.
      */
-    static void multiply(ConvGeometry g, int nt, int mg, float[] a, int aOff, int lda, float[] xt, int cin, int c0,
+    record Plan(int[][] steps, int[] perImage) {
+        static Plan of(ConvGeometry g, int images) {
+            final int w = g.inW(), oh = g.outH(), ow = g.outW(), hw = g.inH() * w, cin = g.inChannels();
+            final int sw = g.strideW(), kw = g.kernelW(), taps = g.kernelH() * kw;
+            ConvTaps where = ConvTaps.of(g);
+            int[][] steps = new int[taps][];
+            int[] perImage = new int[taps];
+            for (int t = 0; t < taps; t++) {
+                int rows = Math.max(0, where.rowHi()[t] - where.rowLo()[t]), qLo = where.colLo()[t], len = where.len()[t];
+                int tapH = t / kw * g.dilationH(), tapW = t % kw * g.dilationW();
+                perImage[t] = rows * len;
+                int[] st = steps[t] = new int[2 * images * perImage[t]];
+                int n = 0;
+                for (int img = 0; img < images; img++) {
+                    for (int r = where.rowLo()[t]; r < where.rowHi()[t]; r++) {
+                        int ih = r * g.strideH() - g.padH() + tapH, iw = qLo * sw - g.padW() + tapW;
+                        int k = (img * oh + r) * ow + qLo, b = (img * hw + ih * w + iw) * cin;
+                        for (int q = 0; q < len; q++, k++, b += sw * cin, n += 2) {
+                            st[n] = k;
+                            st[n + 1] = b;
+                        }
+                    }
+                }
+            }
+            return new Plan(steps, perImage);
+        }
+    }
+
+    /**
+     * {@code c[mg, kg] = beta * c + gY · rows} for {@code nt} images (at most the plan's), {@code rows}
+     * being the patch rows (columns ordered {@code (kh, kw, c)}) of channels {@code [c0, c0 + cg)} of the
+     * channels-last images at {@code xt} (image i at {@code i * hw * cin}). {@code gY} has {@code mg}
+     * rows of {@code nt * P} values, row r at {@code a[aOff + r * lda]}; C rows are {@code ldc} apart.
+     */
+    static void multiply(ConvGeometry g, Plan plan, int nt, int mg, float[] a, int aOff, int lda, float[] xt, int c0,
                          float beta, float[] c, int cOff, int ldc) {
-        final int cols = nt * g.outH() * g.outW(), cg = g.inChannelsPerGroup(), kw = g.kernelW();
-        final int taps = g.kernelH() * kw, panels = (mg + MR - 1) / MR;
+        final int cols = nt * g.outH() * g.outW(), cg = g.inChannelsPerGroup(), panels = (mg + MR - 1) / MR;
         float[] ap = ConvScratch.floats(Slot.IMPLICIT_PACKED_A, panels * cols * MR);
         GemmVectorPacking.packA(false, a, aOff, lda, 0, mg, 0, cols, ap);
-        int[] steps = ConvScratch.ints(IntSlot.IMPLICIT_STEPS, 2 * cols);
         float[] tile = ConvScratch.floats(Slot.IMPLICIT_TILE, MR * NR);
-        ConvTaps where = ConvTaps.of(g);
-        for (int t = 0; t < taps; t++) {
-            int n = steps(g, where, t, nt, cin, c0, steps);
+        for (int t = 0; t < plan.steps().length; t++) {
+            int n = nt * plan.perImage()[t];
             for (int j = 0; j < cg; j += NR) {
                 for (int i = 0; i < panels; i++) {
-                    GemmVectorKernel.multiplySteps(n, steps, ap, i * cols * MR, xt, j, tile);
+                    GemmVectorKernel.multiplySteps(n, plan.steps()[t], ap, i * cols * MR, xt, c0 + j, tile);
                     GemmVectorKernel.update(tile, c, cOff + i * MR * ldc + t * cg + j, ldc, 1f, beta, Math.min(MR, mg - i * MR),
                             Math.min(NR, cg - j));
                 }
             }
         }
-    }
-
-    /**
-     * Lists the steps of tap {@code t} as pairs in {@code steps}: output pixel k (over the {@code nt}
-     * images, ascending) and the offset in the channels-last images of its input pixel's channel
-     * {@code c0}, for every output pixel whose input lies inside the image ({@code where}). Returns
-     * their count.
-     */
-    private static int steps(ConvGeometry g, ConvTaps where, int t, int nt, int cin, int c0, int[] steps) {
-        final int w = g.inW(), oh = g.outH(), ow = g.outW(), hw = g.inH() * w, sw = g.strideW();
-        final int tapH = t / g.kernelW() * g.dilationH(), tapW = t % g.kernelW() * g.dilationW();
-        final int qLo = where.colLo()[t], len = where.len()[t];
-        int n = 0;
-        for (int img = 0; img < nt; img++) {
-            for (int r = where.rowLo()[t]; r < where.rowHi()[t]; r++) {
-                int ih = r * g.strideH() - g.padH() + tapH, iw = qLo * sw - g.padW() + tapW;
-                int k = (img * oh + r) * ow + qLo, b = (img * hw + ih * w + iw) * cin + c0;
-                for (int q = 0; q < len; q++, k++, b += sw * cin) {
-                    steps[2 * n] = k;
-                    steps[2 * n + 1] = b;
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 }

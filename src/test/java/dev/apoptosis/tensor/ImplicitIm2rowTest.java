@@ -29,7 +29,7 @@ class ImplicitIm2rowTest {
         for (int gi = 0; gi < 2; gi++) {
             for (int i = 0; i < nt; i++) Im2row.im2row(g, xt, i * hw * cin, cin, gi * cg, cg, rows, i * p);
             float[] c = new float[mg * kg];
-            ImplicitIm2row.multiply(g, nt, mg, gy, 0, cols, xt, cin, gi * cg, 0f, c, 0, kg);
+            ImplicitIm2row.multiply(g, ImplicitIm2row.Plan.of(g, nt), nt, mg, gy, 0, cols, xt, gi * cg, 0f, c, 0, kg);
             for (int m = 0; m < mg; m++) {
                 for (int k = 0; k < kg; k++) {
                     double s = 0;
