@@ -33,6 +33,14 @@ public record TrainingProgress(int epoch, int batch, Map<String, String> config,
     }
 
     /**
+     * Where the run stands, with epochs counted from 1 as the progress bar counts them: "after epoch 2"
+     * at an epoch boundary, "in epoch 3 at batch 300" within one.
+     */
+    public String where() {
+        return batch == 0 ? "after epoch " + epoch : "in epoch " + (epoch + 1) + " at batch " + batch;
+    }
+
+    /**
      * Progress without figures or history, as format version 1 stored it. A run resumed from a
      * version-1 mid-epoch checkpoint records that epoch's training figures over the resumed batches only.
      */

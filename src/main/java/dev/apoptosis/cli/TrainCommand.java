@@ -1,7 +1,6 @@
 package dev.apoptosis.cli;
 
 import dev.apoptosis.checkpoint.Checkpoint;
-import dev.apoptosis.checkpoint.TrainingProgress;
 import dev.apoptosis.data.DataSpec;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.graph.Graph;
@@ -193,14 +192,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (spec == null) throw new IllegalArgumentException("--data is required: " + resume + " does not record its dataset");
         Path target = out != null ? out : resume;
         Checkpoint withProv = c.withMetadata(Checkpoint.Meta.PROVENANCE,
-                c.metadata().getOrDefault(Checkpoint.Meta.PROVENANCE, "?") + "; resumed " + resumePoint(c.progress())
+                c.metadata().getOrDefault(Checkpoint.Meta.PROVENANCE, "?") + "; resumed " + c.progress().where()
                         + ": " + commandLine());
         return Trainer.resume(withProv, resume, load(spec), target);
-    }
-
-    /** Where a resume starts, with epochs counted from 1 as the progress bar counts them. */
-    static String resumePoint(TrainingProgress p) {
-        return p.batch() == 0 ? "after epoch " + p.epoch() : "in epoch " + (p.epoch() + 1) + " at batch " + p.batch();
     }
 
     /** True if the stored text of setting {@code name} means the value given on this command line. */

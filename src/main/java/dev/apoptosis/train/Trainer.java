@@ -74,6 +74,10 @@ public final class Trainer {
         this.data = data;
         this.checkpointFile = checkpointFile;
         this.metadata = new LinkedHashMap<>(metadata);
+        // What the model expects of its inputs and means by its outputs: recorded (and a class name that
+        // cannot be recorded refused) before any training, not at the first checkpoint.
+        InputNormalization.record(data.normalization(), this.metadata);
+        ClassNames.record(data.train().classNames(), this.metadata);
         this.sgd = new Sgd(graph, config.sgd());
         if (graph.inputs().size() != 1) throw new IllegalArgumentException("train: model '" + graph.name() + "' must have exactly one input");
         this.inputName = graph.inputs().get(0).name();
@@ -121,7 +125,7 @@ public final class Trainer {
         t.startFigures = c.progress().current();
         t.history.addAll(c.progress().history());
         t.lastGood = from;
-        t.lastGoodWhere = "epoch " + t.startEpoch + (t.startBatch > 0 ? " batch " + t.startBatch : "");
+        t.lastGoodWhere = c.progress().where();
         return t;
     }
 
@@ -239,8 +243,6 @@ public final class Trainer {
         if (nextBatch > 0) meta.put("batch", Integer.toString(nextBatch));
         else meta.remove("batch");
         meta.put(Checkpoint.Meta.SEED, Long.toString(config.seed()));
-        InputNormalization.record(data.normalization(), meta);
-        ClassNames.record(data.train().classNames(), meta);
         if (test != null) {
             meta.put(Checkpoint.Meta.TOP1, Double.toString(test.top1()));
             meta.put(Checkpoint.Meta.TOP5, Double.toString(test.top5()));
@@ -250,11 +252,10 @@ public final class Trainer {
         meta.put(Checkpoint.Meta.TOOL, TOOL);
         meta.remove(Checkpoint.Meta.PARAMS);
         meta.remove(Checkpoint.Meta.MACS);
-        Checkpoint c = Checkpoint.of(graph, meta, sgd.state(), new TrainingProgress(nextEpoch, nextBatch, config.toMap(),
-                current, history));
-        c.write(checkpointFile);
+        TrainingProgress progress = new TrainingProgress(nextEpoch, nextBatch, config.toMap(), current, history);
+        Checkpoint.of(graph, meta, sgd.state(), progress).write(checkpointFile);
         lastGood = checkpointFile;
-        lastGoodWhere = nextBatch > 0 ? "epoch " + (nextEpoch + 1) + " batch " + nextBatch : nextEpoch + " epochs done";
+        lastGoodWhere = progress.where();
         listener.onCheckpoint(checkpointFile, nextEpoch, nextBatch);
     }
 

@@ -95,7 +95,7 @@ class TrainCommandTest {
         String prov = Checkpoint.read(cut).metadata().get(Checkpoint.Meta.PROVENANCE);
         assertTrue(prov.contains("; resumed after epoch 1: apoptosis train --resume"), prov);
         assertEquals(2, Checkpoint.read(cut).progress().epoch());
-        assertEquals("in epoch 3 at batch 300", TrainCommand.resumePoint(new TrainingProgress(2, 300, java.util.Map.of())));
+        assertEquals("in epoch 3 at batch 300", new TrainingProgress(2, 300, java.util.Map.of()).where());
         assertTrue(same.err().contains("top-1 " + String.format(java.util.Locale.ROOT, "%.2f%%", 100 * Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)))), same.err());
         Run conflict = run("train", "--resume", ck.toString(), "--lr", "0.2");
         assertEquals(2, conflict.code());

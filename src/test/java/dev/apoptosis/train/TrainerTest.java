@@ -195,6 +195,13 @@ class TrainerTest {
         try (var s = Files.list(dir)) {
             assertEquals(1, s.count(), "no stray temporary file");
         }
+        assertTrue(e.getMessage().contains("the last good checkpoint is " + f + " (after epoch 1)"), e.getMessage());
+
+        // Diverging right after a resume names the checkpoint it resumed from, with the same wording.
+        Trainer resumed = Trainer.resume(c, f, data, f);
+        resumed.graph().parameter("fc.weight").value().setAt(0, Float.NaN);
+        NonFiniteException again = assertThrows(NonFiniteException.class, resumed::run);
+        assertTrue(again.getMessage().contains("the last good checkpoint is " + f + " (after epoch 1)"), again.getMessage());
     }
 
     @Test
