@@ -93,7 +93,8 @@ final class GemmVectorKernel {
      * step s takes A's column {@code steps[2s]} of the packed panel at {@code ai} and the NR B values
      * from {@code bp[steps[2s + 1] + bAdd]}, for {@code n} steps in order.
      *
-     * <p>A twin of {@link #multiply} on purpose, measured on one thread: one kernel serving both with
+     * <p>A twin of {@link #multiply} on purpose, measured with {@code bench kernels --threads 1} on
+     * alternated builds: one kernel serving both with
      * the step index chosen by a null test inside the loop made the forward convolutions 15-30% slower
      * (16 channels, 32x32: 7.6 against 9.7-9.9 ms); this kernel alone, with {@link GemmVector} passing
      * even steps from a table, made sgemm and the forward and input-gradient convolutions 5-10% slower

@@ -27,10 +27,11 @@ final class ImplicitIm2row {
      * True when {@code g}'s patch rows are read in place: on the vector path, when whole column panels
      * per tap waste at most an eighth of the kernel's work. A tap's ragged last panel costs a full
      * panel, so channels per group that are not a multiple of NR pay for up to NR - 1 lanes more.
-     * Measured against im2row, 3x3 pad 1, batch 128, one thread, NR = 32, 2 alternated rounds (images
-     * 16x16 up to 48 channels, 8x8 above; as many filters as channels, at least 24): 64, 90, 96 and 120
-     * channels 1.0-1.06x faster; 24 channels 1.02-1.07x; 20 channels 0.95x; 40 and 48 channels
-     * 0.82-0.88x. The rule keeps the first group and leaves 20-48 to im2row.
+     * Measured with {@code bench/WeightGradientWidths.java} (3x3 pad 1, batch 128, one thread, NR = 32)
+     * on builds with this path always on and always off, alternated, 2 rounds: 64, 90, 96 and 120
+     * channels 1.02-1.13x faster; 40 and 48 channels 0.85-0.91x; 20 and 24 channels 1.08-1.12x there
+     * but 0.95-1.05x with 32 filters in an earlier, throwaway harness, so they stay with im2row until
+     * measured further.
      */
     static boolean applies(ConvGeometry g) {
         int cg = g.inChannelsPerGroup(), panels = (cg + NR - 1) / NR;

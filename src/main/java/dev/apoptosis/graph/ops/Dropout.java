@@ -44,7 +44,6 @@ public final class Dropout extends ElementwiseUnaryOp {
         return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING, OpProperty.STOCHASTIC);
     }
 
-
     @Override
     public Tensor forward(Frame f) {
         Tensor x = f.inputs[0];

@@ -37,7 +37,6 @@ public final class Scale extends ElementwiseUnaryOp {
         return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
     }
 
-
     private Tensor scaled(Tensor t) {
         return Elementwise.scale((float) factor, t);
     }
