@@ -13,15 +13,18 @@ import java.util.Map;
 public final class ClassNames {
     private ClassNames() {}
 
-    /** Writes {@code names} into {@code metadata}, or removes the key when the list is empty (a format without names). */
-    public static void record(List<String> names, Map<String, String> metadata) {
+    /**
+     * Writes {@code names} into {@code metadata}, or removes the key when the list is empty (a format
+     * without names); a name with a line break is an error naming {@code where} (the dataset).
+     */
+    public static void record(List<String> names, Map<String, String> metadata, String where) {
         if (names.isEmpty()) {
             metadata.remove(Checkpoint.Meta.CLASSES);
             return;
         }
         for (String n : names) {
             if (n.indexOf('\n') >= 0 || n.indexOf('\r') >= 0) {
-                throw new IllegalArgumentException("class name '" + n + "' contains a line break: it cannot be recorded in a checkpoint");
+                throw new IllegalArgumentException(where + ": class name '" + n + "' contains a line break: it cannot be recorded in a checkpoint");
             }
         }
         metadata.put(Checkpoint.Meta.CLASSES, String.join("\n", names));

@@ -77,7 +77,7 @@ public final class Trainer {
         // What the model expects of its inputs and means by its outputs: recorded (and a class name that
         // cannot be recorded refused) before any training, not at the first checkpoint.
         InputNormalization.record(data.normalization(), this.metadata);
-        ClassNames.record(data.train().classNames(), this.metadata);
+        ClassNames.record(data.train().classNames(), this.metadata, "data '" + data.name() + "'");
         this.sgd = new Sgd(graph, config.sgd());
         if (graph.inputs().size() != 1) throw new IllegalArgumentException("train: model '" + graph.name() + "' must have exactly one input");
         this.inputName = graph.inputs().get(0).name();

@@ -150,7 +150,7 @@ class TrainCommandTest {
         Map<String, String> swapped = new java.util.HashMap<>(c.metadata());
         java.util.List<String> names = new java.util.ArrayList<>(digits.test().classNames());
         java.util.Collections.swap(names, 3, 4);
-        ClassNames.record(names, swapped);
+        ClassNames.record(names, swapped, "test");
         new Checkpoint(swapped, c.graphName(), c.outputName(), c.nodes(), c.state(), c.optimizer(), c.progress()).write(moved);
         Run classes = run("eval", "--model", moved.toString());
         assertEquals(2, classes.code());

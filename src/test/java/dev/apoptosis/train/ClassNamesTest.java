@@ -17,13 +17,14 @@ class ClassNamesTest {
     void roundTripKeepsOrderSpacesAndEmptyNames() {
         List<String> names = List.of("T-shirt/top", "a, b", " spaced ", "", "ünïcödé");
         Map<String, String> meta = new HashMap<>();
-        ClassNames.record(names, meta);
+        ClassNames.record(names, meta, "d");
         assertEquals(names, ClassNames.recorded(meta));
-        ClassNames.record(List.of(), meta);
+        ClassNames.record(List.of(), meta, "d");
         assertTrue(meta.isEmpty(), meta.toString());
         assertEquals(List.of(), ClassNames.recorded(meta));
-        var e = assertThrows(IllegalArgumentException.class, () -> ClassNames.record(List.of("a", "b\nc"), meta));
+        var e = assertThrows(IllegalArgumentException.class, () -> ClassNames.record(List.of("a", "b\nc"), meta, "data 'folder:x'"));
         assertTrue(e.getMessage().contains("line break"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("data 'folder:x': class name 'b\nc'"), e.getMessage());
         assertTrue(!meta.containsKey(Checkpoint.Meta.CLASSES), "nothing recorded after the error");
     }
 
