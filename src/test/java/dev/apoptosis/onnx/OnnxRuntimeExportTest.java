@@ -1,0 +1,48 @@
+package dev.apoptosis.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.apoptosis.graph.Graph;
+import dev.apoptosis.models.ModelOptions;
+import dev.apoptosis.models.ModelZoo;
+import dev.apoptosis.tensor.Tensor;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every zoo model, exported, runs in ONNX Runtime (the oracle) and gives our own EVAL outputs
+ * within 1e-4 relative, with BatchNorm written as BatchNormalization and folded into the
+ * convolutions. Norm layers get random statistics first, so a dropped or mis-folded one shows.
+ */
+class OnnxRuntimeExportTest {
+    @ParameterizedTest(name = "{0} {1} fold-bn={2}")
+    @CsvSource({
+            "mlp, '1,12,12', false",
+            "lenet5, '1,28,28', false",
+            "resnet20, '3,16,16', false",
+            "resnet20, '3,16,16', true",
+            "vgg11, '3,32,32', true",
+            "vgg11, '3,32,32', false",
+            "resnet50, '3,32,32', true",
+            "vit, '3,16,16', false",
+    })
+    void zooModelMatchesOnnxRuntime(String model, String input, boolean fold) throws Exception {
+        String[] s = input.split(",");
+        int[] shape = {Integer.parseInt(s[0]), Integer.parseInt(s[1]), Integer.parseInt(s[2])};
+        ModelOptions o = ModelOptions.defaults().withInput(shape).withSeed(3);
+        if (model.equals("vit")) o = o.withWidth(64);
+        if (model.equals("vgg11") || model.equals("resnet50")) o = o.withWidth(16);
+        Graph g = ModelZoo.build(model, o);
+        OnnxTesting.randomizeNorms(g, 5);
+        Tensor x = OnnxTesting.input(g, 3, 7);
+        float[] ours = OnnxTesting.forward(g, x);
+        OnnxModel m = OnnxExport.toModel(g, Map.of("model", model), new OnnxExport.Options(fold, Map.of()));
+        float[] ort = OnnxTesting.runOrt(OnnxFile.encode(m), g.inputs().get(0).name(), x);
+        assertEquals(ours.length, ort.length);
+        double rel = OnnxTesting.relativeDiff(ort, ours);
+        System.out.printf("%s %s fold=%b: max abs diff %.3g, relative %.3g%n", model, input, fold, OnnxTesting.maxAbsDiff(ort, ours), rel);
+        assertTrue(rel < 1e-4, model + ": ONNX Runtime differs from ours by " + rel + " relative");
+    }
+}
