@@ -14,6 +14,7 @@ public final class Ops {
         OpRegistry.register("Input", Input::fromAttrs);
         OpRegistry.register("Linear", Linear::fromAttrs);
         OpRegistry.register("ReLU", a -> new ReLU());
+        OpRegistry.register("ReLU6", a -> new ReLU6());
         OpRegistry.register("Add", a -> new Add());
         OpRegistry.register("Conv2d", Conv2d::fromAttrs);
         OpRegistry.register("BatchNorm2d", BatchNorm2d::fromAttrs);
