@@ -58,7 +58,9 @@ final class OnnxOps {
             Map.entry("Constant", Set.of("value", "value_float", "value_floats", "value_int", "value_ints")),
             Map.entry("Shape", Set.of("start", "end")), Map.entry("Gather", Set.of("axis")),
             Map.entry("Unsqueeze", Set.of("axes")), Map.entry("Squeeze", Set.of("axes")), Map.entry("Cast", Set.of("to", "saturate")),
-            Map.entry("Slice", Set.of("starts", "ends", "axes")), Map.entry("Expand", Set.of()));
+            Map.entry("Slice", Set.of("starts", "ends", "axes")), Map.entry("Expand", Set.of()),
+            Map.entry("ConstantOfShape", Set.of("value")), Map.entry("Equal", Set.of()), Map.entry("Where", Set.of()),
+            Map.entry("Pad", Set.of("mode", "pads", "value")));
 
     /** The op types the importer knows, sorted (what the unsupported-op error lists). */
     static final Set<String> SUPPORTED = new TreeSet<>(ATTRS.keySet());
@@ -121,6 +123,10 @@ final class OnnxOps {
             case "Cast" -> List.of(cast(ins));
             case "Slice" -> List.of(slice(ins));
             case "Expand" -> List.of(expand(ins));
+            case "ConstantOfShape" -> List.of(constantOfShape(ins));
+            case "Equal" -> List.of(Consts.binary(constant(ins, 0, "A"), constant(ins, 1, "B"), (x, y) -> x == y ? 1 : 0));
+            case "Where" -> List.of(where(ins));
+            case "Pad" -> List.of(pad(ins));
             default -> throw new Unsupported("no translation");
         };
     }
@@ -354,6 +360,38 @@ final class OnnxOps {
         return new Pending(Kind.EXPANDED_CONST, null, 0, Consts.floats(c), dims);
     }
 
+    private Val constantOfShape(List<Val> ins) {
+        long[] dims = longs(constant(ins, 0, "the shape"));
+        OnnxAttribute a = attr("value", OnnxAttribute.TENSOR);
+        double v = a == null ? 0 : a.t().values()[0];
+        double[] out = new double[(int) Consts.count(dims)];
+        Arrays.fill(out, v);
+        return new Const(dims, out);
+    }
+
+    private Val where(List<Val> ins) {
+        Const c = constant(ins, 0, "the condition"), x = constant(ins, 1, "X"), y = constant(ins, 2, "Y");
+        long[] dims = Consts.broadcastDims(Consts.broadcastDims(c.dims(), x.dims()), y.dims());
+        double[] cv = Consts.broadcastTo(c, dims), xv = Consts.broadcastTo(x, dims), yv = Consts.broadcastTo(y, dims);
+        double[] out = new double[cv.length];
+        for (int i = 0; i < out.length; i++) out[i] = cv[i] != 0 ? xv[i] : yv[i];
+        return new Const(dims, out);
+    }
+
+    /** Zero padding of H and W alike on both sides: pending until the AveragePool or Conv that takes it as its own padding. */
+    private Val pad(List<Val> ins) {
+        Act x = image(ins, 0);
+        String mode = str("mode", "constant");
+        long[] p = opset() < 11 ? intsAttr("pads") : longs(constant(ins, 1, "the pads"));
+        double value = opset() < 11 ? floatAttr("value", 0) : opt(ins, 2) == null ? 0 : constant(ins, 2, "the value").v()[0];
+        if (opset() >= 18 && opt(ins, 3) != null) throw new Unsupported("Pad with axes");
+        if (!mode.equals("constant") || value != 0) throw new Unsupported("Pad mode '" + mode + "' value " + value + " (only zero padding)");
+        if (p == null || p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0 || p[2] != p[6] || p[3] != p[7] || p[2] < 0 || p[3] < 0) {
+            throw new Unsupported("pads " + Arrays.toString(p) + " (only H and W, the same on both sides)");
+        }
+        return new Pending(Kind.ZERO_PADDED, x, 0, null, new int[] {(int) p[2], (int) p[3]});
+    }
+
     // ------------------------------------------------------------------ layers
 
     private Val dropout(List<Val> ins) {
@@ -454,6 +492,13 @@ final class OnnxOps {
 
     private Val pool(List<Val> ins) {
         boolean max = n.opType().equals("MaxPool");
+        int[] extra = {0, 0};
+        if (!max && in(ins, 0) instanceof Pending zp && zp.is(Kind.ZERO_PADDED)) {
+            // PyTorch writes AvgPool2d(padding=p, count_include_pad=True) as Pad + AveragePool: the padded zeros count.
+            extra = zp.ints();
+            ins = new ArrayList<>(ins);
+            ins.set(0, zp.x());
+        }
         Act x = image(ins, 0);
         long[] k = intsAttr("kernel_shape");
         if (k == null || k.length != 2) throw new Unsupported("kernel_shape " + Arrays.toString(k) + ": only 2-D windows");
@@ -462,6 +507,11 @@ final class OnnxOps {
         if (intAttr("storage_order", 0) != 0) throw new Unsupported("storage_order = 1");
         int[] kk = {(int) k[0], (int) k[1]};
         int[] p = pads(x.shape(), kk, s, d);
+        boolean padded = extra[0] != 0 || extra[1] != 0;
+        if (padded) {
+            if (p[0] != 0 || p[1] != 0) throw new Unsupported("Pad before a padded AveragePool");
+            p = extra;
+        }
         int[] stride = {(int) s[0], (int) s[1]}, dil = {(int) d[0], (int) d[1]};
         boolean ceil = intAttr("ceil_mode", 0) != 0;
         if (ceil) {
@@ -480,7 +530,7 @@ final class OnnxOps {
             }
         }
         dev.apoptosis.graph.Op op = max ? new MaxPool2d(kk, stride, p, dil)
-                : new AvgPool2d(kk, stride, p, intAttr("count_include_pad", 0) != 0);
+                : new AvgPool2d(kk, stride, p, padded || intAttr("count_include_pad", 0) != 0);
         return Act.of(imp.add(label, op, node(x)));
     }
 

@@ -25,8 +25,14 @@ final class PendingOps {
     }
 
     Act materialize(Pending p, String consumer) {
-        Node x = imp.node(p.x(), p.x().node().name());
+        if (p.x() == null) {
+            throw new Unsupported(consumer + " reads " + describe(p) + ", which the engine has no op for (only as part of " + whole(p.what()) + ")");
+        }
         String base = p.x().node().name();
+        Node x = switch (p.what()) {
+            case SCALED, MATMUL_CONST, PERMUTED, NORMALIZED, NORMALIZED_SCALED -> imp.node(p.x(), base);
+            default -> null;
+        };
         return switch (p.what()) {
             case SCALED -> Act.of(imp.add(base + "/scale", new Scale(p.scalar()), x));
             case MATMUL_CONST -> {
@@ -67,6 +73,7 @@ final class PendingOps {
             case VARIANCE_EPS -> "the variance of x + ε";
             case STD -> "√(variance + ε)";
             case EXPANDED_CONST -> "a constant expanded to the batch";
+            case ZERO_PADDED -> "a zero-padded image";
             default -> p.what().toString();
         };
     }
@@ -76,6 +83,7 @@ final class PendingOps {
             case SIGMOID -> "x·sigmoid(x), SiLU";
             case ERF, ERF_PLUS_ONE, X_ERF_PLUS_ONE -> "x·½·(1 + erf(x/√2)), GELU";
             case EXPANDED_CONST -> "a class token: Concat on the token axis with the constant first";
+            case ZERO_PADDED -> "an AveragePool that counts the padding";
             default -> "LayerNorm's decomposed form";
         };
     }

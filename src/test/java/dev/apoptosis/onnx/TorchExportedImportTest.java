@@ -1,0 +1,74 @@
+package dev.apoptosis.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.apoptosis.graph.Graph;
+import dev.apoptosis.graph.Node;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.testing.Fixtures;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Models written by PyTorch's own exporter ({@code tools/fixtures/onnx_torch_fixtures.py}: torchvision
+ * SqueezeNet 1.1 and MobileNetV2, a small ViT at opsets 17 and 13, a CNN of the remaining
+ * forms) import and reproduce PyTorch's outputs; each imported graph is exported again and ONNX
+ * Runtime gives the same outputs from the re-exported file. The op kinds each must contain are
+ * checked too, so a form that imported as something else (a LayerNorm left decomposed) shows.
+ */
+class TorchExportedImportTest {
+    static Path resource(String name) throws URISyntaxException {
+        return Path.of(TorchExportedImportTest.class.getResource("/fixtures/onnx/torch/" + name).toURI());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "squeezenet1_1, 'Conv2d,Concat,MaxPool2d,GlobalAvgPool,ReLU'",
+            "mobilenet_v2, 'Conv2d,ReLU6,Add,GlobalAvgPool,Linear'",
+            "vit17, 'ClassToken,PositionalEmbedding,LayerNorm,MatMul,Scale,Softmax,GELU,SelectToken,Linear,Permute'",
+            "vit13, 'ClassToken,PositionalEmbedding,LayerNorm,MatMul,Scale,Softmax,GELU,SelectToken,Linear,Permute'",
+            "forms, 'SiLU,Tanh,AvgPool2d,MaxPool2d,Linear,Softmax'",
+    })
+    void importsAndReproducesPyTorch(String name, String kinds) throws Exception {
+        Path file = resource(name + ".onnx");
+        Fixtures fx = Fixtures.load("onnx/torch/" + name + ".txt");
+        OnnxImport.Result r = OnnxImport.toGraph(OnnxFile.read(file), file);
+        Graph g = r.graph();
+        Set<String> have = new HashSet<>();
+        for (Node n : g.nodes()) have.add(n.op().kind());
+        for (String k : kinds.split(",")) assertTrue(have.contains(k), name + " has no " + k + " node: " + have);
+        Tensor x = fx.tensor("x");
+        float[] expected = fx.tensor("y").toArray();
+        float[] ours = OnnxTesting.forward(g, x);
+        double rel = OnnxTesting.relativeDiff(ours, expected);
+        System.out.printf("%s: %d nodes, max abs diff to PyTorch %.3g (relative %.3g)%n", name, g.nodes().size(),
+                OnnxTesting.maxAbsDiff(ours, expected), rel);
+        assertTrue(rel < 1e-4, name + ": differs from PyTorch by " + rel + " relative");
+
+        byte[] again = OnnxFile.encode(OnnxExport.toModel(g, r.metadata(), OnnxExport.Options.defaults()));
+        float[] ort = OnnxTesting.runOrt(again, g.inputs().get(0).name(), x);
+        assertTrue(OnnxTesting.relativeDiff(ort, expected) < 1e-4, name + ": re-exported model differs in ONNX Runtime");
+        float[] ortOriginal = OnnxTesting.runOrt(java.nio.file.Files.readAllBytes(file), "input", x);
+        assertTrue(OnnxTesting.relativeDiff(ort, ortOriginal) < 1e-4, name + ": re-exported model differs from the original in ONNX Runtime");
+    }
+
+    /**
+     * nn.TransformerEncoder's attention (nn.MultiheadAttention) is exported with the batch axis moved
+     * behind the tokens and merged with the heads: the importer must refuse it, naming the node, not
+     * import something else.
+     */
+    @Test
+    void multiheadAttentionsBatchMovingFormIsRefusedByName() throws Exception {
+        Path file = resource("mha17.onnx");
+        OnnxModel m = OnnxFile.read(file);
+        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxImport.toGraph(m, file));
+        assertTrue(e.getMessage().contains("'/encoder/layers.0/self_attn/Transpose' (Transpose)")
+                && e.getMessage().contains("batch axis must stay first") && e.getMessage().contains("mha17.onnx"), e.getMessage());
+    }
+}
