@@ -78,7 +78,7 @@ public final class OnnxImport {
     public static Result toGraph(OnnxModel model, Path file) throws OnnxFormatException {
         long opset = model.defaultOpset();
         if (opset < 0) throw new OnnxFormatException(file, "imports no version of the default ONNX operator set");
-        if (opset < 7 || opset > 22) throw new OnnxFormatException(file, "uses ONNX operator set " + opset + "; supported: 7 to 22");
+        if (opset < 1 || opset > 22) throw new OnnxFormatException(file, "uses ONNX operator set " + opset + "; supported: 1 to 22");
         OnnxGraph g = model.graph();
         requireKnownOps(file, g);
         String name = !g.name().isEmpty() ? g.name() : stem(file);
@@ -123,8 +123,14 @@ public final class OnnxImport {
             }
         }
         int inputs = 0;
+        long batch = -1;
         for (OnnxValueInfo in : g.inputs()) {
             if (initNames.contains(in.name())) continue; // an initializer listed as an input: a constant
+            long b = in.dims() != null && !in.dims().isEmpty() && in.dims().get(0).param() == null ? in.dims().get(0).value() : -1;
+            if (b > 0 && batch > 0 && b != batch) {
+                throw new OnnxFormatException(file, "inputs disagree on axis 0 (" + batch + " and " + b + "), which the engine takes as the batch");
+            }
+            if (b > 0) batch = b;
             define(in.name(), Act.of(builder.input(nodeName(in.name(), "input"), inputShape(in))));
             inputs++;
         }

@@ -659,7 +659,8 @@ final class OnnxOps {
             return new Const(new long[] {a, b}, c.v());
         }
         Act x = act(ins, 0);
-        if (Consts.axis(axis, x.shape().length + 2, "Flatten") != 1) throw new Unsupported("axis " + axis + " (only 1: the batch stays apart)");
+        int r = x.shape().length + 1; // Flatten's axis ranges over [-r, r]
+        if ((axis < 0 ? axis + r : axis) != 1) throw new Unsupported("axis " + axis + " (only 1: the batch stays apart)");
         return new Act(x.node(), new int[] {x.size()});
     }
 
