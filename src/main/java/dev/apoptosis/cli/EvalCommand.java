@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint on the test split of a dataset (EVAL mode: running BatchNorm statistics).")
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "Checkpoint file.")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "Checkpoint file, or an ONNX model (.onnx).")
     Path model;
 
     @Option(names = "--data", paramLabel = "SPEC", description = "Dataset (default: the one recorded in the checkpoint).")
@@ -36,7 +36,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
-        Checkpoint c = Checkpoint.read(model);
+        Checkpoint c = dev.apoptosis.onnx.ModelFiles.read(model);
         Graph g = c.toGraph(model);
         String spec = data != null ? data : c.metadata().get(Checkpoint.Meta.DATA);
         if (spec == null) throw new IllegalArgumentException("--data is required: " + model + " does not record its dataset");

@@ -40,7 +40,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if ((file == null) == (model == null)) throw new IllegalArgumentException("give the checkpoint either as FILE or as --model, once");
         Path in = file != null ? file : model;
-        Checkpoint c = Checkpoint.read(in);
+        Checkpoint c = dev.apoptosis.onnx.ModelFiles.read(in);
         Graph g = c.toGraph(in);
         OnnxModel m = OnnxExport.toModel(g, c.metadata(), new OnnxExport.Options(foldBn, Map.of()));
         OnnxFile.write(out, m);

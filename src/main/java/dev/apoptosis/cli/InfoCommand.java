@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         description = "Describe a checkpoint: model, parameters, MACs, metadata, training progress and settings, "
                 + "and the per-epoch history (training loss and accuracy, test accuracy, time).")
 public final class InfoCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "Checkpoint file.")
+    @Parameters(paramLabel = "FILE", description = "Checkpoint file, or an ONNX model (.onnx).")
     Path file;
 
     @Option(names = "--layers", description = "Also list every node: op kind, output shape and MACs.")
@@ -44,7 +44,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint c = Checkpoint.read(file);
+        Checkpoint c = dev.apoptosis.onnx.ModelFiles.read(file);
         Graph g = c.toGraph(file);
         System.out.print(json ? json(c, g) : text(c, g));
         return 0;

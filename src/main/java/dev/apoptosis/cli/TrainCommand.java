@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     @Option(names = "--init", paramLabel = "FILE", description = "Fine-tune: start a new run from the architecture, weights and "
-            + "BatchNorm statistics in this checkpoint, with a fresh optimiser and schedule (instead of --model).")
+            + "BatchNorm statistics in this checkpoint (or ONNX model, .onnx), with a fresh optimiser and schedule (instead of --model).")
     Path init;
 
     @Option(names = "--epochs", paramLabel = "E", defaultValue = "10", description = "Epochs (default: ${DEFAULT-VALUE}).")
@@ -128,7 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
                 + "the checkpoint " + init + " holds the architecture");
         if (init != null && width > 0) throw new IllegalArgumentException("--width cannot be combined with --init: "
                 + "the checkpoint " + init + " holds the architecture");
-        Checkpoint start = init != null ? Checkpoint.read(init) : null;
+        Checkpoint start = init != null ? dev.apoptosis.onnx.ModelFiles.read(init) : null;
         String dataSpec = data != null || start == null ? data : start.metadata().get(Checkpoint.Meta.DATA);
         if (init == null && model == null) throw new IllegalArgumentException("--model is required (or --resume FILE, or --init FILE); known models: "
                 + String.join(", ", ModelZoo.entries().keySet()));

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.apoptosis.graph.Graph;
+import dev.apoptosis.graph.Parameter;
 import dev.apoptosis.models.ModelOptions;
 import dev.apoptosis.models.ModelZoo;
 import dev.apoptosis.tensor.Tensor;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,5 +48,46 @@ class OnnxRuntimeExportTest {
         double rel = OnnxTesting.relativeDiff(ort, ours);
         System.out.printf("%s %s fold=%b: max abs diff %.3g, relative %.3g%n", model, input, fold, OnnxTesting.maxAbsDiff(ort, ours), rel);
         assertTrue(rel < 1e-4, model + ": ONNX Runtime differs from ours by " + rel + " relative");
+    }
+
+    /**
+     * A masked model (what masked pruning leaves: a 0/1 mask per parameter) is written with the
+     * masked weights as exact zeros, and ONNX Runtime computes what our graph computes with the masks
+     * multiplied in.
+     */
+    @Test
+    void maskedWeightsAreWrittenAsZeros() throws Exception {
+        Graph g = ModelZoo.build("lenet5", ModelOptions.defaults().withInput(1, 28, 28).withSeed(9));
+        Map<String, Tensor> masks = new HashMap<>();
+        Random r = new Random(1);
+        for (Parameter p : g.parameters()) {
+            if (!p.spec().name().equals("weight")) continue;
+            float[] m = new float[p.size()];
+            for (int i = 0; i < m.length; i++) m[i] = r.nextBoolean() ? 1f : 0f;
+            masks.put(p.name(), Tensor.wrap(m, p.value().shape()));
+        }
+        OnnxModel model = OnnxExport.toModel(g, Map.of(), new OnnxExport.Options(false, masks));
+        int zeros = 0;
+        for (OnnxTensor t : model.graph().initializers()) {
+            Tensor m = masks.get(t.name());
+            if (m == null) continue;
+            double[] v = t.values();
+            for (int i = 0; i < v.length; i++) {
+                if (m.at(i) == 0) {
+                    assertEquals(0.0, v[i], 0.0, t.name() + "[" + i + "] is masked but not zero");
+                    zeros++;
+                } else {
+                    assertEquals(g.parameter(t.name()).value().at(i), (float) v[i], 0f);
+                }
+            }
+        }
+        assertTrue(zeros > 1000, "only " + zeros + " masked weights seen");
+        Tensor x = OnnxTesting.input(g, 2, 3);
+        float[] ort = OnnxTesting.runOrt(OnnxFile.encode(model), "input", x);
+        for (Map.Entry<String, Tensor> e : masks.entrySet()) {
+            Tensor v = g.parameter(e.getKey()).value();
+            for (int i = 0; i < v.size(); i++) v.setAt(i, v.at(i) * e.getValue().at(i));
+        }
+        assertTrue(OnnxTesting.relativeDiff(ort, OnnxTesting.forward(g, x)) < 1e-5);
     }
 }

@@ -1,0 +1,27 @@
+package dev.apoptosis.onnx;
+
+import dev.apoptosis.checkpoint.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A model file as the commands take it: a checkpoint, or an ONNX model ({@code .onnx}), which is
+ * imported ({@link OnnxImport}) into a checkpoint in memory with its metadata properties as the
+ * metadata. So {@code eval}, {@code info} and {@code train --init} accept ONNX files directly.
+ */
+public final class ModelFiles {
+    private ModelFiles() {}
+
+    /** True if {@code file} is read as ONNX (by its name's ending). */
+    public static boolean isOnnx(Path file) {
+        return String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT).endsWith(".onnx");
+    }
+
+    /** The checkpoint in {@code file}, or the imported ONNX model as one; errors name the file. */
+    public static Checkpoint read(Path file) throws IOException {
+        if (!isOnnx(file)) return Checkpoint.read(file);
+        OnnxImport.Result r = OnnxImport.toGraph(OnnxFile.read(file), file);
+        return Checkpoint.of(r.graph(), r.metadata(), null, null);
+    }
+}
