@@ -29,7 +29,9 @@ import java.util.Map;
  * <li>ReLU → Relu; ReLU6 → Clip(0, 6); GELU → x·½·(1 + erf(x/√2)) in ONNX ops (Gelu only
  *     exists from opset 20); SiLU → x·Sigmoid(x); Tanh, Softmax (axis −1), LayerNorm
  *     (LayerNormalization, axis −1) as themselves;</li>
- * <li>MaxPool2d → MaxPool, AvgPool2d → AveragePool, GlobalAvgPool → GlobalAveragePool + Flatten;
+ * <li>MaxPool2d → MaxPool, AvgPool2d → AveragePool (in ceil mode with count_include_pad, as zero Pad
+ *     then AveragePool counting only the padded input, PyTorch's form, since runtimes disagree on a
+ *     window that overhangs), GlobalAvgPool → GlobalAveragePool + Flatten;
  *     Add → Add, Concat → Concat on the channel axis, Flatten → Flatten, Reshape → Reshape with
  *     0 for the batch, Permute → Transpose, Scale → Mul by a constant, Dropout → Identity;</li>
  * <li>MatMul → MatMul (a transposed second operand through Transpose); ClassToken → Concat of the
@@ -313,7 +315,20 @@ public final class OnnxExport {
             attrs.add(OnnxAttribute.ofInts("dilations", d[0], d[1]));
         } else {
             op = "AveragePool";
-            attrs.add(OnnxAttribute.ofInt("count_include_pad", a.getBool("countIncludePad", true) ? 1 : 0));
+            boolean includePad = a.getBool("countIncludePad", true);
+            if (includePad && a.getBool("ceilMode", false)) {
+                // A ceil-mode window may overhang the padded input, and runtimes disagree on whether the
+                // overhang counts (ONNX Runtime: yes; our op, as PyTorch: no). PyTorch's exporter's form
+                // is unambiguous: zero Pad, then count only the window's positions inside the padded input.
+                if (p[0] > 0 || p[1] > 0) {
+                    String padded = n.name() + "/pad";
+                    node(padded, "Pad", List.of(x, longs(n.name() + ".pads", 0, 0, p[0], p[1], 0, 0, p[0], p[1])), padded);
+                    x = padded;
+                    attrs.set(2, OnnxAttribute.ofInts("pads", 0, 0, 0, 0));
+                }
+                includePad = false;
+            }
+            attrs.add(OnnxAttribute.ofInt("count_include_pad", includePad ? 1 : 0));
         }
         nodes.add(new OnnxNode(n.name(), op, "", List.of(x), List.of(n.name()), attrs));
     }

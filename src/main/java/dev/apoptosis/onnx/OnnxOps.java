@@ -26,7 +26,6 @@ import dev.apoptosis.onnx.Val.Act;
 import dev.apoptosis.onnx.Val.Const;
 import dev.apoptosis.onnx.Val.Pending;
 import dev.apoptosis.onnx.Val.Pending.Kind;
-import dev.apoptosis.tensor.PoolGeometry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -514,23 +513,23 @@ final class OnnxOps {
         }
         int[] stride = {(int) s[0], (int) s[1]}, dil = {(int) d[0], (int) d[1]};
         boolean ceil = intAttr("ceil_mode", 0) != 0;
-        if (ceil) {
-            // ceil_mode only changes the output where a last, partial window would start inside the
-            // (left-padded) input; where it does not, the floor-mode op computes the same.
-            PoolGeometry g = new PoolGeometry(1, x.shape()[0], x.shape()[1], x.shape()[2], kk[0], kk[1], stride[0], stride[1], p[0], p[1], dil[0], dil[1]);
-            int[] in = {x.shape()[1], x.shape()[2]}, floor = {g.outH(), g.outW()};
+        boolean includePad = intAttr("count_include_pad", 0) != 0;
+        if (!max && ceil && includePad) {
+            // A ceil-mode window may overhang the padded input; runtimes disagree on whether the
+            // overhang counts in the divisor (ONNX Runtime: yes, PyTorch: no), so only accept it where
+            // no window overhangs: where ceil mode gives floor mode's output size.
+            int[] in = {x.shape()[1] + 2 * (padded ? p[0] : 0), x.shape()[2] + 2 * (padded ? p[1] : 0)};
+            int[] pp = padded ? new int[] {0, 0} : p;
             for (int i = 0; i < 2; i++) {
-                long span = in[i] + 2L * p[i] - (long) dil[i] * (kk[i] - 1) - 1;
-                long c = -Math.floorDiv(-span, stride[i]) + 1;
-                if ((c - 1) * stride[i] >= in[i] + p[i]) c--;
-                if (c != floor[i]) {
-                    throw new Unsupported("ceil_mode = 1 changes the output size here (" + c + " instead of " + floor[i] + " on axis " + (i + 2)
-                            + "); the engine pools in floor mode");
+                long span = in[i] + 2L * pp[i] - kk[i];
+                if (Math.floorDiv(span + stride[i] - 1, stride[i]) != Math.floorDiv(span, stride[i])) {
+                    throw new Unsupported("ceil_mode = 1 with count_include_pad = 1 where a window overhangs the padded input"
+                            + " (runtimes disagree on its divisor)");
                 }
             }
         }
-        dev.apoptosis.graph.Op op = max ? new MaxPool2d(kk, stride, p, dil)
-                : new AvgPool2d(kk, stride, p, padded || intAttr("count_include_pad", 0) != 0);
+        dev.apoptosis.graph.Op op = max ? new MaxPool2d(kk, stride, p, dil, ceil)
+                : new AvgPool2d(kk, stride, p, padded || includePad, ceil);
         return Act.of(imp.add(label, op, node(x)));
     }
 

@@ -218,11 +218,15 @@ public final class Pool2dKernels {
     }
 
     /**
-     * The number a window sum is divided by. With ceil_mode off a window never reaches past the
-     * padded input, so "include padding" is always the full kernel area.
+     * The number a window sum is divided by: the window's positions inside the padded input
+     * ({@code countIncludePad}) or inside the input itself. In floor mode a window never reaches
+     * past the padded input, so the former is the kernel area; in ceil mode the last window may,
+     * and its overhang counts for nothing (PyTorch's rule).
      */
     private static int divisor(PoolGeometry g, int h0, int w0, boolean countIncludePad) {
-        if (countIncludePad) return g.kernelH() * g.kernelW();
+        if (countIncludePad) {
+            return (Math.min(h0 + g.kernelH(), g.inH() + g.padH()) - h0) * (Math.min(w0 + g.kernelW(), g.inW() + g.padW()) - w0);
+        }
         int rows = Math.min(h0 + g.kernelH(), g.inH()) - Math.max(h0, 0);
         int cols = Math.min(w0 + g.kernelW(), g.inW()) - Math.max(w0, 0);
         return rows * cols;

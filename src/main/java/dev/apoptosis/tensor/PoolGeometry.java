@@ -6,16 +6,24 @@ package dev.apoptosis.tensor;
  * <p>A window of {@code kernelH x kernelW} input positions, {@code dilationH}/{@code dilationW}
  * apart, moves {@code strideH}/{@code strideW} per output pixel over each of the {@code n x channels}
  * planes of {@code inH x inW}, which are padded by {@code padH}/{@code padW} on each side. Shapes
- * follow PyTorch with {@code ceil_mode=False}: input {@code [n, channels, inH, inW]}, output
- * {@code [n, channels, outH, outW]}, {@code outH = (inH + 2 padH - dilationH (kernelH - 1) - 1) /
- * strideH + 1} (floor division). As in PyTorch, padding may be at most half the kernel size, and
+ * follow PyTorch: input {@code [n, channels, inH, inW]}, output {@code [n, channels, outH, outW]},
+ * {@code outH = (inH + 2 padH - dilationH (kernelH - 1) - 1) / strideH + 1} with floor division, or
+ * with {@code ceilMode} ceiling division, less one if the last window would then start past the
+ * input and its left padding (PyTorch's and ONNX's {@code ceil_mode}: a last, partial window covers
+ * the remainder; windows are clipped to the input as padded ones are). As in PyTorch, padding may be at most half the kernel size, and
  * average pooling does not support dilation (it throws when asked to).
  *
  * <p>Immutable and validated on construction; build with {@link #builder()}, where the stride
  * defaults to the kernel size (PyTorch's default), padding to 0 and dilation to 1.
  */
 public record PoolGeometry(int n, int channels, int inH, int inW, int kernelH, int kernelW, int strideH,
-                           int strideW, int padH, int padW, int dilationH, int dilationW) {
+                           int strideW, int padH, int padW, int dilationH, int dilationW, boolean ceilMode) {
+
+    /** Floor mode ({@code ceil_mode=False}), PyTorch's default. */
+    public PoolGeometry(int n, int channels, int inH, int inW, int kernelH, int kernelW, int strideH, int strideW, int padH,
+                        int padW, int dilationH, int dilationW) {
+        this(n, channels, inH, inW, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, false);
+    }
 
     public PoolGeometry {
         SlidingWindow.positive(OP, "batch n", n);
@@ -37,11 +45,20 @@ public record PoolGeometry(int n, int channels, int inH, int inW, int kernelH, i
     private static final String OP = "pool2d";
 
     public int outH() {
-        return (int) SlidingWindow.outSize(inH, kernelH, strideH, padH, dilationH);
+        return (int) outSize(inH, kernelH, strideH, padH, dilationH);
     }
 
     public int outW() {
-        return (int) SlidingWindow.outSize(inW, kernelW, strideW, padW, dilationW);
+        return (int) outSize(inW, kernelW, strideW, padW, dilationW);
+    }
+
+    private long outSize(int in, int kernel, int stride, int pad, int dilation) {
+        if (!ceilMode) return SlidingWindow.outSize(in, kernel, stride, pad, dilation);
+        long span = in + 2L * pad - (long) dilation * (kernel - 1) - 1;
+        long out = Math.floorDiv(span + stride - 1, stride) + 1;
+        // The last window must start inside the input or its left padding (PyTorch and ONNX agree).
+        if ((out - 1) * stride >= in + pad) out--;
+        return out;
     }
 
     public int[] inputShape() {
@@ -60,14 +77,14 @@ public record PoolGeometry(int n, int channels, int inH, int inW, int kernelH, i
     /** The same pooling over a different batch size. */
     public PoolGeometry withBatch(int batch) {
         return new PoolGeometry(batch, channels, inH, inW, kernelH, kernelW, strideH, strideW, padH, padW,
-                dilationH, dilationW);
+                dilationH, dilationW, ceilMode);
     }
 
     @Override
     public String toString() {
         return "pool2d(input [" + n + ", " + channels + ", " + inH + ", " + inW + "], kernel " + kernelH + "x"
                 + kernelW + ", stride " + strideH + "x" + strideW + ", pad " + padH + "x" + padW + ", dilation "
-                + dilationH + "x" + dilationW + " -> output [" + n + ", " + channels + ", " + outH() + ", " + outW()
+                + dilationH + "x" + dilationW + (ceilMode ? ", ceil mode" : "") + " -> output [" + n + ", " + channels + ", " + outH() + ", " + outW()
                 + "])";
     }
 

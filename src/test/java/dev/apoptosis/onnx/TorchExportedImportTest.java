@@ -52,10 +52,13 @@ class TorchExportedImportTest {
         assertTrue(rel < 1e-4, name + ": differs from PyTorch by " + rel + " relative");
 
         byte[] again = OnnxFile.encode(OnnxExport.toModel(g, r.metadata(), OnnxExport.Options.defaults()));
+        // ONNX Runtime is compared with itself on PyTorch's own file: on ceil-mode average pooling over
+        // padding (forms) it differs from PyTorch by 1.8e-3 relative on PyTorch's file as on ours.
         float[] ort = OnnxTesting.runOrt(again, g.inputs().get(0).name(), x);
-        assertTrue(OnnxTesting.relativeDiff(ort, expected) < 1e-4, name + ": re-exported model differs in ONNX Runtime");
         float[] ortOriginal = OnnxTesting.runOrt(java.nio.file.Files.readAllBytes(file), "input", x);
-        assertTrue(OnnxTesting.relativeDiff(ort, ortOriginal) < 1e-4, name + ": re-exported model differs from the original in ONNX Runtime");
+        System.out.printf("%s: ONNX Runtime on PyTorch's file %.3g, on our re-export %.3g (relative to PyTorch)%n", name,
+                OnnxTesting.relativeDiff(ortOriginal, expected), OnnxTesting.relativeDiff(ort, expected));
+        assertTrue(OnnxTesting.relativeDiff(ort, ortOriginal) < 1e-5, name + ": re-exported model differs from the original in ONNX Runtime");
     }
 
     /**

@@ -7,9 +7,10 @@ import dev.apoptosis.tensor.PoolGeometry;
 import dev.apoptosis.tensor.Tensor;
 
 /**
- * Average pooling of an image sample [C, H, W] per channel, as PyTorch's {@code nn.AvgPool2d} with
- * {@code ceil_mode=False}: each output is its window's sum divided by the kernel area
- * ({@code countIncludePad}, PyTorch's default) or by the number of window positions inside the image.
+ * Average pooling of an image sample [C, H, W] per channel, as PyTorch's {@code nn.AvgPool2d}
+ * (ceil_mode optional, see {@link PoolGeometry}): each output is its window's sum divided by the
+ * number of its positions inside the padded image ({@code countIncludePad}, PyTorch's default: the
+ * kernel area but for a ceil-mode window's overhang) or inside the image itself.
  * The stride defaults to the kernel size; padding may be at most half the kernel.
  *
  * <p>Linear (y = A x for a fixed matrix A); the rules are {@link Pool2dOp}'s, with A·v the same
@@ -30,14 +31,19 @@ public final class AvgPool2d extends Pool2dOp {
 
     /** Separate (height, width) settings and the divisor rule. */
     public AvgPool2d(int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
-        super(kernel, stride, padding, new int[] {1, 1});
+        this(kernel, stride, padding, countIncludePad, false);
+    }
+
+    /** As {@link #AvgPool2d(int[], int[], int[], boolean)}, with PyTorch's {@code ceil_mode}. */
+    public AvgPool2d(int[] kernel, int[] stride, int[] padding, boolean countIncludePad, boolean ceilMode) {
+        super(kernel, stride, padding, new int[] {1, 1}, ceilMode);
         this.countIncludePad = countIncludePad;
     }
 
     static AvgPool2d fromAttrs(Attrs a) {
         int[] k = a.getInts("kernel");
         return new AvgPool2d(k, a.has("stride") ? a.getInts("stride") : k, a.has("padding") ? a.getInts("padding") : new int[] {0, 0},
-                a.getBool("countIncludePad", true));
+                a.getBool("countIncludePad", true), a.getBool("ceilMode", false));
     }
 
     @Override public String kind() { return "AvgPool2d"; }

@@ -7,8 +7,8 @@ import dev.apoptosis.tensor.PoolGeometry;
 import dev.apoptosis.tensor.Tensor;
 
 /**
- * Max pooling of an image sample [C, H, W] per channel, as PyTorch's {@code nn.MaxPool2d} with
- * {@code ceil_mode=False}: each output is the largest input of its window (kernel, stride, zero
+ * Max pooling of an image sample [C, H, W] per channel, as PyTorch's {@code nn.MaxPool2d}
+ * (ceil_mode optional, see {@link PoolGeometry}): each output is the largest input of its window (kernel, stride, zero
  * padding that never wins, dilation). The stride defaults to the kernel size; padding may be at most
  * half the kernel (see {@link PoolGeometry}).
  *
@@ -33,10 +33,15 @@ public final class MaxPool2d extends Pool2dOp {
         super(kernel, stride, padding, dilation);
     }
 
+    /** As {@link #MaxPool2d(int[], int[], int[], int[])}, with PyTorch's {@code ceil_mode}. */
+    public MaxPool2d(int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        super(kernel, stride, padding, dilation, ceilMode);
+    }
+
     static MaxPool2d fromAttrs(Attrs a) {
         int[] k = a.getInts("kernel");
         return new MaxPool2d(k, a.has("stride") ? a.getInts("stride") : k, a.has("padding") ? a.getInts("padding") : new int[] {0, 0},
-                a.has("dilation") ? a.getInts("dilation") : new int[] {1, 1});
+                a.has("dilation") ? a.getInts("dilation") : new int[] {1, 1}, a.getBool("ceilMode", false));
     }
 
     @Override public String kind() { return "MaxPool2d"; }

@@ -27,9 +27,15 @@ import java.util.Set;
  */
 abstract class Pool2dOp extends Op {
     final int kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW;
+    /** Ceiling division for the output size ({@code ceil_mode}): a last, partial window covers the remainder. */
+    final boolean ceilMode;
 
     /** Each setting an {@code int[2]} of (height, width); validated on a nominal input that fits any window. */
     Pool2dOp(int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        this(kernel, stride, padding, dilation, false);
+    }
+
+    Pool2dOp(int[] kernel, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
         for (int[] p : new int[][] {kernel, stride, padding, dilation}) {
             if (p.length != 2) {
                 throw new IllegalArgumentException(kind() + ": settings are (height, width) pairs, got " + Arrays.toString(p));
@@ -43,12 +49,14 @@ abstract class Pool2dOp extends Op {
         padW = padding[1];
         dilationH = dilation[0];
         dilationW = dilation[1];
+        this.ceilMode = ceilMode;
         geometry(1, new int[] {1, Math.max(1, dilationH * (kernelH - 1) + 1), Math.max(1, dilationW * (kernelW - 1) + 1)});
     }
 
-    /** The kernel, stride and padding attributes; subclasses add their own. */
+    /** The kernel, stride and padding attributes (and ceilMode when set); subclasses add their own. */
     Attrs.Builder windowAttrs() {
-        return Attrs.builder().put("kernel", kernelH, kernelW).put("stride", strideH, strideW).put("padding", padH, padW);
+        Attrs.Builder b = Attrs.builder().put("kernel", kernelH, kernelW).put("stride", strideH, strideW).put("padding", padH, padW);
+        return ceilMode ? b.put("ceilMode", true) : b;
     }
 
     /** A·v: the pooling as the linear map the forward of {@code f} fixed. */
@@ -67,7 +75,8 @@ abstract class Pool2dOp extends Op {
     PoolGeometry geometry(int n, int[] in) {
         if (in.length != 3) throw new IllegalArgumentException(kind() + ": input must be an image [C, H, W], got " + Arrays.toString(in));
         try {
-            return new PoolGeometry(n, in[0], in[1], in[2], kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW);
+            return new PoolGeometry(n, in[0], in[1], in[2], kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW,
+                    ceilMode);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(kind() + ": input " + Arrays.toString(in) + ": " + e.getMessage(), e);
         }
