@@ -5,11 +5,9 @@ import dev.apoptosis.graph.GraphBuilder;
 import dev.apoptosis.graph.Node;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.Parameter;
-import dev.apoptosis.graph.ops.Input;
 import dev.apoptosis.onnx.Val.Act;
 import dev.apoptosis.onnx.Val.Const;
 import dev.apoptosis.onnx.Val.Pending;
-import dev.apoptosis.onnx.Val.Pending.Kind;
 import dev.apoptosis.onnx.Val.Unusable;
 import dev.apoptosis.tensor.Tensor;
 import java.nio.file.Path;
@@ -297,14 +295,5 @@ public final class OnnxImport {
         Node n = add(label + (a.shape().length == 1 ? "/flatten" : "/reshape"), op, a.node());
         views.put(key, n);
         return n;
-    }
-
-    /** The node holding an input that must be an activation, in its view shape. */
-    Node nodeOf(Val v, String consumer, String label) {
-        return node(act(v, consumer), label);
-    }
-
-    boolean isInputNode(Node n) {
-        return n.op() instanceof Input;
     }
 }

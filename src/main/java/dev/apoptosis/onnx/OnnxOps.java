@@ -348,8 +348,8 @@ final class OnnxOps {
 
     private Val expand(List<Val> ins) {
         Const c = constant(ins, 0, "the expanded value (only constants: a class token)");
-        long[] target = new long[constant(ins, 1, "the shape").v().length];
         Const shape = constant(ins, 1, "the shape");
+        long[] target = new long[shape.v().length];
         for (int i = 0; i < target.length; i++) target[i] = Double.isNaN(shape.v()[i]) ? -1 : (long) shape.v()[i];
         if (target.length == 0 || target[0] != -1 && target[0] != 1) {
             throw new Unsupported("Expand only of a constant to the batch (shape [batch, ...])");
@@ -628,9 +628,9 @@ final class OnnxOps {
             if (x.shape().length != 2 || Consts.axis(axis, r, "Concat") != 1 || p.data().length != x.shape()[1]) {
                 throw new Unsupported("a constant concatenated to an activation (only a class token [1, 1, D] before tokens [T, D])");
             }
+            if (t.length == 0) throw new Unsupported("an empty class token");
             Node ct = imp.add(label, new ClassToken(), node(x));
             imp.param(ct, "token", p.data());
-            if (t.length == 0) throw new Unsupported("empty token");
             return Act.of(ct);
         }
         List<Node> nodes = new ArrayList<>();
@@ -765,7 +765,7 @@ final class OnnxOps {
                 case MATMUL_CONST -> {
                     int m = p.ints()[0];
                     if (c.v().length == m && c.dims().length >= 1 && c.dims()[c.rank() - 1] == m) {
-                        Node lin = imp.add(preferredLinearName(), new Linear(m, true), imp.node(p.x(), label));
+                        Node lin = imp.add(label, new Linear(m, true), imp.node(p.x(), label));
                         imp.param(lin, "weight", p.data());
                         imp.param(lin, "bias", Consts.floats(c));
                         return Act.of(lin);
@@ -810,18 +810,10 @@ final class OnnxOps {
         return new Act(pe, x.shape());
     }
 
-    /** A MatMul + Add pair's Linear: named after the MatMul's weight (PyTorch's module name) when it has one. */
-    private String preferredLinearName() {
-        return label;
-    }
-
     private Val sub(List<Val> ins) {
         Val a = in(ins, 0), b = in(ins, 1);
         if (a instanceof Const ca && b instanceof Const cb) return Consts.binary(ca, cb, (x, y) -> x - y);
-        if (a instanceof Act x && b instanceof Pending p && p.is(Kind.MEAN) && p.x().equals(x) || a instanceof Act x2 && b instanceof Pending p2
-                && p2.is(Kind.MEAN) && sameAct(x2, p2.x())) {
-            return Pending.of(Kind.CENTERED, imp.act(a, "input 0"));
-        }
+        if (a instanceof Act x && b instanceof Pending p && p.is(Kind.MEAN) && sameAct(x, p.x())) return Pending.of(Kind.CENTERED, x);
         if (b instanceof Const c) return addConst(a, Consts.binary(Const.scalar(0), c, (x, y) -> x - y));
         throw new Unsupported("Sub of " + what(a) + " and " + what(b) + " (only x − mean(x) of LayerNorm, or a constant)");
     }

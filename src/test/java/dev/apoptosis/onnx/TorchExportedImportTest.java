@@ -3,13 +3,19 @@ package dev.apoptosis.onnx;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.Node;
+import dev.apoptosis.graph.ops.SoftmaxCrossEntropy;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.testing.Fixtures;
+import dev.apoptosis.train.Sgd;
+import dev.apoptosis.train.SgdConfig;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +65,34 @@ class TorchExportedImportTest {
         System.out.printf("%s: ONNX Runtime on PyTorch's file %.3g, on our re-export %.3g (relative to PyTorch)%n", name,
                 OnnxTesting.relativeDiff(ortOriginal, expected), OnnxTesting.relativeDiff(ort, expected));
         assertTrue(OnnxTesting.relativeDiff(ort, ortOriginal) < 1e-5, name + ": re-exported model differs from the original in ONNX Runtime");
+    }
+
+    /**
+     * An imported model trains like a built one: a TRAIN-mode step (batch statistics, dropout,
+     * every op's backward) changes its outputs, and the trained model, exported, still gives ONNX
+     * Runtime our outputs. (Grouping and pruning imported models belong with the pruning work.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"squeezenet1_1", "mobilenet_v2", "vit13"})
+    void importedModelsFineTuneAndExport(String name) throws Exception {
+        Path file = resource(name + ".onnx");
+        Graph g = OnnxImport.toGraph(OnnxFile.read(file), file).graph();
+        Tensor x = Fixtures.load("onnx/torch/" + name + ".txt").tensor("x");
+        float[] before = OnnxTesting.forward(g, x);
+        int[] labels = new int[x.dim(0)];
+        for (int i = 0; i < labels.length; i++) labels[i] = (i + 1) % (before.length / x.dim(0));
+        Sgd sgd = new Sgd(g, new SgdConfig(0.9, 5e-4, false));
+        try (Pass p = Pass.forward(g, Map.of(g.inputs().get(0).name(), x), Mode.TRAIN, 1L, true)) {
+            double loss = p.loss(new SoftmaxCrossEntropy(), labels);
+            assertTrue(Double.isFinite(loss), name + ": loss " + loss);
+            sgd.step(p.backward(false).parameters(), 0.05);
+        }
+        float[] after = OnnxTesting.forward(g, x);
+        assertTrue(OnnxTesting.maxAbsDiff(before, after) > 1e-6, name + ": a training step changed nothing");
+        byte[] bytes = OnnxFile.encode(OnnxExport.toModel(g, Map.of(), OnnxExport.Options.defaults()));
+        float[] ort = OnnxTesting.runOrt(bytes, g.inputs().get(0).name(), x);
+        assertTrue(OnnxTesting.relativeDiff(ort, after) < 1e-4, name + ": the fine-tuned export differs in ONNX Runtime by "
+                + OnnxTesting.relativeDiff(ort, after));
     }
 
     /**
