@@ -36,11 +36,16 @@ import java.util.Map;
  *     0 for the batch, Permute → Transpose, Scale → Mul by a constant, Dropout → Identity;</li>
  * <li>MatMul → MatMul (a transposed second operand through Transpose); ClassToken → Concat of the
  *     token expanded to the batch (Shape, Slice, Concat, Expand), PositionalEmbedding → Add,
- *     SelectToken → Gather on the token axis.</li>
+ *     SelectToken → Gather on the token axis; Embedding → Gather of the table's rows at the ids cast
+ *     to int64.</li>
  * </ul>
  * Any other op kind is an IllegalArgumentException naming the node.
  */
 public final class OnnxExport {
+    /** The op kinds {@link #toModel} writes (every kind the engine registers; a test keeps the two equal). */
+    public static final java.util.Set<String> KINDS = java.util.Set.of("Input", "Conv2d", "BatchNorm2d", "Linear", "ReLU", "ReLU6",
+            "Tanh", "SiLU", "GELU", "Softmax", "LayerNorm", "MaxPool2d", "AvgPool2d", "GlobalAvgPool", "Add", "Concat", "Flatten",
+            "Reshape", "Permute", "Scale", "Dropout", "MatMul", "ClassToken", "PositionalEmbedding", "SelectToken", "Embedding");
     public static final long OPSET = 17;
     public static final long IR_VERSION = 8;
     /** The symbolic name of the batch dimension of inputs and outputs. */
@@ -234,6 +239,11 @@ public final class OnnxExport {
                 int i = a.getInt("index");
                 initializers.add(OnnxTensor.ofLongs(name + ".index", new long[0], new long[] {i}));
                 node(name, "Gather", List.of(x, name + ".index"), name, OnnxAttribute.ofInt("axis", 1));
+            }
+            case "Embedding" -> {
+                // Ids arrive as floats (every activation is); Gather wants integers.
+                node(name + "/ids", "Cast", List.of(x), name + "/ids", OnnxAttribute.ofInt("to", OnnxTensor.INT64));
+                node(name, "Gather", List.of(param(n, "weight"), name + "/ids"), name, OnnxAttribute.ofInt("axis", 0));
             }
             default -> throw new IllegalArgumentException("node '" + name + "': op " + n.op().kind() + " has no ONNX export");
         }

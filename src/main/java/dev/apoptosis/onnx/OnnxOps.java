@@ -8,6 +8,7 @@ import dev.apoptosis.graph.ops.ClassToken;
 import dev.apoptosis.graph.ops.Concat;
 import dev.apoptosis.graph.ops.Conv2d;
 import dev.apoptosis.graph.ops.Dropout;
+import dev.apoptosis.graph.ops.Embedding;
 import dev.apoptosis.graph.ops.GELU;
 import dev.apoptosis.graph.ops.GlobalAvgPool;
 import dev.apoptosis.graph.ops.LayerNorm;
@@ -260,6 +261,13 @@ final class OnnxOps {
 
     private Val gather(List<Val> ins) {
         Val data = in(ins, 0);
+        if (data instanceof Const table && in(ins, 1) instanceof Pending ids && ids.is(Kind.IDS)) {
+            // rows of a constant table at integer ids: an embedding, its table learnable
+            if (table.rank() != 2 || intAttr("axis", 0) != 0) throw new Unsupported("Gather of a table of shape " + Arrays.toString(table.dims()) + " on axis " + intAttr("axis", 0) + " (only rows of a matrix)");
+            Node e = imp.add(preferredName(0), new Embedding((int) table.dims()[0], (int) table.dims()[1]), node(ids.x()));
+            imp.param(e, "weight", Consts.floats(table));
+            return Act.of(e);
+        }
         Const idx = constant(ins, 1, "the indices");
         long axis = intAttr("axis", 0);
         if (data instanceof Const c) return Consts.gather(c, idx, axis);
@@ -322,6 +330,10 @@ final class OnnxOps {
             double[] v = c.v().clone();
             for (int i = 0; i < v.length; i++) if (!Double.isNaN(v[i])) v[i] = to == OnnxTensor.BOOL ? (v[i] != 0 ? 1 : 0) : (long) v[i];
             return new Const(c.dims(), v);
+        }
+        if (to == OnnxTensor.INT64 || to == OnnxTensor.INT32) {
+            // integer ids: only a Gather from a constant table (an embedding) reads them
+            return Pending.of(Kind.IDS, imp.act(x, "input 0"));
         }
         if (to != OnnxTensor.FLOAT) throw new Unsupported("Cast of an activation to " + OnnxTensor.typeName((int) to) + " (activations are float)");
         return x;

@@ -74,6 +74,7 @@ final class PendingOps {
             case STD -> "√(variance + ε)";
             case EXPANDED_CONST -> "a constant expanded to the batch";
             case ZERO_PADDED -> "a zero-padded image";
+            case IDS -> "x cast to integers";
             default -> p.what().toString();
         };
     }
@@ -84,6 +85,7 @@ final class PendingOps {
             case ERF, ERF_PLUS_ONE, X_ERF_PLUS_ONE -> "x·½·(1 + erf(x/√2)), GELU";
             case EXPANDED_CONST -> "a class token: Concat on the token axis with the constant first";
             case ZERO_PADDED -> "an AveragePool that counts the padding";
+            case IDS -> "a Gather of a constant table's rows (an embedding)";
             default -> "LayerNorm's decomposed form";
         };
     }

@@ -84,6 +84,8 @@ sealed interface Val {
             PERMUTED,
             /** LayerNorm decomposed: mean(x), x − mean(x), (x − mean)², its mean, + ε, √, the normalised x, × γ. */
             MEAN, CENTERED, SQUARED, VARIANCE, VARIANCE_EPS, STD, NORMALIZED, NORMALIZED_SCALED,
+            /** x cast to integers: ids, which only an embedding's Gather reads. */
+            IDS,
             /** x padded with zeros (ints = {padH, padW}): becomes an AveragePool's own padding (count_include_pad). */
             ZERO_PADDED,
             /** A constant expanded to the batch (data = the constant, ints = its shape): ViT's class token before its Concat. */

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.apoptosis.graph.Graph;
+import dev.apoptosis.graph.GraphBuilder;
 import dev.apoptosis.graph.Node;
+import dev.apoptosis.graph.OpRegistry;
+import dev.apoptosis.graph.ops.Embedding;
+import dev.apoptosis.graph.ops.Flatten;
+import dev.apoptosis.graph.ops.Linear;
 import dev.apoptosis.models.ModelOptions;
 import dev.apoptosis.models.ModelZoo;
 import dev.apoptosis.tensor.Tensor;
@@ -13,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,6 +54,29 @@ class OnnxRoundTripTest {
         float[] ortOriginal = OnnxTesting.runOrt(bytes, g.inputs().get(0).name(), x);
         float[] ortAgain = OnnxTesting.runOrt(reexported, back.inputs().get(0).name(), x);
         assertTrue(OnnxTesting.relativeDiff(ortAgain, ortOriginal) < 1e-6, model + ": re-exported file differs in ONNX Runtime");
+    }
+
+    /** The exporter writes every op kind the engine registers: a new op without an ONNX form fails here. */
+    @Test
+    void everyRegisteredOpKindHasAnExport() {
+        assertEquals(new java.util.TreeSet<>(OpRegistry.kinds()), new java.util.TreeSet<>(OnnxExport.KINDS));
+    }
+
+    /** An embedding (ids as floats) exports as Cast + Gather, runs in ONNX Runtime and imports back as an Embedding. */
+    @Test
+    void embeddingsGoOutAndComeBack() throws Exception {
+        GraphBuilder b = new GraphBuilder("emb", 2);
+        Node ids = b.input("ids", 5);
+        Graph g = b.build(b.add("head", Linear.of(3), b.add("flat", new Flatten(), b.add("tok", new Embedding(10, 4), ids))));
+        float[] v = new float[10];
+        for (int i = 0; i < v.length; i++) v[i] = (i * 7) % 10;
+        Tensor x = Tensor.wrap(v, 2, 5);
+        byte[] bytes = OnnxFile.encode(OnnxExport.toModel(g, Map.of(), OnnxExport.Options.defaults()));
+        float[] ours = OnnxTesting.forward(g, x);
+        assertTrue(OnnxTesting.relativeDiff(OnnxTesting.runOrt(bytes, "ids", x), ours) < 1e-6);
+        Graph back = OnnxImport.toGraph(OnnxFile.decode(Path.of("emb.onnx"), bytes), Path.of("emb.onnx")).graph();
+        assertEquals(kinds(g), kinds(back));
+        assertArrayEquals(ours, OnnxTesting.forward(back, x));
     }
 
     /** Op kinds, sorted (independent branches may come in another order), without the Flatten/Reshape view nodes an ONNX form may add or remove. */
