@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Valid files with unusual features, built here node by node, each imported and run by us and by
  * ONNX Runtime (the oracle) on the same input: initializers listed as graph inputs, Constant nodes
  * of every value kind, older operator sets (Clip bounds as attributes, Softmax's 2-D coercion,
- * Unsqueeze axes as attributes), odd names, Gemm without transB and with alpha and beta,
+ * Unsqueeze axes as attributes) and opset 20 (Gelu), SiLU and GELU's erf form in other operand orders and
+ * groupings, odd names, Gemm without transB and with alpha and beta,
  * auto_pad, and a Reshape fed by a Shape → Gather → Unsqueeze → Concat chain.
  */
 class OnnxUnusualFeaturesTest {
@@ -84,6 +85,23 @@ class OnnxUnusualFeaturesTest {
         u.node("clip", "Clip", List.of("b", u.floats("lo", new long[0], 0f)), "y"); // min only: ReLU
         Graph h = check(u, 2, 3);
         assertEquals(List.of("Input", "Flatten", "ReLU"), kinds(h));
+    }
+
+    @Test
+    void opset20GeluAndSiluAndTheErfFormInOtherOrders() throws Exception {
+        TinyOnnx t = new TinyOnnx().input("x", 6);
+        t.opset = 20;
+        t.node("gelu", "Gelu", List.of("x"), "a");
+        t.node("sig", "Sigmoid", List.of("a"), "s");
+        t.node("silu", "Mul", List.of("s", "a"), "b"); // sigmoid(x)·x: the other operand order
+        // ½x first, then times (1 + erf(x·(1/√2))): the other grouping of GELU's erf form
+        t.node("half", "Mul", List.of("b", t.floats("h", new long[0], 0.5f)), "hb");
+        t.node("scaled", "Mul", List.of("b", t.floats("r", new long[0], (float) (1 / Math.sqrt(2)))), "sb");
+        t.node("erf", "Erf", List.of("sb"), "e");
+        t.node("plus", "Add", List.of(t.floats("one", new long[0], 1f), "e"), "e1");
+        t.node("gelu2", "Mul", List.of("hb", "e1"), "y");
+        Graph g = check(t, 6);
+        assertEquals(List.of("Input", "GELU", "SiLU", "GELU"), kinds(g));
     }
 
     @Test
