@@ -112,6 +112,7 @@ public final class OnnxExport {
         return value(n.inputs().get(i));
     }
 
+    /** Adds ONNX node {@code name}; the importer names the engine node after the ONNX node that completes it. */
     private void node(String name, String op, List<String> inputs, String output, OnnxAttribute... attrs) {
         nodes.add(new OnnxNode(name, op, "", inputs, List.of(output), List.of(attrs)));
     }
@@ -188,8 +189,8 @@ public final class OnnxExport {
                     OnnxAttribute.ofInt("axis", -1), OnnxAttribute.ofFloat("epsilon", (float) a.getDouble("eps")));
             case "MaxPool2d", "AvgPool2d" -> pool(n, a, x);
             case "GlobalAvgPool" -> {
-                node(name + "/pool", "GlobalAveragePool", List.of(x), name + "/pool");
-                node(name, "Flatten", List.of(name + "/pool"), name, OnnxAttribute.ofInt("axis", 1));
+                node(name, "GlobalAveragePool", List.of(x), name + "/pool");
+                node(name + "/flatten", "Flatten", List.of(name + "/pool"), name, OnnxAttribute.ofInt("axis", 1));
             }
             case "Add" -> node(name, "Add", List.of(x, in(n, 1)), name);
             case "Concat" -> {

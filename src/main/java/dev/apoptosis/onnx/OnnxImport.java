@@ -63,6 +63,8 @@ public final class OnnxImport {
     private final Map<String, Node> views = new HashMap<>();
     /** Each pending pattern becomes at most one engine node, however many consumers read it on its own. */
     private final Map<Pending, Act> materialized = new java.util.IdentityHashMap<>();
+    /** The ONNX node each pending pattern came from: the name of the engine node it may become. */
+    private final Map<Pending, String> pendingNames = new java.util.IdentityHashMap<>();
     /** Parameter values to set once the graph is built, by full name. */
     final Map<String, Tensor> paramValues = new LinkedHashMap<>();
 
@@ -166,6 +168,9 @@ public final class OnnxImport {
             }
             try {
                 List<Val> outs = ops.translate(n, i, ins);
+                for (Val v : outs) {
+                    if (v instanceof Pending p) pendingNames.putIfAbsent(p, !n.name().isEmpty() ? n.name() : n.outputs().get(0));
+                }
                 for (int k = 0; k < n.outputs().size(); k++) {
                     String o = n.outputs().get(k);
                     if (o.isEmpty()) continue;
@@ -281,6 +286,11 @@ public final class OnnxImport {
             materialized.put(p, done);
         }
         return done;
+    }
+
+    /** The name for the engine node pending pattern {@code p} becomes on its own (its last ONNX node's), or null. */
+    String nameOf(Pending p) {
+        return pendingNames.get(p);
     }
 
     /** The engine node holding {@code a} in its view shape (a Flatten or Reshape is added when the view differs). */

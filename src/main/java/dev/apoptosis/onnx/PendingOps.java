@@ -28,22 +28,22 @@ final class PendingOps {
         if (p.x() == null) {
             throw new Unsupported(consumer + " reads " + describe(p) + ", which the engine has no op for (only as part of " + whole(p.what()) + ")");
         }
-        String base = p.x().node().name();
+        String own = imp.nameOf(p), base = p.x().node().name();
         Node x = switch (p.what()) {
             case SCALED, MATMUL_CONST, PERMUTED, NORMALIZED, NORMALIZED_SCALED -> imp.node(p.x(), base);
             default -> null;
         };
         return switch (p.what()) {
-            case SCALED -> Act.of(imp.add(base + "/scale", new Scale(p.scalar()), x));
+            case SCALED -> Act.of(imp.add(own != null ? own : base + "/scale", new Scale(p.scalar()), x));
             case MATMUL_CONST -> {
-                Node n = imp.add(base + "/linear", new Linear(p.ints()[0], false), x);
+                Node n = imp.add(own != null ? own : base + "/linear", new Linear(p.ints()[0], false), x);
                 imp.param(n, "weight", p.data());
                 yield Act.of(n);
             }
-            case PERMUTED -> Act.of(imp.add(base + "/permute", new Permute(p.ints()), x));
+            case PERMUTED -> Act.of(imp.add(own != null ? own : base + "/permute", new Permute(p.ints()), x));
             case NORMALIZED, NORMALIZED_SCALED -> {
                 int d = p.x().shape()[p.x().shape().length - 1];
-                Node n = imp.add(base + "/layernorm", new LayerNorm(p.scalar()), x);
+                Node n = imp.add(own != null ? own : base + "/layernorm", new LayerNorm(p.scalar()), x);
                 float[] gamma = p.data() != null ? p.data() : filled(d, 1f);
                 imp.param(n, "weight", gamma);
                 imp.param(n, "bias", new float[d]);

@@ -46,6 +46,12 @@ class OnnxRoundTripTest {
         assertEquals(g.numParameters(), back.numParameters());
         assertEquals(g.macs(), back.macs());
         assertEquals(kinds(g), kinds(back));
+        for (Node n : g.nodes()) {
+            String k = n.op().kind();
+            if (!k.equals("Flatten") && !k.equals("Reshape") && !k.equals("Dropout")) {
+                assertEquals(k, back.node(n.name()).op().kind(), "node " + n.name() + " comes back under its name");
+            }
+        }
         Tensor x = OnnxTesting.input(g, 2, 4);
         float[] ours = OnnxTesting.forward(g, x), again = OnnxTesting.forward(back, x);
         assertArrayEquals(ours, again, model + ": the imported network computes something else");
