@@ -17,9 +17,9 @@ final class LinearRule implements ChannelRule {
         int last = out.length - 1;
         out[last] = s.fresh(last, Dim.Role.CHANNEL, "output features");
         Linear op = (Linear) s.node().op();
-        Map<String, Dim[]> p = op.hasBias()
-                ? Map.of("weight", new Dim[] {out[last], in[last]}, "bias", new Dim[] {out[last]})
-                : Map.of("weight", new Dim[] {out[last], in[last]});
+        Map<String, Dim[]> p = new java.util.LinkedHashMap<>();
+        p.put("weight", new Dim[] {out[last], in[last]});
+        if (op.hasBias()) p.put("bias", new Dim[] {out[last]});
         return NodeLayout.of(out).withParams(p);
     }
 
