@@ -58,6 +58,11 @@ public final class InfoCommand implements Callable<Integer> {
                 m.getOrDefault(Checkpoint.Meta.MODEL, c.graphName()), c.graphName(), g.numParameters(), g.macs(),
                 Arrays.toString(g.inputs().get(0).outputShape()), Arrays.toString(g.output().outputShape())));
         if (m.containsKey(Checkpoint.Meta.DATA)) line(b, "data", m.get(Checkpoint.Meta.DATA));
+        if (!c.masks().isEmpty()) {
+            dev.apoptosis.prune.SparsityTable st = dev.apoptosis.prune.SparsityTable.of(g);
+            line(b, "masks", String.format(Locale.ROOT, "%d parameters masked; %,d of %,d weights kept (sparsity %.2f%%)",
+                    c.masks().size(), st.kept(), st.entries(), 100 * st.sparsity()));
+        }
         Normalize input = InputNormalization.recorded(m, file.toString());
         line(b, "inputs", input != null ? "normalised per channel: " + InputNormalization.describe(input)
                 : "normalisation not recorded");
@@ -94,6 +99,7 @@ public final class InfoCommand implements Callable<Integer> {
         if (m.containsKey(Checkpoint.Meta.PROVENANCE)) line(b, "provenance", m.get(Checkpoint.Meta.PROVENANCE));
         if (p != null) history(b, p);
         if (layers) b.append('\n').append(g.summary());
+        if (layers && !c.masks().isEmpty()) b.append('\n').append(dev.apoptosis.prune.SparsityTable.of(g).format());
         return b.toString();
     }
 
