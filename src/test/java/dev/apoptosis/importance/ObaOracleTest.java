@@ -36,6 +36,41 @@ class ObaOracleTest {
         check(g, TestNets.randn(13, 5, 3, 6, 6), TestNets.labels(14, 5, 5));
     }
 
+    /**
+     * The identity needs a direction that leaves BatchNorm's γ alone: moving γ adds the cross term
+     * γ̇·x̂ at the BatchNorm, which flows back to every Conv/Linear block upstream of it (here conv0,
+     * two BatchNorms below the classifier), so EXACT − GN − OBA is then far from zero there.
+     */
+    @Test
+    void movingBatchNormGammaBreaksTheIdentityUpstream() {
+        Graph g = TestNets.resnet(4);
+        TestNets.randomize(g, 4);
+        Tensor x = TestNets.randn(13, 5, 3, 6, 6);
+        int[] labels = TestNets.labels(14, 5, 5);
+        int conv0 = g.parameterIndex(g.parameter("conv0.weight"));
+        double[] rel = new double[2];
+        for (int moveGamma = 0; moveGamma < 2; moveGamma++) {
+            boolean withGamma = moveGamma == 1;
+            ParamVector v = ParamVector.values(g, p -> p.node().op().has(dev.apoptosis.graph.OpProperty.PARAMETER_LAYER)
+                    || withGamma && p.name().endsWith("bn2.weight"));
+            try (Pass p = Pass.forward(g, x, Mode.EVAL)) {
+                p.loss(new SoftmaxCrossEntropy(), labels);
+                Tensor e = p.curvatureProduct(v, Curvature.EXACT, false).product().getOrZeros(conv0);
+                Tensor gn = p.curvatureProduct(v, Curvature.GAUSS_NEWTON, false).product().getOrZeros(conv0);
+                Tensor o = p.curvatureProduct(v, Curvature.OBA, false).product().getOrZeros(conv0);
+                double num = 0, den = 0;
+                for (int k = 0; k < e.size(); k++) {
+                    double d = (double) e.at(k) - gn.at(k) - o.at(k);
+                    num += d * d;
+                    den += (double) e.at(k) * e.at(k);
+                }
+                rel[moveGamma] = Math.sqrt(num / den);
+            }
+        }
+        assertTrue(rel[0] < 1e-4, "v = θ on Conv/Linear: EXACT − GN − OBA on conv0 is " + rel[0] + " of EXACT");
+        assertTrue(rel[1] > 1e-2, "v also on bn2's γ: EXACT − GN − OBA on conv0 is only " + rel[1] + " of EXACT");
+    }
+
     private static void check(Graph g, Tensor x, int[] labels) {
         for (boolean variants : new boolean[] {false, true}) {
             CriterionOptions.Builder o = CriterionOptions.builder().batchNorm(BatchNormStatistics.RUNNING);
