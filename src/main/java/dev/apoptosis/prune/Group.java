@@ -118,6 +118,11 @@ public final class Group {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** For every index of {@code member}'s axis, the root channel it belongs to (-1 for none). */
+    public int[] channelOf(Member member) {
+        return analysis.dims().coordinates(member.dim(), leaf);
+    }
+
     @Override
     public String toString() {
         return "group " + id + " (" + name() + ", " + channels() + " channels" + (prunable() ? "" : ", unprunable: " + reason) + ")";

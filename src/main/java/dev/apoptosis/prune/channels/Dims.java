@@ -307,4 +307,43 @@ public final class Dims {
         }
         return out;
     }
+
+    /**
+     * For every index of d, its coordinate in leaf class {@code leaf} (-1 if d does not contain it).
+     * If the leaf occurs more than once along d, the last occurrence wins.
+     */
+    public int[] coordinates(Dim d, Dim leaf) {
+        Dim r = find(d), target = find(leaf);
+        int[] out = new int[r.size];
+        if (r.refinement == null) {
+            for (int i = 0; i < r.size; i++) out[i] = r == target ? i : -1;
+            return out;
+        }
+        if (r.refinement == Dim.Refinement.SUM) {
+            int at = 0;
+            for (Dim p : r.parts) {
+                int[] sub = coordinates(p, target);
+                System.arraycopy(sub, 0, out, at, sub.length);
+                at += sub.length;
+            }
+            return out;
+        }
+        java.util.Arrays.fill(out, -1);
+        int n = r.parts.size();
+        int[] inner = new int[n];
+        int[][] sub = new int[n][];
+        int acc = 1;
+        for (int j = n - 1; j >= 0; j--) {
+            sub[j] = coordinates(r.parts.get(j), target);
+            inner[j] = acc;
+            acc *= sub[j].length;
+        }
+        for (int flat = 0; flat < r.size; flat++) {
+            for (int j = 0; j < n; j++) {
+                int c = sub[j][(flat / inner[j]) % sub[j].length];
+                if (c >= 0) out[flat] = c;
+            }
+        }
+        return out;
+    }
 }
