@@ -86,6 +86,10 @@ public final class PruneCommand implements Callable<Integer> {
     String reduction;
     @Option(names = "--normalizer", defaultValue = "max", description = "Group normaliser: max, mean, sum, none (default: ${DEFAULT-VALUE}).")
     String normalizer;
+    @Option(names = "--noise-remedy", defaultValue = "drop", description = "Members scored at the noise floor (BatchNorm's ε with batch "
+            + "statistics): drop (leave them out of the group mean; do not prune groups made only of them) or reference (as the "
+            + "released code) (default: ${DEFAULT-VALUE}).")
+    String noiseRemedy;
     @Option(names = "--finetune-epochs", defaultValue = "0", description = "Fine-tuning epochs after pruning (default: ${DEFAULT-VALUE}).")
     int finetuneEpochs;
     @Option(names = "--finetune-lr", defaultValue = "0.001", description = "Fine-tuning learning rate (default: ${DEFAULT-VALUE}).")
@@ -149,8 +153,9 @@ public final class PruneCommand implements Callable<Integer> {
                     double el = (System.nanoTime() - t0) / 1e9;
                     int doneHere = r.step() - done0 + 1;
                     double eta = el / doneHere * (total - r.step());
-                    System.err.printf(Locale.ROOT, "step %d/%d: %,d MACs (%.1f%% of base), %,d params kept, %d removed, %.1fs; ETA %s%n",
+                    System.err.printf(Locale.ROOT, "step %d/%d: %,d MACs (%.1f%% of base), %,d params kept, %d removed%s, %.1fs; ETA %s%n",
                             r.step(), total, r.macs(), 100.0 * r.macs() / baseMacs, r.keptParams(), r.removed(),
+                            r.noiseGroups() > 0 ? ", " + r.noiseGroups() + " groups at the noise floor" : "",
                             r.importanceSeconds() + r.selectionSeconds() + r.surgerySeconds(), TrainCommand.formatSeconds(eta));
                     meta.put(STEP, Integer.toString(r.step()));
                     meta.put(HISTORY, historyText(history));
@@ -165,7 +170,8 @@ public final class PruneCommand implements Callable<Integer> {
         if (unstructured) pb.keepWeights(keep);
         else pb.targetMacs(targetMacs);
         Pruner p = pb.steps(k).calibrationBatches(calibBatches).batchSize(batch).seed(seed)
-                .selection(new Selector.Settings(local, maxRatio, roundTo, heads))
+                .selection(new Selector.Settings(local, maxRatio, roundTo, heads,
+                        ChannelScores.NoiseRemedy.valueOf(noiseRemedy.toUpperCase(Locale.ROOT))))
                 .reduction(ChannelScores.Reduction.valueOf(reduction.toUpperCase(Locale.ROOT)))
                 .normalizer(ChannelScores.Normalizer.valueOf(normalizer.toUpperCase(Locale.ROOT)))
                 .resumeAt(firstStep, baseMacs, baseParams, initial).listener(listener).build();
@@ -211,6 +217,7 @@ public final class PruneCommand implements Callable<Integer> {
         s.put("heads", Boolean.toString(heads));
         s.put("reduction", reduction);
         s.put("normalizer", normalizer);
+        s.put("noise_remedy", noiseRemedy);
         s.put("seed", Long.toString(seed));
         s.put("data", data == null ? "" : data);
         return s;
@@ -231,6 +238,7 @@ public final class PruneCommand implements Callable<Integer> {
         heads = Boolean.parseBoolean(s.get("heads"));
         reduction = s.get("reduction");
         normalizer = s.get("normalizer");
+        noiseRemedy = s.getOrDefault("noise_remedy", "drop");
         seed = Long.parseLong(s.get("seed"));
         if (!s.get("data").isEmpty() && data == null) data = s.get("data");
     }

@@ -110,13 +110,15 @@ public final class Pruner {
         lastGraph = g;
         if (g.macs() <= targetMacs) {
             ModelCost c = ModelCost.of(g);
-            return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), 0, 0, 0, 0);
+            return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), 0, 0, 0, 0, 0);
         }
         long t0 = System.nanoTime();
         Scores scores = estimate(g, k);
         long t1 = System.nanoTime();
         DependencyGroups groups = DependencyGroups.of(g);
-        List<ChannelScores.GroupScores> gs = ChannelScores.of(groups, scores, reduction, normalizer);
+        List<ChannelScores.GroupScores> gs = ChannelScores.of(groups, scores, reduction, normalizer, selection.noise());
+        int noise = 0;
+        for (ChannelScores.GroupScores x : gs) if (x.noiseLevel()) noise++;
         Selector.Selection sel = Selector.select(groups, gs, targetMacs, initialChannels, selection);
         long t2 = System.nanoTime();
         int removed = 0;
@@ -124,7 +126,7 @@ public final class Pruner {
         if (removed > 0) lastGraph = Surgery.remove(groups, sel.removals()).graph();
         long t3 = System.nanoTime();
         ModelCost c = ModelCost.of(lastGraph);
-        return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), removed, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+        return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), removed, noise, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
                 (t3 - t2) / 1e9);
     }
 
@@ -172,7 +174,7 @@ public final class Pruner {
         }
         long t2 = System.nanoTime();
         ModelCost c = ModelCost.of(g);
-        return new StepRecord(k, c.macs(), c.macs(), c.params(), c.keptParams(), removed, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0);
+        return new StepRecord(k, c.macs(), c.macs(), c.params(), c.keptParams(), removed, 0, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0);
     }
 
     private Scores estimate(Graph g, int step) {
