@@ -49,7 +49,7 @@ public final class Pruner {
     private final DataSplits data;
     private final double target;
     private final boolean unstructured;
-    private final int steps, firstStep, calibBatches, batchSize;
+    private final int steps, firstStep, lastStep, calibBatches, batchSize;
     private final long seed, baseMacs;
     private final long baseParams;
     private final Selector.Settings selection;
@@ -66,6 +66,7 @@ public final class Pruner {
         this.unstructured = b.unstructured;
         this.steps = b.steps;
         this.firstStep = b.firstStep;
+        this.lastStep = b.lastStep > 0 ? b.lastStep : b.steps;
         this.calibBatches = b.calibBatches;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
@@ -93,7 +94,7 @@ public final class Pruner {
         ModelCost before = ModelCost.of(start);
         Graph g = copy(start);
         List<StepRecord> history = new ArrayList<>();
-        for (int k = firstStep; k <= steps; k++) {
+        for (int k = firstStep; k <= lastStep; k++) {
             StepRecord r = unstructured ? unstructuredStep(g, k) : structuredStep(g, k);
             if (!unstructured) g = lastGraph;
             history.add(r);
@@ -210,7 +211,7 @@ public final class Pruner {
         private final DataSplits data;
         private double target = 0.5;
         private boolean unstructured;
-        private int steps = 50, firstStep = 1, calibBatches = 200, batchSize = 64;
+        private int steps = 50, firstStep = 1, lastStep, calibBatches = 200, batchSize = 64;
         private long seed, baseMacs, baseParams;
         private Selector.Settings selection = Selector.Settings.defaults();
         private ChannelScores.Reduction reduction = ChannelScores.Reduction.MEAN;
@@ -252,6 +253,12 @@ public final class Pruner {
             this.baseMacs = baseMacs;
             this.baseParams = baseParams;
             this.initialChannels = initialChannels;
+            return this;
+        }
+
+        /** Stop after step k (k <= steps) so that a later run resumes at k + 1. */
+        public Builder lastStep(int k) {
+            this.lastStep = k;
             return this;
         }
 
