@@ -111,7 +111,7 @@ public final class Pruner {
         lastGraph = g;
         if (g.macs() <= targetMacs) {
             ModelCost c = ModelCost.of(g);
-            return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), 0, 0, 0, 0, 0);
+            return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), 0, 0, 0, 0, 0, List.of());
         }
         long t0 = System.nanoTime();
         Scores scores = estimate(g, k);
@@ -124,11 +124,16 @@ public final class Pruner {
         long t2 = System.nanoTime();
         int removed = 0;
         for (int[] r : sel.removals().values()) removed += r.length;
-        if (removed > 0) lastGraph = Surgery.remove(groups, sel.removals()).graph();
+        List<PruneRecord.Removal> what = List.of();
+        if (removed > 0) {
+            Surgery.Result sr = Surgery.remove(groups, sel.removals());
+            lastGraph = sr.graph();
+            what = sr.record().removals();
+        }
         long t3 = System.nanoTime();
         ModelCost c = ModelCost.of(lastGraph);
         return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), removed, noise, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                (t3 - t2) / 1e9);
+                (t3 - t2) / 1e9, what);
     }
 
     private StepRecord unstructuredStep(Graph g, int k) {
@@ -175,7 +180,8 @@ public final class Pruner {
         }
         long t2 = System.nanoTime();
         ModelCost c = ModelCost.of(g);
-        return new StepRecord(k, c.macs(), c.macs(), c.params(), c.keptParams(), removed, 0, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0);
+        return new StepRecord(k, c.macs(), c.macs(), c.params(), c.keptParams(), removed, 0, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0,
+                List.of());
     }
 
     private Scores estimate(Graph g, int step) {
