@@ -58,6 +58,11 @@ public final class InfoCommand implements Callable<Integer> {
                 m.getOrDefault(Checkpoint.Meta.MODEL, c.graphName()), c.graphName(), g.numParameters(), g.macs(),
                 Arrays.toString(g.inputs().get(0).outputShape()), Arrays.toString(g.output().outputShape())));
         if (m.containsKey(Checkpoint.Meta.DATA)) line(b, "data", m.get(Checkpoint.Meta.DATA));
+        if (!c.masks().isEmpty()) {
+            dev.apoptosis.prune.SparsityTable st = dev.apoptosis.prune.SparsityTable.of(g);
+            line(b, "masks", String.format(Locale.ROOT, "%d parameters masked; %,d of %,d weights kept (sparsity %.2f%%)",
+                    c.masks().size(), st.kept(), st.entries(), 100 * st.sparsity()));
+        }
         Normalize input = InputNormalization.recorded(m, file.toString());
         line(b, "inputs", input != null ? "normalised per channel: " + InputNormalization.describe(input)
                 : "normalisation not recorded");
@@ -88,12 +93,14 @@ public final class InfoCommand implements Callable<Integer> {
         if (p != null) shown.addAll(List.of(Checkpoint.Meta.EPOCH, "batch", Checkpoint.Meta.SEED));
         StringJoiner other = new StringJoiner(", ");
         m.forEach((k, v) -> {
-            if (!shown.contains(k)) other.add(k + "=" + v);
+            if (!shown.contains(k) && !k.startsWith("prune.")) other.add(k + "=" + v);
         });
         if (other.length() > 0) line(b, "metadata", other.toString());
         if (m.containsKey(Checkpoint.Meta.PROVENANCE)) line(b, "provenance", m.get(Checkpoint.Meta.PROVENANCE));
+        if (m.containsKey("prune.history")) pruning(b, m);
         if (p != null) history(b, p);
         if (layers) b.append('\n').append(g.summary());
+        if (layers && !c.masks().isEmpty()) b.append('\n').append(dev.apoptosis.prune.SparsityTable.of(g).format());
         return b.toString();
     }
 
@@ -122,6 +129,21 @@ public final class InfoCommand implements Callable<Integer> {
         if (best != null) {
             b.append(String.format(Locale.ROOT, "best test top-1: %.2f%% after epoch %d%n", 100 * best.testTop1(), best.epoch()));
         }
+    }
+
+    /** The pruning steps a prune run recorded (prune.history: one JSON step record per line). */
+    private static void pruning(StringBuilder b, Map<String, String> m) {
+        List<dev.apoptosis.prune.StepRecord> steps = new java.util.ArrayList<>();
+        for (String l : m.get("prune.history").split("\n")) if (!l.isBlank()) steps.add(dev.apoptosis.prune.StepRecord.fromJson(l));
+        if (steps.isEmpty()) return;
+        String[] base = m.getOrDefault("prune.base", "0,0").split(",");
+        long macs0 = Long.parseLong(base[0]);
+        dev.apoptosis.prune.StepRecord last = steps.get(steps.size() - 1);
+        double seconds = 0;
+        for (var r : steps) seconds += r.importanceSeconds() + r.selectionSeconds() + r.surgerySeconds();
+        line(b, "pruning", String.format(Locale.ROOT, "%d steps (phase %s): %,d -> %,d MACs (%.1f%%), %,d -> %,d parameters kept; %s",
+                steps.size(), m.getOrDefault("prune.phase", "?"), macs0, last.macs(), macs0 > 0 ? 100.0 * last.macs() / macs0 : 0,
+                Long.parseLong(base[1]), last.keptParams(), TrainCommand.formatSeconds(seconds)));
     }
 
     private static void line(StringBuilder b, String label, String value) {

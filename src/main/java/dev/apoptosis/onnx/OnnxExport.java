@@ -53,8 +53,9 @@ public final class OnnxExport {
 
     /**
      * @param foldBatchNorm fold each BatchNorm2d into the Conv2d before it when that convolution feeds nothing else
-     * @param masks         per-parameter 0/1 masks by full name (a masked-pruned model): the weights are written
-     *                      multiplied by them, so pruned weights are exact zeros in the file
+     * @param masks         per-parameter 0/1 masks by full name, over the parameters' own masks (a masked-pruned
+     *                      graph's, {@code Graph.masks()}, are always applied): the weights are written multiplied
+     *                      by them, so pruned weights are exact zeros in the file
      */
     public record Options(boolean foldBatchNorm, Map<String, Tensor> masks) {
         public Options {
@@ -117,13 +118,13 @@ public final class OnnxExport {
         nodes.add(new OnnxNode(name, op, "", inputs, List.of(output), List.of(attrs)));
     }
 
-    /** The parameter's value as floats, multiplied by its mask when it has one. */
+    /** The parameter's value as floats, multiplied by its mask when it has one (given in the options, else its own). */
     private float[] values(Parameter p) {
         float[] v = p.value().toArray();
-        Tensor m = options.masks().get(p.name());
+        Tensor m = options.masks().getOrDefault(p.name(), p.trainable() ? p.mask() : null);
         if (m != null) {
             if (m.size() != v.length) throw new IllegalArgumentException("mask of " + p.name() + " has " + m.size() + " values, the parameter " + v.length);
-            for (int i = 0; i < v.length; i++) v[i] *= m.at(i);
+            for (int i = 0; i < v.length; i++) if (m.at(i) == 0) v[i] = 0f; // +0, not the -0 of a negative weight times 0
         }
         return v;
     }

@@ -1,5 +1,6 @@
 package dev.apoptosis.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,5 +90,10 @@ class OnnxRuntimeExportTest {
             for (int i = 0; i < v.size(); i++) v.setAt(i, v.at(i) * e.getValue().at(i));
         }
         assertTrue(OnnxTesting.relativeDiff(ort, OnnxTesting.forward(g, x)) < 1e-5);
+
+        // A masked-pruned graph's own masks apply without options: its export is the same file.
+        Graph h = ModelZoo.build("lenet5", ModelOptions.defaults().withInput(1, 28, 28).withSeed(9));
+        h.applyMasks(masks);
+        assertArrayEquals(OnnxFile.encode(model), OnnxFile.encode(OnnxExport.toModel(h, Map.of(), OnnxExport.Options.defaults())));
     }
 }
