@@ -85,7 +85,7 @@ public final class OnnxImport {
         OnnxImport imp = new OnnxImport(file, opset, name);
         Graph graph = imp.run(g);
         Map<String, String> meta = new LinkedHashMap<>(model.metadata());
-        meta.putIfAbsent("model", name);
+        meta.putIfAbsent("model", stem(file)); // the file's name says more than exporters' graph names ("torch_jit")
         meta.put("imported.from", String.valueOf(file.getFileName()));
         if (!model.producerName().isEmpty()) meta.put("imported.producer", (model.producerName() + " " + model.producerVersion()).trim());
         return new Result(graph, meta);
