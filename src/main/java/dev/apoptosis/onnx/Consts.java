@@ -76,7 +76,7 @@ final class Consts {
         double[] x = broadcastTo(a, dims), y = broadcastTo(b, dims);
         double[] out = new double[x.length];
         for (int i = 0; i < out.length; i++) out[i] = f.applyAsDouble(x[i], y[i]);
-        return new Const(dims, out);
+        return new Const(dims, out, a.integer() && b.integer());
     }
 
     static int axis(long axis, int rank, String what) {
@@ -105,7 +105,7 @@ final class Consts {
                 for (long q = 0; q < inner; q++) out[p++] = data.v()[(int) ((o * len + j) * inner + q)];
             }
         }
-        return new Const(dims, out);
+        return new Const(dims, out, data.integer());
     }
 
     static Const unsqueeze(Const c, long[] axes) {
@@ -118,7 +118,7 @@ final class Consts {
         }
         long[] dims = new long[r];
         for (int i = 0, k = 0; i < r; i++) dims[i] = ins[i] ? 1 : c.dims()[k++];
-        return new Const(dims, c.v());
+        return new Const(dims, c.v(), c.integer());
     }
 
     static Const squeeze(Const c, long[] axes) {
@@ -135,7 +135,7 @@ final class Consts {
         long[] dims = new long[c.rank()];
         int k = 0;
         for (int i = 0; i < c.rank(); i++) if (!drop[i]) dims[k++] = c.dims()[i];
-        return new Const(Arrays.copyOf(dims, k), c.v());
+        return new Const(Arrays.copyOf(dims, k), c.v(), c.integer());
     }
 
     static Const concat(Const[] cs, long axisAttr) {
@@ -160,7 +160,9 @@ final class Consts {
                 p += (int) block;
             }
         }
-        return new Const(dims, out);
+        boolean integer = true;
+        for (Const c : cs) integer &= c.integer();
+        return new Const(dims, out, integer);
     }
 
     /** Slice of a 1-D constant (shape arithmetic never slices more). */
@@ -172,7 +174,7 @@ final class Consts {
         end = clamp(end < 0 ? end + n : end, step > 0 ? 0 : -1, step > 0 ? n : n - 1);
         double[] out = new double[(int) Math.min(n, Math.max(0, step > 0 ? (end - start + step - 1) / step : (start - end - step - 1) / -step))];
         for (int i = 0; i < out.length; i++) out[i] = c.v()[(int) (start + i * step)];
-        return Const.vector(out);
+        return new Const(new long[] {out.length}, out, c.integer());
     }
 
     private static long clamp(long v, long lo, long hi) {
@@ -194,7 +196,7 @@ final class Consts {
             }
             out[i] = c.v()[(int) src];
         }
-        return new Const(dims, out);
+        return new Const(dims, out, c.integer());
     }
 
     static float[] floats(Const c) {

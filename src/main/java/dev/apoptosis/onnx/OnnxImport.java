@@ -64,7 +64,9 @@ public final class OnnxImport {
     /** Each pending pattern becomes at most one engine node, however many consumers read it on its own. */
     private final Map<Pending, Act> materialized = new java.util.IdentityHashMap<>();
     /** The ONNX node each pending pattern came from: the name of the engine node it may become. */
-    private final Map<Pending, String> pendingNames = new java.util.IdentityHashMap<>();
+    private final Map<Val, String> pendingNames = new java.util.IdentityHashMap<>();
+    /** Each fused projection of a moved-batch view becomes at most one Linear. */
+    private final Map<Val.MovedLinear, Val> linears = new java.util.IdentityHashMap<>();
     /** Parameter values to set once the graph is built, by full name. */
     final Map<String, Tensor> paramValues = new LinkedHashMap<>();
 
@@ -117,7 +119,7 @@ public final class OnnxImport {
         for (OnnxTensor t : g.initializers()) {
             if (!initNames.add(t.name())) throw new OnnxFormatException(file, "initializer '" + t.name() + "' is defined twice");
             try {
-                values.put(t.name(), new Const(t.dims(), t.values()));
+                values.put(t.name(), new Const(t.dims(), t.values(), Const.integerType(t.dataType())));
             } catch (IllegalArgumentException e) {
                 throw new OnnxFormatException(file, "initializer: " + e.getMessage());
             }
@@ -169,7 +171,9 @@ public final class OnnxImport {
             try {
                 List<Val> outs = ops.translate(n, i, ins);
                 for (Val v : outs) {
-                    if (v instanceof Pending p) pendingNames.putIfAbsent(p, !n.name().isEmpty() ? n.name() : n.outputs().get(0));
+                    if (v instanceof Pending || v instanceof Val.MovedLinear) {
+                        pendingNames.putIfAbsent(v, !n.name().isEmpty() ? n.name() : n.outputs().get(0));
+                    }
                 }
                 for (int k = 0; k < n.outputs().size(); k++) {
                     String o = n.outputs().get(k);
@@ -279,6 +283,12 @@ public final class OnnxImport {
         if (v instanceof Act a) return a;
         if (v instanceof Unusable u) throw new Unsupported(consumer + " reads " + u.reason());
         if (v instanceof Const c) throw new Unsupported(consumer + " needs an activation but gets a " + c);
+        if (v instanceof Val.MovedLinear ml) return act(linear(ml), consumer);
+        if (v instanceof Val.Moved m) {
+            if (MovedBatch.simplify(m) instanceof Act a) return a;
+            throw new Unsupported(consumer + " needs the batch axis first, but a Transpose or Reshape has moved it (ONNX shape "
+                    + Arrays.toString(MovedBatch.logicalShape(m)).replace("NaN", "batch") + ")");
+        }
         Pending p = (Pending) v;
         Act done = materialized.get(p);
         if (done == null) {
@@ -291,6 +301,26 @@ public final class OnnxImport {
     /** The name for the engine node pending pattern {@code p} becomes on its own (its last ONNX node's), or null. */
     String nameOf(Pending p) {
         return pendingNames.get(p);
+    }
+
+    /** The Linear a fused projection of a moved-batch view becomes when it is read whole. */
+    Val linear(Val.MovedLinear ml) {
+        Val done = linears.get(ml);
+        if (done != null) return done;
+        String name = pendingNames.getOrDefault(ml, ml.x().node().name() + "/linear");
+        Node n = add(name, new dev.apoptosis.graph.ops.Linear(ml.out(), ml.b() != null), MovedBatch.node(this, ml.x(), name));
+        param(n, "weight", ml.w());
+        if (ml.b() != null) param(n, "bias", ml.b());
+        done = MovedBatch.withNode(ml.x(), n);
+        linears.put(ml, done);
+        return done;
+    }
+
+    /** Any activation value as a moved-batch view (a batch-first one with every axis its own group). */
+    Val.Moved moved(Val v, String consumer) {
+        if (v instanceof Val.Moved m) return m;
+        if (v instanceof Val.MovedLinear ml) return moved(linear(ml), consumer);
+        return MovedBatch.of(act(v, consumer));
     }
 
     /** The engine node holding {@code a} in its view shape (a Flatten or Reshape is added when the view differs). */

@@ -124,7 +124,8 @@ final class OnnxOps {
             case "Slice" -> List.of(slice(ins));
             case "Expand" -> List.of(expand(ins));
             case "ConstantOfShape" -> List.of(constantOfShape(ins));
-            case "Equal" -> List.of(Consts.binary(constant(ins, 0, "A"), constant(ins, 1, "B"), (x, y) -> x == y ? 1 : 0));
+            case "Equal" -> List.of(Const.ints(Consts.binary(constant(ins, 0, "A"), constant(ins, 1, "B"), (x, y) -> x == y ? 1 : 0).dims(),
+                    Consts.binary(constant(ins, 0, "A"), constant(ins, 1, "B"), (x, y) -> x == y ? 1 : 0).v()));
             case "Where" -> List.of(where(ins));
             case "Pad" -> List.of(pad(ins));
             default -> throw new Unsupported("no translation");
@@ -223,10 +224,10 @@ final class OnnxOps {
         return switch (a.name()) {
             case "value" -> {
                 OnnxTensor t = attr("value", OnnxAttribute.TENSOR).t();
-                yield new Const(t.dims(), t.values());
+                yield new Const(t.dims(), t.values(), Const.integerType(t.dataType()));
             }
             case "value_float" -> Const.scalar(floatAttr("value_float", 0));
-            case "value_int" -> Const.scalar(intAttr("value_int", 0));
+            case "value_int" -> Const.ints(new long[0], new double[] {intAttr("value_int", 0)});
             case "value_floats" -> {
                 float[] f = attr("value_floats", OnnxAttribute.FLOATS).floats();
                 double[] d = new double[f.length];
@@ -237,7 +238,7 @@ final class OnnxOps {
                 long[] l = intsAttr("value_ints");
                 double[] d = new double[l.length];
                 for (int i = 0; i < l.length; i++) d[i] = l[i];
-                yield Const.vector(d);
+                yield Const.ints(new long[] {d.length}, d);
             }
         };
     }
@@ -248,13 +249,17 @@ final class OnnxOps {
         if (x instanceof Const c) {
             s = new double[c.rank()];
             for (int i = 0; i < s.length; i++) s[i] = c.dims()[i];
+        } else if (x instanceof Val.Moved || x instanceof Val.MovedLinear) {
+            Val.Moved m = x instanceof Val.MovedLinear ml0 ? ml0.x() : imp.moved(x, "input 0");
+            s = MovedBatch.logicalShape(m);
+            if (x instanceof Val.MovedLinear ml) s[s.length - 1] = ml.out();
         } else {
             int[] view = imp.act(x, "input 0").shape();
             s = new double[view.length + 1];
             s[0] = Double.NaN; // the batch size: known only at run time
             for (int i = 0; i < view.length; i++) s[i + 1] = view[i];
         }
-        Const all = Const.vector(s);
+        Const all = Const.ints(new long[] {s.length}, s);
         long start = intAttr("start", 0), end = intAttr("end", s.length);
         return start == 0 && end >= s.length ? all : Consts.slice1d(all, start, end, 1);
     }
@@ -329,7 +334,7 @@ final class OnnxOps {
             if (to == OnnxTensor.FLOAT || to == OnnxTensor.DOUBLE) return c;
             double[] v = c.v().clone();
             for (int i = 0; i < v.length; i++) if (!Double.isNaN(v[i])) v[i] = to == OnnxTensor.BOOL ? (v[i] != 0 ? 1 : 0) : (long) v[i];
-            return new Const(c.dims(), v);
+            return new Const(c.dims(), v, true);
         }
         if (to == OnnxTensor.INT64 || to == OnnxTensor.INT32) {
             // integer ids: only a Gather from a constant table (an embedding) reads them
@@ -340,6 +345,7 @@ final class OnnxOps {
     }
 
     private Val slice(List<Val> ins) {
+        if (in(ins, 0) instanceof Val.MovedLinear ml) return sliceFeatures(ml, ins);
         Const data = constant(ins, 0, "the data");
         long[] starts, ends, axes, steps = null;
         if (opset() < 10) {
@@ -356,6 +362,26 @@ final class OnnxOps {
             throw new Unsupported("Slice only of one axis of a 1-D constant");
         }
         return Consts.slice1d(data, starts[0], ends[0], steps == null ? 1 : steps[0]);
+    }
+
+    /** A Slice of a fused projection's output features (nn.MultiheadAttention's q, k, v): a projection with those rows. */
+    private Val sliceFeatures(Val.MovedLinear ml, List<Val> ins) {
+        if (opset() < 10) throw new Unsupported("Slice of an activation before opset 10");
+        long[] starts = longs(constant(ins, 1, "starts")), ends = longs(constant(ins, 2, "ends"));
+        long[] axes = opt(ins, 3) == null ? null : longs(constant(ins, 3, "axes"));
+        long[] steps = opt(ins, 4) == null ? null : longs(constant(ins, 4, "steps"));
+        int rank = ml.x().groups().length;
+        if (starts.length != 1 || axes == null || axes.length != 1 || Consts.axis(axes[0], rank, "Slice") != rank - 1
+                || steps != null && steps[0] != 1) {
+            throw new Unsupported("Slice of an activation only along its last axis, step 1");
+        }
+        int out = ml.out(), in = ml.w().length / out;
+        int from = (int) Math.max(0, Math.min(out, starts[0] < 0 ? starts[0] + out : starts[0]));
+        int to = (int) Math.max(from, Math.min(out, ends[0] < 0 ? ends[0] + out : ends[0]));
+        if (to == from) throw new Unsupported("an empty Slice");
+        float[] w = Arrays.copyOfRange(ml.w(), from * in, to * in);
+        float[] b = ml.b() == null ? null : Arrays.copyOfRange(ml.b(), from, to);
+        return new Val.MovedLinear(ml.x(), w, b, to - from);
     }
 
     private Val expand(List<Val> ins) {
@@ -377,7 +403,7 @@ final class OnnxOps {
         double v = a == null ? 0 : a.t().values()[0];
         double[] out = new double[(int) Consts.count(dims)];
         Arrays.fill(out, v);
-        return new Const(dims, out);
+        return new Const(dims, out, a == null || Const.integerType(a.t().dataType()));
     }
 
     private Val where(List<Val> ins) {
@@ -386,7 +412,7 @@ final class OnnxOps {
         double[] cv = Consts.broadcastTo(c, dims), xv = Consts.broadcastTo(x, dims), yv = Consts.broadcastTo(y, dims);
         double[] out = new double[cv.length];
         for (int i = 0; i < out.length; i++) out[i] = cv[i] != 0 ? xv[i] : yv[i];
-        return new Const(dims, out);
+        return new Const(dims, out, x.integer() && y.integer());
     }
 
     /** Zero padding of H and W alike on both sides: pending until the AveragePool or Conv that takes it as its own padding. */
@@ -547,7 +573,11 @@ final class OnnxOps {
 
     private Val gemm(List<Val> ins) {
         if (intAttr("transA", 0) != 0) throw new Unsupported("transA = 1 on an activation (it would move the batch axis)");
-        Act a = act(ins, 0);
+        Val.Moved moved = in(ins, 0) instanceof Val.Moved || in(ins, 0) instanceof Val.MovedLinear ? imp.moved(in(ins, 0), "input 0") : null;
+        if (moved != null && (moved.groups().length != 2 || !MovedBatch.lastAxisIsSample(moved))) {
+            throw new Unsupported("A of shape " + Arrays.toString(MovedBatch.logicalShape(moved)) + " with the batch inside its last axis");
+        }
+        Act a = moved != null ? new Act(moved.node(), new int[] {moved.s()[moved.s().length - 1]}) : act(ins, 0);
         if (a.shape().length != 1) throw new Unsupported("A has sample shape " + Arrays.toString(a.shape()) + ", expected a vector");
         Const b = constant(ins, 1, "B");
         Const c = opt(ins, 2) == null ? null : constant(ins, 2, "C");
@@ -558,7 +588,7 @@ final class OnnxOps {
         if (k != a.shape()[0]) throw new Unsupported("B of shape " + Arrays.toString(b.dims()) + " does not fit A's " + a.shape()[0] + " features");
         float[] w = new float[m * k];
         for (int o = 0; o < m; o++) for (int i = 0; i < k; i++) w[o * k + i] = (float) (alpha * (transB ? b.v()[o * k + i] : b.v()[i * m + o]));
-        Node lin = imp.add(preferredName(1), new Linear(m, c != null && beta != 0), node(a));
+        Node lin = imp.add(preferredName(1), new Linear(m, c != null && beta != 0), moved != null ? MovedBatch.node(imp, moved, label) : node(a));
         imp.param(lin, "weight", w);
         if (c != null && beta != 0) {
             if (c.v().length != 1 && c.v().length != m) throw new Unsupported("C of shape " + Arrays.toString(c.dims()) + " (only a bias per output)");
@@ -567,12 +597,13 @@ final class OnnxOps {
             for (int i = 0; i < m; i++) bf[i] = (float) (beta * bias[i]);
             imp.param(lin, "bias", bf);
         }
-        return Act.of(lin);
+        return moved != null ? MovedBatch.withNode(moved, lin) : Act.of(lin);
     }
 
     private Val matmul(List<Val> ins) {
         Val av = in(ins, 0), bv = in(ins, 1);
         if (av instanceof Const) throw new Unsupported("a constant first operand (the engine multiplies activations by weights on the right)");
+        if (isMoved(av) || isMoved(bv)) return movedMatmul(av, bv);
         Act a = imp.act(av, "input 0");
         if (bv instanceof Const b) {
             if (b.rank() != 2) throw new Unsupported("a constant second operand of shape " + Arrays.toString(b.dims()) + " (only matrices)");
@@ -593,6 +624,35 @@ final class OnnxOps {
         return Act.of(imp.add(label, new MatMul(transposeB), node(a), node(b)));
     }
 
+    private static boolean isMoved(Val v) {
+        return v instanceof Val.Moved || v instanceof Val.MovedLinear;
+    }
+
+    /** MatMul where the batch axis has moved: by a constant (a projection, kept for a Slice) or of two views alike but for their last two axes. */
+    private Val movedMatmul(Val av, Val bv) {
+        Val.Moved a = imp.moved(av, "input 0");
+        if (!MovedBatch.lastAxisIsSample(a)) throw new Unsupported("the batch inside the contracted axis");
+        int kk = a.s()[a.s().length - 1];
+        if (bv instanceof Const b) {
+            if (b.rank() != 2 || b.dims()[0] != kk) throw new Unsupported("a constant second operand of shape " + Arrays.toString(b.dims()));
+            int m = (int) b.dims()[1];
+            float[] w = new float[m * kk];
+            for (int o = 0; o < m; o++) for (int i = 0; i < kk; i++) w[o * kk + i] = (float) b.v()[i * m + o];
+            return new Val.MovedLinear(a, w, null, m);
+        }
+        Val.Moved b = imp.moved(bv, "input 1");
+        int r = a.groups().length;
+        boolean ok = r >= 3 && a.k() == b.k() && Arrays.equals(a.groups(), b.groups()) && a.s().length == b.s().length
+                && a.groups()[r - 1] == 1 && a.groups()[r - 2] == 1 && a.k() < a.s().length - 1;
+        for (int i = 0; ok && i < a.s().length - 2; i++) ok = a.s()[i] == b.s()[i];
+        if (!ok) {
+            throw new Unsupported("MatMul of " + Arrays.toString(MovedBatch.logicalShape(a)) + " and " + Arrays.toString(MovedBatch.logicalShape(b))
+                    + " (the batch must sit alike in the leading axes of both)");
+        }
+        Node mm = imp.add(label, new MatMul(false), MovedBatch.node(imp, a, label), MovedBatch.node(imp, b, label));
+        return MovedBatch.withNode(a, mm);
+    }
+
     private static boolean swapsLastTwo(int[] perm) {
         int r = perm.length;
         if (r < 2) return false;
@@ -601,6 +661,13 @@ final class OnnxOps {
     }
 
     private Val softmax(List<Val> ins) {
+        if (isMoved(in(ins, 0))) {
+            Val.Moved m = imp.moved(in(ins, 0), "input 0");
+            int r = m.groups().length;
+            long axis = intAttr("axis", opset() < 13 ? 1 : -1);
+            if (Consts.axis(axis, r, "Softmax") != r - 1 || !MovedBatch.lastAxisIsSample(m)) throw new Unsupported("axis " + axis + " (only the last axis)");
+            return MovedBatch.withNode(m, imp.add(label, new Softmax(), MovedBatch.node(imp, m, label)));
+        }
         Act x = act(ins, 0);
         int r = x.shape().length + 1;
         long axis = intAttr("axis", opset() < 13 ? 1 : -1);
@@ -667,7 +734,7 @@ final class OnnxOps {
             int ax = Consts.axis(axis, c.rank() + 1, "Flatten");
             long a = 1, b = 1;
             for (int i = 0; i < c.rank(); i++) if (i < ax) a *= c.dims()[i]; else b *= c.dims()[i];
-            return new Const(new long[] {a, b}, c.v());
+            return new Const(new long[] {a, b}, c.v(), c.integer());
         }
         Act x = act(ins, 0);
         int r = x.shape().length + 1; // Flatten's axis ranges over [-r, r]
@@ -689,10 +756,15 @@ final class OnnxOps {
                 else known *= t[i];
             }
             if (infer >= 0) t[infer] = c.v().length / Math.max(1, known);
-            return new Const(t, c.v());
+            return new Const(t, c.v(), c.integer());
+        }
+        double[] t = target.v();
+        boolean batchInside = false;
+        for (int i = 1; i < t.length; i++) batchInside |= Double.isNaN(t[i]);
+        if (v instanceof Val.Moved || v instanceof Val.MovedLinear || batchInside) {
+            return MovedBatch.reshape(imp.moved(v, "input 0"), t, allowZero);
         }
         Act x = act(ins, 0);
-        double[] t = target.v();
         if (t.length == 0) throw new Unsupported("a reshape to a scalar");
         int[] in = x.shape();
         long size = x.size();
@@ -739,9 +811,18 @@ final class OnnxOps {
             }
             return Consts.transpose(c, perm);
         }
+        if (v instanceof Val.Moved || v instanceof Val.MovedLinear || perm == null || perm.length == 0 || perm[0] != 0) {
+            // the batch axis moves (nn.MultiheadAttention works batch-second) or already has
+            Val.Moved m = imp.moved(v, "input 0");
+            if (perm == null) {
+                perm = new long[m.groups().length];
+                for (int i = 0; i < perm.length; i++) perm[i] = perm.length - 1 - i;
+            }
+            return MovedBatch.transpose(imp, m, perm, label);
+        }
         Act x = act(ins, 0);
         int r = x.shape().length + 1;
-        if (perm == null || perm.length != r || perm[0] != 0) throw new Unsupported("perm " + Arrays.toString(perm) + " (the batch axis must stay first)");
+        if (perm.length != r) throw new Unsupported("perm " + Arrays.toString(perm) + " for rank " + r);
         int[] p = new int[r - 1];
         boolean[] seen = new boolean[r];
         for (int i = 1; i < r; i++) {
@@ -772,6 +853,9 @@ final class OnnxOps {
     }
 
     private Val addConst(Val a, Const c) {
+        if (a instanceof Val.MovedLinear ml && ml.b() == null && c.v().length == ml.out() && c.rank() >= 1 && c.dims()[c.rank() - 1] == ml.out()) {
+            return new Val.MovedLinear(ml.x(), ml.w(), Consts.floats(c), ml.out());
+        }
         if (a instanceof Pending p) {
             switch (p.what()) {
                 case MATMUL_CONST -> {
@@ -838,6 +922,7 @@ final class OnnxOps {
         if (v instanceof Act) return "an activation";
         if (v instanceof Const c) return "a " + c;
         if (v instanceof Pending p) return PendingOps.describe(p);
+        if (v instanceof Val.Moved || v instanceof Val.MovedLinear) return "an activation whose batch axis is moved";
         return "an unusable value";
     }
 
@@ -856,8 +941,9 @@ final class OnnxOps {
                 int d = p.x().shape()[p.x().shape().length - 1];
                 return new Pending(Kind.NORMALIZED_SCALED, p.x(), p.scalar(), broadcast(c, d), null);
             }
-            Act x = imp.act(a, "input 0");
             if (!c.isScalar()) throw new Unsupported("Mul by a constant of shape " + Arrays.toString(c.dims()) + " (only by a scalar)");
+            if (isMoved(a)) return movedScale(a, c.v()[0]);
+            Act x = imp.act(a, "input 0");
             return new Pending(Kind.SCALED, x, c.v()[0], null, null);
         }
         for (int swap = 0; swap < 2; swap++) {
@@ -883,7 +969,12 @@ final class OnnxOps {
 
     private Val div(List<Val> ins) {
         Val a = in(ins, 0), b = in(ins, 1);
-        if (a instanceof Const ca && b instanceof Const cb) return Consts.binary(ca, cb, (x, y) -> x / y);
+        if (a instanceof Const ca && b instanceof Const cb) {
+            // integer Div truncates (shape arithmetic: (3·D + 2) / 3 slices a fused projection)
+            boolean integer = ca.integer() && cb.integer();
+            return Consts.binary(ca, cb, (x, y) -> !integer || Double.isNaN(x) || Double.isNaN(y) ? x / y : (double) ((long) x / (long) y));
+        }
+        if (b instanceof Const c && c.isScalar() && isMoved(a)) return movedScale(a, 1 / c.v()[0]);
         if (b instanceof Const c && c.isScalar() && !(a instanceof Const)) {
             Act x = imp.act(a, "input 0");
             return new Pending(Kind.SCALED, x, 1 / c.v()[0], null, null);
@@ -892,6 +983,11 @@ final class OnnxOps {
             return new Pending(Kind.NORMALIZED, c.x(), s.scalar(), null, null);
         }
         throw new Unsupported("Div of " + what(a) + " by " + what(b) + " (only by a scalar, or LayerNorm's (x − mean)/√(var + ε))");
+    }
+
+    private Val movedScale(Val v, double factor) {
+        Val.Moved m = imp.moved(v, "input 0");
+        return MovedBatch.withNode(m, imp.add(label, new dev.apoptosis.graph.ops.Scale(factor), MovedBatch.node(imp, m, label)));
     }
 
     private Val erf(List<Val> ins) {

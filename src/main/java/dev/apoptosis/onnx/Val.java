@@ -43,8 +43,25 @@ sealed interface Val {
         }
     }
 
-    /** A constant: dimensions and row-major values (int64 values as doubles; NaN marks the run-time batch size). */
-    record Const(long[] dims, double[] v) implements Val {
+    /**
+     * A constant: dimensions and row-major values (int64 values as doubles; NaN marks the run-time batch
+     * size) and whether its ONNX type is an integer one (shape arithmetic: Div truncates).
+     */
+    record Const(long[] dims, double[] v, boolean integer) implements Val {
+        /** A floating-point constant. */
+        Const(long[] dims, double[] v) {
+            this(dims, v, false);
+        }
+
+        /** An integer constant (int64, int32, bool ...: ONNX's integer arithmetic, e.g. Div truncates, applies). */
+        static Const ints(long[] dims, double[] v) {
+            return new Const(dims, v, true);
+        }
+
+        static boolean integerType(int onnxType) {
+            return onnxType != OnnxTensor.FLOAT && onnxType != OnnxTensor.DOUBLE && onnxType != 10 && onnxType != 16;
+        }
+
         static Const scalar(double x) {
             return new Const(new long[0], new double[] {x});
         }
@@ -100,6 +117,25 @@ sealed interface Val {
             return what == k;
         }
     }
+
+    /**
+     * An activation whose batch axis an ONNX Transpose or Reshape has moved or merged with other axes
+     * (nn.MultiheadAttention's export works on [tokens, batch·heads, width]): engine node {@code node}
+     * read as sample shape {@code s}, and the ONNX tensor is the sequence of <em>atoms</em>
+     * s[0..k), N, s[k..) (N the batch) grouped into consecutive runs, {@code groups} holding each
+     * logical axis's number of atoms. The engine never moves the batch: transposes permute the sample
+     * axes around it, and per-row ops (Linear, Softmax, MatMul of two such views) run on the node as
+     * long as their axes are sample atoms. See {@link MovedBatch} for the layout algebra.
+     */
+    record Moved(Node node, int[] s, int k, int[] groups) implements Val {
+        public Moved {
+            s = s.clone();
+            groups = groups.clone();
+        }
+    }
+
+    /** x·W + b of a {@link Moved} x, waiting for a Slice of its output features (a fused projection split in three). */
+    record MovedLinear(Moved x, float[] w, float[] b, int out) implements Val {}
 
     /** An output the engine cannot produce; {@code reason} says why. */
     record Unusable(String reason) implements Val {}

@@ -67,7 +67,7 @@ class PrunedExportTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"squeezenet1_1", "mobilenet_v2", "vit13"})
+    @CsvSource({"squeezenet1_1", "mobilenet_v2", "vit13", "mha17"})
     void importedModelsArePrunedFineTunedAndExported(String name) throws Exception {
         Path file = TorchExportedImportTest.resource(name + ".onnx");
         Graph g = OnnxImport.toGraph(OnnxFile.read(file), file).graph();
