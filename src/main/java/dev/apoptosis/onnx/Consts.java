@@ -20,7 +20,7 @@ final class Consts {
         long n = 1;
         for (long d : dims) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(dims));
-            n = Math.multiplyExact(n, d);
+            n = d == 0 ? 0 : n > MAX_VALUES / d ? MAX_VALUES + 1L : n * d;
             if (n > MAX_VALUES) throw new IllegalArgumentException("a folded constant of " + Arrays.toString(dims) + " is too large");
         }
         return n;

@@ -184,6 +184,10 @@ public final class OnnxImport {
             } catch (Unsupported | IllegalArgumentException e) {
                 errors.add(n.describe(i) + ": " + e.getMessage());
                 poisonOutputs(n);
+            } catch (ArithmeticException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+                // numbers in the file that no valid model has (overflowing sizes, indices past the end)
+                errors.add(n.describe(i) + ": impossible sizes or indices (" + e + ")");
+                poisonOutputs(n);
             }
         }
         if (g.outputs().size() != 1) {

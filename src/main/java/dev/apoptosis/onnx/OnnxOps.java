@@ -178,6 +178,13 @@ final class OnnxOps {
         return a;
     }
 
+    /** A tensor attribute (null if absent); one whose tensor is missing is an error, not a crash. */
+    private OnnxTensor tensorAttr(String name) {
+        OnnxAttribute a = attr(name, OnnxAttribute.TENSOR);
+        if (a != null && a.t() == null) throw new Unsupported("attribute '" + name + "' says tensor but holds none (a malformed file)");
+        return a == null ? null : a.t();
+    }
+
     private long intAttr(String name, long dflt) {
         OnnxAttribute a = attr(name, OnnxAttribute.INT);
         return a == null ? dflt : a.i();
@@ -223,7 +230,7 @@ final class OnnxOps {
         OnnxAttribute a = n.attributes().get(0);
         return switch (a.name()) {
             case "value" -> {
-                OnnxTensor t = attr("value", OnnxAttribute.TENSOR).t();
+                OnnxTensor t = tensorAttr("value");
                 yield new Const(t.dims(), t.values(), Const.integerType(t.dataType()));
             }
             case "value_float" -> Const.scalar(floatAttr("value_float", 0));
@@ -399,11 +406,11 @@ final class OnnxOps {
 
     private Val constantOfShape(List<Val> ins) {
         long[] dims = longs(constant(ins, 0, "the shape"));
-        OnnxAttribute a = attr("value", OnnxAttribute.TENSOR);
-        double v = a == null ? 0 : a.t().values()[0];
+        OnnxTensor t = tensorAttr("value");
+        double v = t == null ? 0 : t.values()[0];
         double[] out = new double[(int) Consts.count(dims)];
         Arrays.fill(out, v);
-        return new Const(dims, out, a == null || Const.integerType(a.t().dataType()));
+        return new Const(dims, out, t == null || Const.integerType(t.dataType()));
     }
 
     private Val where(List<Val> ins) {

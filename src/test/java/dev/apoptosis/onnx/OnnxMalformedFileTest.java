@@ -50,13 +50,19 @@ class OnnxMalformedFileTest {
     }
 
     @Test
-    void randomCorruptionNeverEscapesAsAnotherException() {
-        byte[] full = lenet();
+    void randomCorruptionNeverEscapesAsAnotherException() throws Exception {
+        corrupt(lenet(), 4000);
+        // PyTorch's nn.TransformerEncoder file: shape arithmetic, moved-batch views; corrupt its nodes, not its weights
+        byte[] mha = java.nio.file.Files.readAllBytes(TorchExportedImportTest.resource("mha17.onnx"));
+        corrupt(mha, 20000);
+    }
+
+    private static void corrupt(byte[] full, int within) {
         Random r = new Random(42);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (int trial = 0; trial < 300; trial++) {
                 byte[] b = full.clone();
-                for (int k = 0; k < 1 + r.nextInt(4); k++) b[r.nextInt(Math.min(b.length, 4000))] = (byte) r.nextInt(256);
+                for (int k = 0; k < 1 + r.nextInt(4); k++) b[r.nextInt(Math.min(b.length, within))] = (byte) r.nextInt(256);
                 try {
                     OnnxImport.toGraph(OnnxFile.decode(FILE, b), FILE);
                 } catch (OnnxFormatException expected) {
