@@ -104,6 +104,41 @@ class OnnxUnusualFeaturesTest {
         assertEquals(List.of("Input", "GELU", "SiLU", "GELU"), kinds(g));
     }
 
+    /**
+     * The batch axis moved and merged as nn.MultiheadAttention's export does, built here: [N, T, D]
+     * transposed to [T, N, D], a projection, heads merged with the batch [T, N·H, d] by a Reshape fed
+     * by a Shape chain, transposed to [N·H, T, d], scores by MatMul with a transposed copy, Softmax,
+     * back through the same steps to [N, T, D]. ONNX Runtime is the oracle.
+     */
+    @Test
+    void batchMovedAndMergedWithHeadsAndBack() throws Exception {
+        TinyOnnx t = new TinyOnnx().input("x", 5, 8); // N, T = 5, D = 8, H = 2, d = 4
+        t.node("tbd", "Transpose", List.of("x"), "a", OnnxAttribute.ofInts("perm", 1, 0, 2));
+        t.node("proj", "MatMul", List.of("a", t.weight("w", 8, 8)), "p");
+        t.node("shape", "Shape", List.of("p"), "s");
+        t.inits.add(OnnxTensor.ofLongs("one", new long[0], new long[] {1}));
+        t.inits.add(OnnxTensor.ofLongs("two", new long[0], new long[] {2}));
+        t.node("n", "Gather", List.of("s", "one"), "nb", OnnxAttribute.ofInt("axis", 0));
+        t.node("nh", "Mul", List.of("nb", "two"), "nh_v");
+        t.node("u", "Unsqueeze", List.of("nh_v", t.longs("ax", 0)), "nh1");
+        t.node("target", "Concat", List.of(t.longs("t5", 5), "nh1", t.longs("d4", 4)), "tgt", OnnxAttribute.ofInt("axis", 0));
+        t.node("heads", "Reshape", List.of("p", "tgt"), "h");
+        t.node("bh", "Transpose", List.of("h"), "q", OnnxAttribute.ofInts("perm", 1, 0, 2));
+        t.node("kt", "Transpose", List.of("h"), "k", OnnxAttribute.ofInts("perm", 1, 2, 0));
+        t.node("scores", "MatMul", List.of("q", "k"), "sc");
+        t.node("scale", "Div", List.of("sc", t.floats("c", new long[0], 2f)), "sc2");
+        t.node("soft", "Softmax", List.of("sc2"), "pr", OnnxAttribute.ofInt("axis", -1));
+        t.node("ctx", "MatMul", List.of("pr", "q"), "cx");
+        t.node("back", "Transpose", List.of("cx"), "cb", OnnxAttribute.ofInts("perm", 1, 0, 2));
+        t.node("n2", "Gather", List.of("s", "one"), "nb2", OnnxAttribute.ofInt("axis", 0));
+        t.node("u2", "Unsqueeze", List.of("nb2", t.longs("ax2", 0)), "n1");
+        t.node("target2", "Concat", List.of(t.longs("t5b", 5), "n1", t.longs("d8", 8)), "tgt2", OnnxAttribute.ofInt("axis", 0));
+        t.node("merge", "Reshape", List.of("cb", "tgt2"), "m");
+        t.node("out", "Transpose", List.of("m"), "y", OnnxAttribute.ofInts("perm", 1, 0, 2));
+        Graph g = check(t, 5, 8);
+        assertTrue(kinds(g).contains("MatMul") && kinds(g).contains("Permute") && kinds(g).contains("Softmax"), kinds(g).toString());
+    }
+
     @Test
     void reshapeFedByAShapeChain() throws Exception {
         TinyOnnx t = new TinyOnnx().input("x", 4, 3, 3);
