@@ -74,8 +74,11 @@ public final class OutputTarget {
         return abs;
     }
 
+    /** The reason without the paths: a probe's temporary name would only mislead. */
     private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : " " + m);
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getClass().getSimpleName();
     }
 }

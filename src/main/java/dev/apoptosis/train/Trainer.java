@@ -9,6 +9,7 @@ import dev.apoptosis.checkpoint.CheckpointException;
 import dev.apoptosis.checkpoint.EpochRecord;
 import dev.apoptosis.checkpoint.EpochSoFar;
 import dev.apoptosis.checkpoint.TrainingProgress;
+import dev.apoptosis.io.OutputTarget;
 import dev.apoptosis.data.Batch;
 import dev.apoptosis.data.DataLoader;
 import dev.apoptosis.data.DataSplits;
@@ -129,6 +130,14 @@ public final class Trainer {
         return t;
     }
 
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return java.nio.file.Files.exists(b) && java.nio.file.Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void checkCompatible() {
         int[] in = graph.inputs().get(0).outputShape();
         int[] ds = data.train().sampleShape();
@@ -140,6 +149,20 @@ public final class Trainer {
             throw new IllegalArgumentException("model '" + graph.name() + "' takes input " + Arrays.toString(in) + " but data '"
                     + data.name() + "' gives samples of shape " + Arrays.toString(loaded)
                     + (Arrays.equals(ds, loaded) ? "" : " (stored " + Arrays.toString(ds) + ")"));
+        }
+        if (data.test() != null && data.test().size() > 0) {
+            int[] test;
+            try (DataLoader probe = data.testLoader(config.batchSize())) {
+                test = probe.sampleShape();
+            }
+            if (!Arrays.equals(in, test)) {
+                throw new IllegalArgumentException("model '" + graph.name() + "' takes input " + Arrays.toString(in) + " but the test split "
+                        + data.test().name() + " of data '" + data.name() + "' gives samples of shape " + Arrays.toString(test));
+            }
+            if (data.test().numClasses() != data.train().numClasses()) {
+                throw new IllegalArgumentException("data '" + data.name() + "': the training split has " + data.train().numClasses()
+                        + " classes but the test split " + data.test().name() + " has " + data.test().numClasses());
+            }
         }
         int[] out = graph.output().outputShape();
         if (out.length != 1 || out[0] != data.train().numClasses()) {
@@ -164,6 +187,7 @@ public final class Trainer {
     /** Runs the remaining epochs; returns when all are done. */
     public TrainResult run() throws IOException {
         long runStart = System.nanoTime();
+        OutputTarget.check(checkpointFile); // a path that cannot be written fails now, not at the end of the first epoch
         SoftmaxCrossEntropy lossFn = new SoftmaxCrossEntropy(config.labelSmoothing());
         EvalResult test = null;
         double trainLoss = Double.NaN, trainTop1 = Double.NaN;
@@ -207,8 +231,11 @@ public final class Trainer {
                 listener.onEpoch(new TrainListener.EpochEvent(epoch, config.epochs(), trainLoss, trainTop1, test,
                         seconds, checkpointFile));
             }
-            if (startEpoch >= config.epochs() && data.test() != null && data.test().size() > 0) {
-                test = Evaluator.evaluate(graph, testLoader); // resumed a finished run: report where it stands
+            if (startEpoch >= config.epochs()) {
+                // Resumed a finished run: report where it stands, and if asked to write elsewhere, write it there
+                // (the same state; a command that names a checkpoint must leave one).
+                if (data.test() != null && data.test().size() > 0) test = evaluateTest(testLoader, startEpoch - 1, schedule);
+                if (lastGood == null || !sameFile(lastGood, checkpointFile)) save(startEpoch, 0, test, EpochSoFar.NONE);
             }
         }
         return new TrainResult(config.epochs(), trainLoss, trainTop1, test, (System.nanoTime() - runStart) / 1e9, checkpointFile);
