@@ -93,7 +93,10 @@ public final class InfoCommand implements Callable<Integer> {
         if (other.length() > 0) line(b, "metadata", other.toString());
         if (m.containsKey(Checkpoint.Meta.PROVENANCE)) line(b, "provenance", m.get(Checkpoint.Meta.PROVENANCE));
         if (p != null) history(b, p);
-        if (layers) b.append('\n').append(g.summary());
+        if (layers) {
+            b.append('\n');
+            g.summary().lines().forEach(l -> b.append(Terminal.safe(l)).append('\n'));
+        }
         return b.toString();
     }
 
@@ -124,8 +127,9 @@ public final class InfoCommand implements Callable<Integer> {
         }
     }
 
+    /** One labelled line; the value comes from the file, so escape sequences in it are shown, not obeyed. */
     private static void line(StringBuilder b, String label, String value) {
-        b.append(String.format(Locale.ROOT, "%-11s %s%n", label, value));
+        b.append(String.format(Locale.ROOT, "%-11s %s%n", label, Terminal.safe(value)));
     }
 
     /** A number stored as text, times {@code scale}, in {@code format}; shown as written if it is not a number. */

@@ -168,8 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (widthText != null) meta.put("width", widthText);
         meta.put(Checkpoint.Meta.PROVENANCE, provenance);
         Trainer trainer = new Trainer(g, cfg, splits, out, meta);
-        System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s%s: %s%n", modelName,
-                g.numParameters(), g.macs(), dataSpec, start != null ? " from " + init : "", cfg.toMap());
+        System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s%s: %s%n", Terminal.safe(modelName),
+                g.numParameters(), g.macs(), Terminal.safe(dataSpec), start != null ? " from " + init : "", cfg.toMap());
         return trainer;
     }
 

@@ -83,6 +83,7 @@ public final class Trainer {
         if (graph.inputs().size() != 1) throw new IllegalArgumentException("train: model '" + graph.name() + "' must have exactly one input");
         this.inputName = graph.inputs().get(0).name();
         checkCompatible();
+        ClassCoverage.check(data.train(), data.name());
     }
 
     /**
