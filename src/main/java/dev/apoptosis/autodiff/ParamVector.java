@@ -11,6 +11,14 @@ import java.util.function.Predicate;
  * A vector in parameter space: one tensor per trainable parameter of a graph, aligned with
  * {@link Graph#parameters()}; a {@code null} slot means zero. Gradients, directions v and
  * Hessian-vector products are all ParamVectors.
+ *
+ * <p>Flat form: {@link #toFloatArray}, {@link #toDoubleArray} and {@link #fromArray} lay the slots
+ * end to end in parameter order, each row-major in its parameter's shape (see docs/engine.md for
+ * every op's parameter names and layouts), zeros for null slots; {@link #totalSize} is the length.
+ *
+ * <p>Arithmetic: {@link #axpy} and {@link #scale} change this vector <em>in place</em>, writing into
+ * the tensors of its slots (a slot set with {@link #set} is the caller's tensor, and is written).
+ * The vectors the factories here and {@link Pass} return own their tensors.
  */
 public final class ParamVector {
     private final List<Parameter> params;
@@ -39,6 +47,118 @@ public final class ParamVector {
     /** OBA's direction: v = θ on the weights and biases of Conv/Linear ({@link OpProperty#PARAMETER_LAYER}), 0 elsewhere. */
     public static ParamVector obaDirection(Graph g) {
         return values(g, p -> p.node().op().has(OpProperty.PARAMETER_LAYER));
+    }
+
+    /**
+     * OBA's direction restricted to weights: v = θ on the weights of Conv/Linear (parameter
+     * {@code weight} of {@link OpProperty#PARAMETER_LAYER} nodes), 0 on their biases and elsewhere.
+     */
+    public static ParamVector obaWeightsDirection(Graph g) {
+        return values(g, p -> p.node().op().has(OpProperty.PARAMETER_LAYER) && p.spec().name().equals("weight"));
+    }
+
+    /**
+     * The vector whose flat form is {@code flat}: parameter after parameter in graph order, each
+     * row-major; its length must be {@link #totalSize} of the graph's parameters.
+     */
+    public static ParamVector fromArray(Graph g, float[] flat) {
+        ParamVector v = zeros(g);
+        v.checkLength(flat.length);
+        int off = 0;
+        for (int i = 0; i < v.slots.length; i++) {
+            int[] shape = v.params.get(i).spec().shape();
+            Tensor t = Tensor.zeros(shape);
+            System.arraycopy(flat, off, t.data(), t.offset(), t.size());
+            off += t.size();
+            v.slots[i] = t;
+        }
+        return v;
+    }
+
+    /** {@link #fromArray(Graph, float[])} from float64 values, each rounded to the nearest float. */
+    public static ParamVector fromArray(Graph g, double[] flat) {
+        float[] f = new float[flat.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) flat[i];
+        return fromArray(g, f);
+    }
+
+    /** Number of scalars over all slots (null slots counted at their parameter's size). */
+    public long totalSize() {
+        long n = 0;
+        for (Parameter p : params) n += p.size();
+        return n;
+    }
+
+    /** The flat form: every slot end to end in parameter order, row-major, zeros for null slots. */
+    public float[] toFloatArray() {
+        float[] out = new float[flatLength()];
+        int off = 0;
+        for (int i = 0; i < slots.length; i++) {
+            int n = params.get(i).size();
+            Tensor t = slots[i];
+            if (t != null) System.arraycopy(t.data(), t.offset(), out, off, n);
+            off += n;
+        }
+        return out;
+    }
+
+    /** {@link #toFloatArray} widened to float64. */
+    public double[] toDoubleArray() {
+        float[] f = toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < d.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    /**
+     * this ← this + a·x, in place (each entry computed in double, stored as float); a null slot of x
+     * adds nothing, a null slot of this becomes a·x. Returns this.
+     */
+    public ParamVector axpy(double a, ParamVector x) {
+        if (x.params != params) throw new IllegalArgumentException("axpy: the vectors belong to different graphs");
+        for (int i = 0; i < slots.length; i++) {
+            Tensor xt = x.slots[i];
+            if (xt == null) continue;
+            if (slots[i] == null) slots[i] = Tensor.zeros(params.get(i).spec().shape());
+            Tensor t = slots[i];
+            for (int k = 0; k < t.size(); k++) t.setAt(k, (float) (t.at(k) + a * xt.at(k)));
+        }
+        return this;
+    }
+
+    /** this ← a·this, in place (each entry computed in double, stored as float). Returns this. */
+    public ParamVector scale(double a) {
+        for (Tensor t : slots) {
+            if (t == null) continue;
+            for (int k = 0; k < t.size(); k++) t.setAt(k, (float) (a * t.at(k)));
+        }
+        return this;
+    }
+
+    /** The Euclidean norm √(Σ v²), summed in double. */
+    public double norm() {
+        return Math.sqrt(dot(this));
+    }
+
+    /** A copy whose slots are copies of this one's (null slots stay null). */
+    public ParamVector copy() {
+        ParamVector c = new ParamVector(params);
+        for (int i = 0; i < slots.length; i++) c.slots[i] = slots[i] == null ? null : slots[i].copy();
+        return c;
+    }
+
+    private int flatLength() {
+        long n = totalSize();
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("parameter vector of " + n + " scalars does not fit one Java array");
+        return (int) n;
+    }
+
+    private void checkLength(int length) {
+        long n = totalSize();
+        if (length != n) {
+            throw new IllegalArgumentException("flat parameter vector has " + length + " values, the graph's " + params.size()
+                    + " parameters hold " + n);
+        }
     }
 
     public int size() {

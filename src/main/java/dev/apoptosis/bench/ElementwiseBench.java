@@ -10,7 +10,7 @@ import dev.apoptosis.tensor.Relu;
 import dev.apoptosis.tensor.Silu;
 import dev.apoptosis.tensor.Simd;
 import dev.apoptosis.tensor.SoftmaxKernels;
-import dev.apoptosis.tensor.Tanh;
+import dev.apoptosis.tensor.TanhKernels;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -70,7 +70,7 @@ public final class ElementwiseBench {
         report(sink, "gelu_bwd", threads, runs.medianMillis(() -> Gelu.GELU.backward(x, 0, g, 0, y, 0, size)));
         report(sink, "gelu_rbwd", threads, runs.medianMillis(() -> Gelu.GELU.rBackward(x, 0, g, 0, g, 0, x, 0, y, 0, size)));
         report(sink, "silu_fwd", threads, runs.medianMillis(() -> Silu.SILU.forward(x, 0, y, 0, size)));
-        report(sink, "tanh_fwd", threads, runs.medianMillis(() -> Tanh.TANH.forward(x, 0, y, 0, size)));
+        report(sink, "tanh_fwd", threads, runs.medianMillis(() -> TanhKernels.TANH.forward(x, 0, y, 0, size)));
         report(sink, "add", threads, runs.medianMillis(() -> Elementwise.add(x, 0, g, 0, y, 0, size)));
         report(sink, "axpy", threads, runs.medianMillis(() -> Elementwise.axpy(0.5f, x, 0, y, 0, size)));
         report(sink, "sum", threads, runs.medianMillis(() -> Reductions.sum(x, 0, size)));

@@ -27,7 +27,12 @@ final class RandomCifarStep {
     private final Sgd sgd;
 
     RandomCifarStep(String model, int batch) {
-        graph = ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, 0, 0));
+        this(model, 0, batch);
+    }
+
+    /** The zoo model at {@code width} (0: the model's default). */
+    RandomCifarStep(String model, int width, int batch) {
+        graph = ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, width, 0));
         Random r = new Random(0);
         input = Map.of(graph.inputs().get(0).name(), Tensor.randn(r, 1f, batch, 3, 32, 32));
         labels = new int[batch];

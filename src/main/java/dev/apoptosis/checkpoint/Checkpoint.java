@@ -17,6 +17,7 @@ import java.util.Map;
  * <li>the architecture: the graph's name, output node and {@link NodeDef}s (op kinds and attributes,
  *     including pruned channel counts), so no model code is needed to load it;</li>
  * <li>every parameter and buffer value by full name ({@link Graph#state()});</li>
+ * <li>the unstructured-pruning masks of masked parameters, by parameter name (empty if dense);</li>
  * <li>the optimiser's state and the training progress, when saved by a training run (else null);</li>
  * <li>metadata as text: see {@link Meta} for the standard keys.</li>
  * </ul>
@@ -24,7 +25,8 @@ import java.util.Map;
  * One read from disk owns fresh tensors.
  */
 public record Checkpoint(Map<String, String> metadata, String graphName, String outputName, List<NodeDef> nodes,
-                         Map<String, Tensor> state, OptimizerState optimizer, TrainingProgress progress) {
+                         Map<String, Tensor> state, OptimizerState optimizer, TrainingProgress progress,
+                         Map<String, Tensor> masks) {
 
     /** Standard metadata keys (values are text; any other keys may be added). */
     public static final class Meta {
@@ -59,6 +61,13 @@ public record Checkpoint(Map<String, String> metadata, String graphName, String 
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         nodes = List.copyOf(nodes);
         state = Collections.unmodifiableMap(new LinkedHashMap<>(state));
+        masks = Collections.unmodifiableMap(new LinkedHashMap<>(masks == null ? Map.of() : masks));
+    }
+
+    /** A checkpoint of a dense model (no masks). */
+    public Checkpoint(Map<String, String> metadata, String graphName, String outputName, List<NodeDef> nodes,
+                      Map<String, Tensor> state, OptimizerState optimizer, TrainingProgress progress) {
+        this(metadata, graphName, outputName, nodes, state, optimizer, progress, Map.of());
     }
 
     /** A checkpoint of {@code g} as it is now (tensors shared, not copied). */
@@ -66,19 +75,21 @@ public record Checkpoint(Map<String, String> metadata, String graphName, String 
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.putIfAbsent(Meta.PARAMS, Long.toString(g.numParameters()));
         m.putIfAbsent(Meta.MACS, Long.toString(g.macs()));
-        return new Checkpoint(m, g.name(), g.output().name(), g.toDefs(), g.state(), optimizer, progress);
+        return new Checkpoint(m, g.name(), g.output().name(), g.toDefs(), g.state(), optimizer, progress, g.masks());
     }
 
     /** Rebuilds the graph with these values (fresh, independent of this record's tensors only if read from disk). */
     public Graph toGraph() {
-        return Graph.fromDefs(graphName, nodes, outputName, state, null);
+        Graph g = Graph.fromDefs(graphName, nodes, outputName, state, null);
+        g.applyMasks(masks);
+        return g;
     }
 
     /** A copy with {@code key} set to {@code value} in the metadata. */
     public Checkpoint withMetadata(String key, String value) {
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.put(key, value);
-        return new Checkpoint(m, graphName, outputName, nodes, state, optimizer, progress);
+        return new Checkpoint(m, graphName, outputName, nodes, state, optimizer, progress, masks);
     }
 
     /** Writes atomically (see {@link AtomicFile}): the file is either the old one or this one, never a mix. */

@@ -31,7 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The checkpoint file format, version 2 (this code also reads version 1). All numbers are big-endian.
+ * The checkpoint file format, version 3 (this code also reads versions 1 and 2). All numbers are big-endian.
  *
  * <pre>
  * header   16 bytes  "APOPCKPT" magic, u32 format version, u32 flags: bit 0 set = the SHA-256 below
@@ -44,6 +44,7 @@ import java.util.Map;
  *                        types: 1 int (i32), 2 int[] (u32 n, i32...), 3 double (f64 bits),
  *                               4 boolean (u8), 5 string
  *            "state"     tensors: u32 count, per tensor: name, u8 rank, i32 dims, f32 raw bits
+ *            "masks"     (version 3) tensors as in "state": 0/1 masks of unstructured pruning
  *            "optimizer" u8 present; kind, i64 step, tensors
  *            "progress"  u8 present; i32 epoch, i32 batch, u32 count, (key, value) strings,
  *                        then (version 2 only) the epoch so far: i64 samples, f64 loss sum, i64 top-1,
@@ -65,7 +66,7 @@ public final class CheckpointFormat {
     static final byte[] MAGIC = "APOPCKPT".getBytes(StandardCharsets.US_ASCII);
     static final byte[] END_MAGIC = "CKPT-END".getBytes(StandardCharsets.US_ASCII);
     /** The version this code writes and the newest it reads. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     static final int HEADER = 16;
     static final int TRAILER = 8 + 32 + 8;
     /** Flags bit 0: the digest covers the header, so a flipped version or flag is caught as corruption. */
@@ -115,6 +116,8 @@ public final class CheckpointFormat {
         }
         writeString(d, "state");
         writeTensors(d, c.state());
+        writeString(d, "masks");
+        writeTensors(d, c.masks());
         writeString(d, "optimizer");
         d.writeBoolean(c.optimizer() != null);
         if (c.optimizer() != null) {
@@ -332,6 +335,11 @@ public final class CheckpointFormat {
         }
         expect(d, "state");
         Map<String, Tensor> state = readTensors(d);
+        Map<String, Tensor> masks = Map.of();
+        if (version >= 3) {
+            expect(d, "masks");
+            masks = readTensors(d);
+        }
         expect(d, "optimizer");
         OptimizerState opt = null;
         if (d.readBoolean()) {
@@ -359,7 +367,7 @@ public final class CheckpointFormat {
             }
         }
         expect(d, "end");
-        return new Checkpoint(meta, graphName, output, defs, state, opt, progress);
+        return new Checkpoint(meta, graphName, output, defs, state, opt, progress, masks);
     }
 
     private static Object readAttr(DataInputStream d, String where) throws IOException {

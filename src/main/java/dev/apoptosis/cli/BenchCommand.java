@@ -4,9 +4,9 @@ import picocli.CommandLine.Command;
 
 /** {@code apoptosis bench ...}: micro and macro benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: kernels (GEMM, convolutions), autodiff, training, elementwise kernels, data pipeline, per-op profile of a step.",
+        description = "Benchmarks: kernels (GEMM, convolutions), autodiff, training, elementwise kernels, data pipeline, per-op profile of a step, importance criteria.",
         subcommands = {BenchKernelsCommand.class, BenchAutodiffCommand.class, BenchTrainCommand.class,
-                BenchElementwiseCommand.class, BenchDataCommand.class, BenchProfileCommand.class})
+                BenchElementwiseCommand.class, BenchDataCommand.class, BenchProfileCommand.class, BenchImportanceCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

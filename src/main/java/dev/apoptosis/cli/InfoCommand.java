@@ -58,6 +58,11 @@ public final class InfoCommand implements Callable<Integer> {
                 m.getOrDefault(Checkpoint.Meta.MODEL, c.graphName()), c.graphName(), g.numParameters(), g.macs(),
                 Arrays.toString(g.inputs().get(0).outputShape()), Arrays.toString(g.output().outputShape())));
         if (m.containsKey(Checkpoint.Meta.DATA)) line(b, "data", m.get(Checkpoint.Meta.DATA));
+        if (!c.masks().isEmpty()) {
+            dev.apoptosis.prune.SparsityTable st = dev.apoptosis.prune.SparsityTable.of(g);
+            line(b, "masks", String.format(Locale.ROOT, "%d parameters masked; %,d of %,d weights kept (sparsity %.2f%%)",
+                    c.masks().size(), st.kept(), st.entries(), 100 * st.sparsity()));
+        }
         Normalize input = InputNormalization.recorded(m, file.toString());
         line(b, "inputs", input != null ? "normalised per channel: " + InputNormalization.describe(input)
                 : "normalisation not recorded");
@@ -96,6 +101,10 @@ public final class InfoCommand implements Callable<Integer> {
         if (layers) {
             b.append('\n');
             g.summary().lines().forEach(l -> b.append(Terminal.safe(l)).append('\n'));
+        }
+        if (layers && !c.masks().isEmpty()) {
+            b.append('\n');
+            dev.apoptosis.prune.SparsityTable.of(g).format().lines().forEach(l -> b.append(Terminal.safe(l)).append('\n'));
         }
         return b.toString();
     }

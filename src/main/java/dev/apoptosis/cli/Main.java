@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** Entry point of the {@code ./apoptosis} launcher. */
 @Command(name = "apoptosis", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Prune neural networks with Optimal Brain Apoptosis and other second-order criteria.",
-        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, BenchCommand.class, FuzzCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, GroupsCommand.class, PruneCommand.class, BenchCommand.class,
+                FuzzCommand.class})
 public final class Main implements Runnable {
 
     /** From {@code --threads}; applied only while the command runs (see {@link #newCommandLine}). */

@@ -136,6 +136,22 @@ public final class Graph {
         return m;
     }
 
+    /** The masks of the masked parameters by full name (shared, not copied); empty for a dense graph. */
+    public Map<String, Tensor> masks() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (Parameter p : parameters) if (p.mask() != null) m.put(p.name(), p.mask());
+        return m;
+    }
+
+    /** Sets the masks given by full name (see {@link Parameter#setMask}); each must name a trainable parameter. */
+    public void applyMasks(Map<String, Tensor> masks) {
+        for (Map.Entry<String, Tensor> e : masks.entrySet()) {
+            Parameter p = parameter(e.getKey());
+            if (!p.trainable()) throw new IllegalArgumentException("graph '" + name + "': mask given for buffer '" + e.getKey() + "'");
+            p.setMask(e.getValue());
+        }
+    }
+
     /**
      * A new graph with some ops replaced (e.g. fewer output channels) and some values replaced;
      * every other value is carried over (shared). Shapes are inferred again and must match the values.

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An operation of the graph: a declaration (kind, attributes, properties, shapes, parameters,
- * channel axes, MACs) and its four differentiation rules, side by side in one file per op.
+ * An operation of the graph: a declaration (kind, attributes, properties, shapes, parameters, MACs)
+ * and its four differentiation rules, side by side in one file per op. How channels flow through an
+ * op kind, which pruning needs, is declared in one table beside the pruner
+ * ({@code dev.apoptosis.prune.channels.ChannelRules}), not here.
  *
  * <h2>Shapes</h2>
  * Shapes seen by {@link #outputShape}, {@link #params} and {@link #macs} are <em>sample</em> shapes,
@@ -56,16 +58,6 @@ public abstract class Op {
     /** Multiply-adds per sample (one multiply-add is one MAC; ops without multiplications count 0). */
     public long macs(int[][] inputShapes, int[] outputShape) {
         return 0;
-    }
-
-    /** Channel axis of input i's sample shape, or -1 if it has none that pruning can follow. */
-    public int inputChannelAxis(int i, int[][] inputShapes) {
-        return -1;
-    }
-
-    /** Channel axis of the output sample shape, or -1. */
-    public int outputChannelAxis(int[][] inputShapes) {
-        return -1;
     }
 
     /** Rule 1: computes the output; may keep data in {@code f.saved}. Must not modify inputs or parameters. */

@@ -14,6 +14,7 @@ public final class Parameter {
     private final ParamSpec spec;
     private final Node node;
     private Tensor value;
+    private Tensor mask;
 
     Parameter(Node node, ParamSpec spec, Tensor value) {
         this.node = node;
@@ -53,6 +54,46 @@ public final class Parameter {
                     + java.util.Arrays.toString(t.shape()) + ", expected " + java.util.Arrays.toString(spec.shape()));
         }
         value = t;
+    }
+
+    /**
+     * The unstructured-pruning mask (1 keeps an entry, 0 removes it), or null if the parameter is
+     * dense. Optimisers keep masked entries, and their momentum, exactly zero; checkpoints store it.
+     */
+    public Tensor mask() {
+        return mask;
+    }
+
+    /**
+     * Sets (or with null clears) the mask and zeroes the masked entries of the value in place. The
+     * mask must have the parameter's shape and hold only 0 and 1.
+     */
+    public void setMask(Tensor m) {
+        if (m == null) {
+            mask = null;
+            return;
+        }
+        if (!m.hasShape(spec.shape())) {
+            throw new IllegalArgumentException("mask of " + name + " has shape " + java.util.Arrays.toString(m.shape())
+                    + ", parameter has " + java.util.Arrays.toString(spec.shape()));
+        }
+        float[] md = m.data(), vd = value.data();
+        int mo = m.offset(), vo = value.offset();
+        for (int i = 0; i < m.size(); i++) {
+            float x = md[mo + i];
+            if (x != 0f && x != 1f) throw new IllegalArgumentException("mask of " + name + " holds " + x + " at " + i + "; only 0 and 1 are allowed");
+        }
+        for (int i = 0; i < m.size(); i++) if (md[mo + i] == 0f) vd[vo + i] = 0f;
+        mask = m.copy();
+    }
+
+    /** Number of entries the mask keeps (all if there is no mask). */
+    public long keptEntries() {
+        if (mask == null) return size();
+        long k = 0;
+        float[] md = mask.data();
+        for (int i = 0; i < mask.size(); i++) if (md[mask.offset() + i] != 0f) k++;
+        return k;
     }
 
     public int size() {

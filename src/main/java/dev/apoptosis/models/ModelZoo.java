@@ -35,6 +35,8 @@ public final class ModelZoo {
         register("vit", "Vision Transformer for CIFAR: patch 4, depth 6, width D = --width (default 192), D/64 heads, MLP 4D",
                 Vit::cifar);
         register("vit-tiny", "ViT-Ti/16: patch 16, depth 12, width 192, 3 heads, MLP 768; default input 3x224x224", Vit::tiny);
+        register("vit-b16", "ViT-B/16 (torchvision vit_b_16): patch 16, depth 12, width 768, 12 heads, MLP 3072; default input 3x224x224",
+                Vit::base16);
     }
 
     private ModelZoo() {}

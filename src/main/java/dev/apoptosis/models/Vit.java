@@ -55,6 +55,13 @@ final class Vit {
         return build("vit-tiny", new Spec(16, d, 12, d / 64, 4 * d), o.inputOr(3, 224, 224), o);
     }
 
+    /** ViT-B/16 as torchvision's {@code vit_b_16}: patch 16, width 768 (or --width, heads D/64), depth 12, MLP 4D; input 3x224x224. */
+    static Graph base16(ModelOptions o) {
+        int d = o.widthOr(768);
+        if (d % 64 != 0) throw new IllegalArgumentException("vit-b16: --width must be a multiple of 64, got " + d);
+        return build("vit-b16", new Spec(16, d, 12, d / 64, 4 * d), o.inputOr(3, 224, 224), o);
+    }
+
     static Graph build(String name, Spec s, int[] in, ModelOptions o) {
         Blocks.requireImage(name, in);
         if (in[1] % s.patch() != 0 || in[2] % s.patch() != 0) {

@@ -2,7 +2,7 @@ package dev.apoptosis.tensor;
 
 /**
  * The kernels of a smooth elementwise activation φ, written once for every such activation
- * ({@link Gelu}, {@link Silu}, {@link Tanh}); each subclass holds only its own math.
+ * ({@link Gelu}, {@link Silu}, {@link TanhKernels}); each subclass holds only its own math.
  *
  * <p>Three kernels serve the four autodiff rules of the op:
  * <ul>

@@ -1,13 +1,13 @@
 package dev.apoptosis.tensor;
 
 import static dev.apoptosis.tensor.FloatMathVector.F;
-import static dev.apoptosis.tensor.Tanh.*;
+import static dev.apoptosis.tensor.TanhKernels.*;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Vector API loops of {@link Tanh}, bit-identical lane by lane to its scalar functions. Per block:
+ * Vector API loops of {@link TanhKernels}, bit-identical lane by lane to its scalar functions. Per block:
  * {@code e = e^(-2|x|)} into scratch, tanh into a second scratch array when the kernel needs it,
  * then the kernel's combination (see {@link FloatMathVector} for why it is split this way).
  */
@@ -46,7 +46,7 @@ final class TanhVector {
             FloatVector t0 = ratio.blend(series, a.compare(VectorOperators.LT, SERIES_LIMIT));
             t0.reinterpretAsInts().or(v.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats().intoArray(t, to + i);
         }
-        for (; i < m; i++) t[to + i] = Tanh.fromExp(x[xo + i], e[i]);
+        for (; i < m; i++) t[to + i] = TanhKernels.fromExp(x[xo + i], e[i]);
     }
 
     static void forward(float[] x, int xo, float[] y, int yo, int n) {
@@ -70,7 +70,7 @@ final class TanhVector {
                 FloatVector sech2 = ev.mul(4f).div(d.mul(d));
                 sech2.mul(FloatVector.fromArray(F, g, go + b + i)).intoArray(out, oo + b + i);
             }
-            for (; i < m; i++) out[oo + b + i] = Tanh.sech2(e[i]) * g[go + b + i];
+            for (; i < m; i++) out[oo + b + i] = TanhKernels.sech2(e[i]) * g[go + b + i];
         }
     }
 
@@ -95,7 +95,7 @@ final class TanhVector {
             }
             for (; i < m; i++) {
                 int k = b + i;
-                float d1 = Tanh.sech2(e[i]);
+                float d1 = TanhKernels.sech2(e[i]);
                 float d2 = (-2f * t[i]) * d1;
                 out[oo + k] = Math.fma(d1, gd[gdo + k], (d2 * xd[xdo + k]) * g[go + k]);
             }

@@ -28,6 +28,9 @@ import java.util.Map;
  * <p>The momentum buffers are the optimiser's whole state: {@link #state()} exports them (with the
  * step count) for a checkpoint and {@link #loadState} restores them, so a resumed run continues
  * exactly. A {@code null} gradient slot means a zero gradient (decay and momentum still apply).
+ *
+ * <p>A parameter with a mask ({@link Parameter#mask()}, unstructured pruning) keeps its masked
+ * entries and their momentum at exactly zero, whatever the gradient, decay or Nesterov term.
  */
 public final class Sgd {
     /** Kind name stored in checkpoints. */
@@ -69,19 +72,27 @@ public final class Sgd {
                         + " values, parameter has " + p.size());
             }
             if (config.momentum() != 0 && buffers[i] == null) buffers[i] = Tensor.zeros(p.value().shape());
-            update(p.value(), g, buffers[i], (float) lr);
+            update(p.value(), g, buffers[i], p.mask(), (float) lr);
         }
         steps++;
     }
 
-    private void update(Tensor theta, Tensor g, Tensor buf, float lr) {
+    private void update(Tensor theta, Tensor g, Tensor buf, Tensor mask, float lr) {
         final float mu = (float) config.momentum();
         final float wd = (float) config.weightDecay();
         final boolean nesterov = config.nesterov();
         final float[] t = theta.data(), gd = g == null ? null : g.data(), bd = buf == null ? null : buf.data();
         final int to = theta.offset(), go = g == null ? 0 : g.offset(), bo = buf == null ? 0 : buf.offset();
+        final float[] md = mask == null ? null : mask.data();
+        final int mo = mask == null ? 0 : mask.offset();
         Parallel.forRange(theta.size(), 1 << 15, (lo, hi) -> {
             for (int k = lo; k < hi; k++) {
+                if (md != null && md[mo + k] == 0f) {
+                    // A pruned entry stays exactly zero, and so does its momentum.
+                    t[to + k] = 0f;
+                    if (bd != null) bd[bo + k] = 0f;
+                    continue;
+                }
                 float d = gd == null ? 0f : gd[go + k];
                 if (wd != 0f) d += wd * t[to + k];
                 float s = d;

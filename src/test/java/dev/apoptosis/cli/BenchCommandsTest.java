@@ -33,7 +33,7 @@ class BenchCommandsTest {
     void benchListsEveryBenchmark() {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "--help");
         assertEquals(0, r.code(), r.err());
-        for (String sub : List.of("kernels", "train", "autodiff", "elementwise", "data", "profile")) {
+        for (String sub : List.of("kernels", "train", "autodiff", "elementwise", "data", "profile", "importance")) {
             assertTrue(r.out().contains(" " + sub + " "), sub + " missing from:\n" + r.out());
         }
     }

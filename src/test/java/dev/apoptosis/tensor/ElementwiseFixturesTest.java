@@ -46,7 +46,7 @@ class ElementwiseFixturesTest {
     void activationsMatchPyTorch() {
         activation("gelu", Gelu.GELU::forward, Gelu.GELU::backward, Gelu.GELU::secondDerivative);
         activation("silu", Silu.SILU::forward, Silu.SILU::backward, Silu.SILU::secondDerivative);
-        activation("tanh", Tanh.TANH::forward, Tanh.TANH::backward, Tanh.TANH::secondDerivative);
+        activation("tanh", TanhKernels.TANH::forward, TanhKernels.TANH::backward, TanhKernels.TANH::secondDerivative);
     }
 
     @Test

@@ -34,7 +34,7 @@ class ScalarPathWithoutVectorModuleTest {
     public static void main(String[] args) {
         if (Simd.available()) throw new IllegalStateException("the child JVM should not have the vector module");
         int checked = 0;
-        for (ActivationKernels k : new ActivationKernels[] {Gelu.GELU, Silu.SILU, Tanh.TANH}) {
+        for (ActivationKernels k : new ActivationKernels[] {Gelu.GELU, Silu.SILU, TanhKernels.TANH}) {
             float[] x = {-3f, -0.5f, 0f, 0.25f, 2f}, v = {1f, 2f, 3f, 4f, 5f}, out = new float[5];
             k.forward(x, 0, out, 0, 5);
             k.backward(x, 0, v, 0, out, 0, 5);

@@ -171,7 +171,7 @@ class TrainerTest {
         assertEquals(3, done.progress().epoch());
         assertEquals(List.of(2, 3), done.progress().history().stream().map(EpochRecord::epoch).toList());
         assertEquals(r.test().top1(), done.progress().history().get(1).testTop1());
-        assertEquals(2, java.nio.ByteBuffer.wrap(Files.readAllBytes(out), 8, 4).getInt(), "written in the current format");
+        assertEquals(dev.apoptosis.checkpoint.CheckpointFormat.VERSION, java.nio.ByteBuffer.wrap(Files.readAllBytes(out), 8, 4).getInt(), "written in the current format");
     }
 
     @Test

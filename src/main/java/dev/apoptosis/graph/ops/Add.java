@@ -31,8 +31,6 @@ public final class Add extends Op {
         return in[0].clone();
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return ChannelAxes.natural(in[0]); }
-    @Override public int outputChannelAxis(int[][] in) { return ChannelAxes.natural(in[0]); }
 
     @Override
     public Tensor forward(Frame f) {

@@ -131,8 +131,6 @@ public final class BatchNorm2d extends Op {
         return (long) in[0][0] * in[0][1] * in[0][2];
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return 0; }
-    @Override public int outputChannelAxis(int[][] in) { return 0; }
 
     /**
      * What forward keeps: the input x (which the frame holds anyway) and per channel the mean μ and

@@ -45,8 +45,6 @@ public final class ClassToken extends Op {
         return List.of(ParamSpec.weight("token", new int[] {1, in[0][1]}, Init.NORMAL_002, 1, -1));
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return 1; }
-    @Override public int outputChannelAxis(int[][] in) { return 1; }
 
     /** [N, T+1, D] with row 0 of every sample from {@code head} (may be null: zero) and rows 1.. from {@code body} (may be null). */
     private static Tensor prepend(Tensor head, Tensor body, int n, int t, int d) {

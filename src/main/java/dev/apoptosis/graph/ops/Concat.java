@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Concatenates any number of inputs along their channel axis (axis 0 of an image [C, H, W], the
- * last axis of a vector [D] or tokens [T, D]; see {@code ChannelAxes}), as {@code torch.cat} along
+ * last axis of a vector [D] or tokens [T, D]), as {@code torch.cat} along
  * that axis: the output's channels are input 0's, then input 1's, and so on. All other dimensions
  * must agree.
  *
@@ -34,7 +34,7 @@ public final class Concat extends Op {
     public int[] outputShape(int[][] in) {
         int[] first = in[0];
         if (first.length == 0) throw new IllegalArgumentException("Concat: inputs need a channel axis, got shape " + Arrays.toString(first));
-        int axis = ChannelAxes.natural(first);
+        int axis = concatAxis(first);
         int[] s = first.clone();
         for (int i = 1; i < in.length; i++) {
             boolean ok = in[i].length == first.length;
@@ -48,15 +48,18 @@ public final class Concat extends Op {
         return s;
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return ChannelAxes.natural(in[0]); }
-    @Override public int outputChannelAxis(int[][] in) { return ChannelAxes.natural(in[0]); }
+
+    /** The axis of a sample shape that inputs are joined along: 0 of an image [C, H, W], else the last. */
+    static int concatAxis(int[] sampleShape) {
+        return sampleShape.length == 3 ? 0 : sampleShape.length - 1;
+    }
 
     /** Layout of the batch tensors around the channel axis (index {@code axis} with the batch first): [outer, channels, inner]. */
     private record Layout(int axis, int outer, int inner, int[] channels, int total) {}
 
     private static Layout layout(Frame f) {
         int[] s0 = f.inputs[0].shape();
-        int axis = ChannelAxes.natural(Arrays.copyOfRange(s0, 1, s0.length)) + 1;
+        int axis = concatAxis(Arrays.copyOfRange(s0, 1, s0.length)) + 1;
         int outer = 1, inner = 1;
         for (int d = 0; d < axis; d++) outer *= s0[d];
         for (int d = axis + 1; d < s0.length; d++) inner *= s0[d];

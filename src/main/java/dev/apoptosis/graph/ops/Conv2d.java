@@ -179,8 +179,6 @@ public final class Conv2d extends Op {
         return geometry(1, in[0]).macs();
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return 0; }
-    @Override public int outputChannelAxis(int[][] in) { return 0; }
 
     @Override
     public Tensor forward(Frame f) {

@@ -10,6 +10,4 @@ import dev.apoptosis.graph.Op;
 abstract class ElementwiseUnaryOp extends Op {
     @Override public final int arity() { return 1; }
     @Override public final int[] outputShape(int[][] in) { return in[0].clone(); }
-    @Override public final int inputChannelAxis(int i, int[][] in) { return ChannelAxes.natural(in[0]); }
-    @Override public final int outputChannelAxis(int[][] in) { return ChannelAxes.natural(in[0]); }
 }

@@ -70,7 +70,6 @@ public final class Embedding extends Op {
         return List.of(ParamSpec.weight("weight", new int[] {vocab, dim}, Init.NORMAL_002, 1, -1));
     }
 
-    @Override public int outputChannelAxis(int[][] in) { return in[0].length; }
 
     /** The ids of x as ints, checked. */
     private int[] ids(Frame f) {

@@ -14,11 +14,9 @@ import java.util.Set;
  * Flattens a sample of any rank to a vector: [C, H, W] to [C·H·W] in row-major order (PyTorch's
  * {@code nn.Flatten()}). Output and adjoints are views of their sources: no values move.
  *
- * <p>Channels: for an image [C, H, W], input channel c (axis 0) becomes the block of features
- * [c·H·W, (c+1)·H·W) of the output; the output's channel axis is its only axis, one channel per
- * feature, so pruning input channel c removes H·W consecutive output features
- * ({@link #featuresPerChannel}). A vector [D] passes unchanged. Other ranks (tokens [T, D]) interleave
- * channels, so no channel axis is declared for them (-1 on both sides).
+ * <p>Channels: for an image [C, H, W], input channel c becomes the block of features
+ * [c·H·W, (c+1)·H·W) of the output, which is how pruning follows a channel into the Linear that
+ * reads it (the Flattening rule of {@code dev.apoptosis.prune.channels}).
  *
  * <p>Linear: all rules reshape (backward and rBackward back to the input shape, tangent to the output shape).
  */
@@ -48,12 +46,7 @@ public final class Flatten extends Op {
         return n;
     }
 
-    private static boolean channelsInBlocks(int[] in) {
-        return in.length == 3 || in.length == 1;
-    }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return channelsInBlocks(in[0]) ? 0 : -1; }
-    @Override public int outputChannelAxis(int[][] in) { return channelsInBlocks(in[0]) ? 0 : -1; }
 
     @Override
     public Tensor forward(Frame f) {

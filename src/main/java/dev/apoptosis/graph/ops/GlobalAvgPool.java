@@ -35,8 +35,6 @@ public final class GlobalAvgPool extends Op {
         return new int[] {in[0][0]};
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return 0; }
-    @Override public int outputChannelAxis(int[][] in) { return 0; }
 
     @Override
     public Tensor forward(Frame f) {

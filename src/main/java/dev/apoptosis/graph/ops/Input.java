@@ -27,7 +27,6 @@ public final class Input extends Op {
     @Override public Set<OpProperty> properties() { return Set.of(OpProperty.CHANNEL_PRESERVING); }
     @Override public int arity() { return 0; }
     @Override public int[] outputShape(int[][] in) { return shape.clone(); }
-    @Override public int outputChannelAxis(int[][] in) { return 0; }
 
     @Override public Tensor forward(Frame f) {
         throw new IllegalStateException("Input '" + f.name() + "' is fed by the executor, not computed");

@@ -98,8 +98,6 @@ public final class LayerNorm extends Op {
         return 2 * n;
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return in[0].length - 1; }
-    @Override public int outputChannelAxis(int[][] in) { return in[0].length - 1; }
 
     /** What the forward keeps: x̂ and 1/√(σ² + ε) per row (the rules need nothing else of x). */
     private record Saved(Tensor xhat, Tensor invStd) {}

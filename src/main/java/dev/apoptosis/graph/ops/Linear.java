@@ -88,8 +88,6 @@ public final class Linear extends Op {
         return rows * in[0][in[0].length - 1] * out;
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return in[0].length - 1; }
-    @Override public int outputChannelAxis(int[][] in) { return in[0].length - 1; }
 
     private static int inFeatures(Frame f) {
         return f.params[0].dim(1);

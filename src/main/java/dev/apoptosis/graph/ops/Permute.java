@@ -73,14 +73,7 @@ public final class Permute extends Op {
         return s;
     }
 
-    /** The input's channel axis (last axis by convention of tokens) wherever the permutation moves it. */
-    @Override public int inputChannelAxis(int i, int[][] in) { return in[0].length - 1; }
 
-    @Override
-    public int outputChannelAxis(int[][] in) {
-        for (int i = 0; i < perm.length; i++) if (perm[i] == in[0].length - 1) return i;
-        return -1;
-    }
 
     /**
      * Copies x [N, s...] to a new tensor whose sample axes are reordered by {@code p} (output axis i =

@@ -84,8 +84,6 @@ abstract class Pool2dOp extends Op {
         return new int[] {in[0][0], g.outH(), g.outW()};
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return 0; }
-    @Override public int outputChannelAxis(int[][] in) { return 0; }
 
     @Override
     public void backward(Frame f, Tensor gy, Adjoints out) {

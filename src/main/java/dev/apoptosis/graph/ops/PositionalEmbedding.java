@@ -48,8 +48,6 @@ public final class PositionalEmbedding extends Op {
         return List.of(ParamSpec.weight("embedding", in[0].clone(), Init.NORMAL_002, last, -1));
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return in[0].length - 1; }
-    @Override public int outputChannelAxis(int[][] in) { return in[0].length - 1; }
 
     /** x + P per sample into a new tensor; x may be null (zero), P may be null (zero) but not both. */
     private static Tensor addPerSample(Tensor x, Tensor p, int[] shape) {

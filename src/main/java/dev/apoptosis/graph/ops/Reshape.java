@@ -15,8 +15,9 @@ import java.util.Set;
  * (PyTorch's {@code x.reshape(N, *shape)}); one target dimension may be -1 and is inferred. Output
  * and adjoints are views of their sources.
  *
- * <p>Channels: a reshape can split or merge any axes, so it declares no channel axis (-1): pruning
- * must not follow channels through it.
+ * <p>Channels: a reshape can split or merge any axes; pruning follows channels through it by
+ * re-cutting the input's axes into the target sizes (the Reshaping rule of
+ * {@code dev.apoptosis.prune.channels}), and pins what does not line up.
  *
  * <p>Linear: all rules reshape (backward and rBackward back to the input shape, tangent to the output shape).
  */

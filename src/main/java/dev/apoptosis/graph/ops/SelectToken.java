@@ -53,8 +53,6 @@ public final class SelectToken extends Op {
         return Arrays.copyOfRange(in[0], 1, in[0].length);
     }
 
-    @Override public int inputChannelAxis(int i, int[][] in) { return in[0].length - 1; }
-    @Override public int outputChannelAxis(int[][] in) { return in[0].length - 2; }
 
     private Tensor select(Tensor x) {
         int n = x.dim(0), t = x.dim(1), per = x.size() / (n * t), i = resolve(t);

@@ -33,9 +33,6 @@ class FlattenTest {
         Flatten op = new Flatten();
         assertArrayEquals(new int[] {24}, op.outputShape(new int[][] {{2, 3, 4}}));
         assertEquals(12, Flatten.featuresPerChannel(new int[] {2, 3, 4}));
-        assertEquals(0, op.inputChannelAxis(0, new int[][] {{2, 3, 4}}));
-        assertEquals(0, op.outputChannelAxis(new int[][] {{2, 3, 4}}));
-        assertEquals(-1, op.inputChannelAxis(0, new int[][] {{5, 4}}), "tokens interleave channels");
         assertTrue(op.has(OpProperty.INDEX_REMAPPING) && op.has(OpProperty.PIECEWISE_LINEAR));
         OpTestSupport.assertRebuildsFromAttrs(op);
     }

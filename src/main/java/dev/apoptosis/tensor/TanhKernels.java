@@ -12,7 +12,7 @@ package dev.apoptosis.tensor;
  * <p>The array and tensor kernels are {@link ActivationKernels}'s, run with these functions; the
  * vector path, {@link TanhVector}, is bit-identical to them.
  */
-public final class Tanh extends ActivationKernels {
+public final class TanhKernels extends ActivationKernels {
 
     static final float SERIES_LIMIT = 0.55f;
     static final float T3 = -3.333333433e-01f;
@@ -25,9 +25,9 @@ public final class Tanh extends ActivationKernels {
     static final float T17 = 5.900274264e-04f;
 
     /** The tanh kernels. */
-    public static final Tanh TANH = new Tanh();
+    public static final TanhKernels TANH = new TanhKernels();
 
-    private Tanh() {
+    private TanhKernels() {
         super("tanh");
     }
 

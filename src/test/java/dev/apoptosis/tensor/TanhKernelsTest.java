@@ -5,21 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class TanhTest {
-    private final ActivationContract tanh = new ActivationContract(Tanh.TANH);
+class TanhKernelsTest {
+    private final ActivationContract tanh = new ActivationContract(TanhKernels.TANH);
 
     @Test
     void valueAndDerivativesAreAccurate() {
-        double u = tanh.worstUlps(Tanh.TANH::value, Math::tanh, -12f, 12f, 400_001);
-        double u1 = tanh.worstUlps(Tanh.TANH::derivative, ReferenceMath::tanhD1, -50f, 50f, 400_001);
-        double u2 = tanh.worstUlps(Tanh.TANH::secondDerivative, ReferenceMath::tanhD2, -50f, 50f, 400_001);
+        double u = tanh.worstUlps(TanhKernels.TANH::value, Math::tanh, -12f, 12f, 400_001);
+        double u1 = tanh.worstUlps(TanhKernels.TANH::derivative, ReferenceMath::tanhD1, -50f, 50f, 400_001);
+        double u2 = tanh.worstUlps(TanhKernels.TANH::secondDerivative, ReferenceMath::tanhD2, -50f, 50f, 400_001);
         assertTrue(u <= 3, "tanh worst " + u + " ulp");
         assertTrue(u1 <= 5, "tanh' worst " + u1 + " ulp");
         assertTrue(u2 <= 7, "tanh'' worst " + u2 + " ulp");
-        assertEquals(1f, Tanh.TANH.value(Float.POSITIVE_INFINITY));
-        assertEquals(-1f, Tanh.TANH.value(-100f));
-        assertEquals(-0f, Tanh.TANH.value(-0f));
-        assertEquals(1f, Tanh.TANH.derivative(0f));
+        assertEquals(1f, TanhKernels.TANH.value(Float.POSITIVE_INFINITY));
+        assertEquals(-1f, TanhKernels.TANH.value(-100f));
+        assertEquals(-0f, TanhKernels.TANH.value(-0f));
+        assertEquals(1f, TanhKernels.TANH.derivative(0f));
     }
 
     @Test

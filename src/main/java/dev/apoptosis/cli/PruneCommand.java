@@ -1,0 +1,281 @@
+package dev.apoptosis.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.apoptosis.checkpoint.AtomicFile;
+import dev.apoptosis.checkpoint.Checkpoint;
+import dev.apoptosis.data.DataLoader;
+import dev.apoptosis.data.DataSplits;
+import dev.apoptosis.graph.Graph;
+import dev.apoptosis.graph.Node;
+import dev.apoptosis.graph.OpProperty;
+import dev.apoptosis.importance.Criteria;
+import dev.apoptosis.importance.Criterion;
+import dev.apoptosis.importance.CriterionOptions;
+import dev.apoptosis.prune.ChannelScores;
+import dev.apoptosis.prune.ModelCost;
+import dev.apoptosis.prune.Pruner;
+import dev.apoptosis.prune.Selector;
+import dev.apoptosis.prune.StepRecord;
+import dev.apoptosis.train.EvalResult;
+import dev.apoptosis.train.Evaluator;
+import dev.apoptosis.train.TrainConfig;
+import dev.apoptosis.train.Trainer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code apoptosis prune}: scores a trained model with an importance criterion and prunes it,
+ * structured to a target of kept MACs or unstructured to a kept fraction of weights, step by step
+ * on fresh calibration batches, then optionally fine-tunes. The output checkpoint is written after
+ * every step (so {@code --resume} loses at most one step) and records the criterion, every setting
+ * and the per-step history as provenance; {@code --run-dir} writes the same as JSON for reports.
+ */
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = "Prune a trained checkpoint with an importance criterion (oba, exact, obd, taylor, magnitude), structured to a "
+                + "target of kept MACs or unstructured to a kept fraction of weights, then fine-tune.")
+public final class PruneCommand implements Callable<Integer> {
+    static final String STEP = "prune.step";
+    static final String SETTINGS = "prune.settings";
+    static final String HISTORY = "prune.history";
+    static final String BASE = "prune.base";
+    static final String INITIAL = "prune.initial_channels";
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Trained checkpoint to prune.")
+    Path model;
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue an interrupted prune run from its output checkpoint.")
+    Path resume;
+    @Option(names = "--data", description = "Dataset spec (default: the one the checkpoint records).")
+    String data;
+    @Option(names = "--criterion", defaultValue = "oba", description = "oba, exact, obd, taylor or magnitude (default: ${DEFAULT-VALUE}).")
+    String criterion;
+    @Option(names = "--criterion-option", paramLabel = "KEY=VALUE", description = "Criterion option, repeatable: norm, delta0, "
+            + "self_unit_weight, other_unit_weight, probes, seed, batchnorm.")
+    List<String> criterionOptions = new ArrayList<>();
+    @Option(names = "--target-macs", defaultValue = "0.5", description = "Structured: fraction of MACs to keep (default: ${DEFAULT-VALUE}).")
+    double targetMacs;
+    @Option(names = "--unstructured", description = "Prune single weights (masks) instead of channels.")
+    boolean unstructured;
+    @Option(names = "--keep", defaultValue = "0.5", description = "Unstructured: fraction of Conv/Linear weights to keep (default: ${DEFAULT-VALUE}).")
+    double keep;
+    @Option(names = "--steps", description = "Pruning steps (default: 50 structured, 49 unstructured).")
+    Integer steps;
+    @Option(names = "--calib-batches", defaultValue = "200", description = "Calibration batches per step (default: ${DEFAULT-VALUE}).")
+    int calibBatches;
+    @Option(names = "--batch", defaultValue = "64", description = "Calibration and fine-tuning batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+    @Option(names = "--local", description = "Prune the same fraction of every group instead of ranking channels globally.")
+    boolean local;
+    @Option(names = "--max-ratio", defaultValue = "0.95", description = "Most a group may lose of its channels (default: ${DEFAULT-VALUE}).")
+    double maxRatio;
+    @Option(names = "--round-to", defaultValue = "1", description = "Keep channel counts multiples of this (default: ${DEFAULT-VALUE}).")
+    int roundTo;
+    @Option(names = "--heads", description = "Prune whole attention heads (and conv groups) instead of head widths.")
+    boolean heads;
+    @Option(names = "--reduction", defaultValue = "mean", description = "Member reduction: mean, sum, max (default: ${DEFAULT-VALUE}).")
+    String reduction;
+    @Option(names = "--normalizer", defaultValue = "max", description = "Group normaliser: max, mean, sum, none (default: ${DEFAULT-VALUE}).")
+    String normalizer;
+    @Option(names = "--finetune-epochs", defaultValue = "0", description = "Fine-tuning epochs after pruning (default: ${DEFAULT-VALUE}).")
+    int finetuneEpochs;
+    @Option(names = "--finetune-lr", defaultValue = "0.001", description = "Fine-tuning learning rate (default: ${DEFAULT-VALUE}).")
+    double finetuneLr;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of calibration order and fine-tuning (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--out", paramLabel = "FILE", description = "Pruned checkpoint (written after every step).")
+    Path out;
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Also write run.json and steps.jsonl here.")
+    Path runDir;
+    @Option(names = "--overwrite", description = "Replace an existing --out file.")
+    boolean overwrite;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Integer call() throws Exception {
+        Checkpoint source;
+        Map<String, String> settings;
+        int firstStep = 1;
+        List<StepRecord> history = new ArrayList<>();
+        if (resume != null) {
+            source = Checkpoint.read(resume);
+            String s = source.metadata().get(SETTINGS);
+            if (s == null) throw new IllegalArgumentException(resume + " is not the output of a prune run (no " + SETTINGS + ")");
+            settings = JSON.readValue(s, new TypeReference<LinkedHashMap<String, String>>() {});
+            apply(settings);
+            firstStep = Integer.parseInt(source.metadata().get(STEP)) + 1;
+            for (String line : source.metadata().getOrDefault(HISTORY, "").split("\n")) if (!line.isBlank()) history.add(StepRecord.fromJson(line));
+            if (out == null) out = resume;
+        } else {
+            if (model == null) throw new IllegalArgumentException("--model FILE is required (or --resume FILE)");
+            if (out == null) throw new IllegalArgumentException("--out FILE is required");
+            if (Files.exists(out) && !overwrite) throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it");
+            source = Checkpoint.read(model);
+            settings = settings();
+        }
+        int k = steps != null ? steps : unstructured ? 49 : 50;
+        Criterion crit = criterion();
+        Graph g = source.toGraph(resume != null ? resume : model);
+        String spec = data != null ? data : source.metadata().get(Checkpoint.Meta.DATA);
+        if (spec == null) throw new IllegalArgumentException("--data is required: the checkpoint does not record its dataset");
+        DataSplits splits = TrainCommand.load(spec);
+        long baseMacs = resume != null ? Long.parseLong(source.metadata().get(BASE).split(",")[0]) : g.macs();
+        long baseParams = resume != null ? Long.parseLong(source.metadata().get(BASE).split(",")[1]) : g.numParameters();
+        Map<String, Integer> initial = resume != null
+                ? JSON.readValue(source.metadata().get(INITIAL), new TypeReference<Map<String, Integer>>() {}) : Pruner.initialChannels(g);
+        EvalResult dense = evaluate(g, splits);
+        System.out.printf(Locale.ROOT, "prune: %s, %,d MACs, %,d parameters, test %s%n", spec, g.macs(), g.numParameters(), dense);
+        if (runDir != null) writeRun(settings, g, dense);
+
+        Map<String, String> meta = new LinkedHashMap<>(source.metadata());
+        meta.put(SETTINGS, JSON.writeValueAsString(settings));
+        meta.put(BASE, baseMacs + "," + baseParams);
+        meta.put(INITIAL, JSON.writeValueAsString(initial));
+        Path dest = out;
+        long t0 = System.nanoTime();
+        int done0 = firstStep;
+        Pruner.Listener listener = (r, model, total) -> {
+                    history.add(r);
+                    double el = (System.nanoTime() - t0) / 1e9;
+                    int doneHere = r.step() - done0 + 1;
+                    double eta = el / doneHere * (total - r.step());
+                    System.err.printf(Locale.ROOT, "step %d/%d: %,d MACs (%.1f%% of base), %,d params kept, %d removed, %.1fs; ETA %s%n",
+                            r.step(), total, r.macs(), 100.0 * r.macs() / baseMacs, r.keptParams(), r.removed(),
+                            r.importanceSeconds() + r.selectionSeconds() + r.surgerySeconds(), TrainCommand.formatSeconds(eta));
+                    meta.put(STEP, Integer.toString(r.step()));
+                    meta.put(HISTORY, historyText(history));
+                    try {
+                        Checkpoint.of(model, meta, null, null).write(dest);
+                        if (runDir != null) appendLine(runDir.resolve("steps.jsonl"), r.toJson());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException("cannot write " + dest + ": " + e.getMessage(), e);
+                    }
+                };
+        Pruner.Builder pb = Pruner.builder(g, crit, splits);
+        if (unstructured) pb.keepWeights(keep);
+        else pb.targetMacs(targetMacs);
+        Pruner p = pb.steps(k).calibrationBatches(calibBatches).batchSize(batch).seed(seed)
+                .selection(new Selector.Settings(local, maxRatio, roundTo, heads))
+                .reduction(ChannelScores.Reduction.valueOf(reduction.toUpperCase(Locale.ROOT)))
+                .normalizer(ChannelScores.Normalizer.valueOf(normalizer.toUpperCase(Locale.ROOT)))
+                .resumeAt(firstStep, baseMacs, baseParams, initial).listener(listener).build();
+        Pruner.Result result = p.run();
+        Graph pruned = result.graph();
+        EvalResult after = evaluate(pruned, splits);
+        System.out.print(layerTable(g, pruned));
+        System.out.printf(Locale.ROOT, "pruned: %,d MACs (%.1f%% of %,d), %,d of %,d parameters kept; test %s%n", pruned.macs(),
+                100.0 * pruned.macs() / baseMacs, baseMacs, ModelCost.of(pruned).keptParams(), baseParams, after);
+        meta.put("prune.top1_after_pruning", Double.toString(after.top1()));
+        meta.put(Checkpoint.Meta.TOP1, Double.toString(after.top1()));
+        Checkpoint.of(pruned, meta, null, null).write(out);
+        if (finetuneEpochs > 0) {
+            TrainConfig cfg = TrainConfig.builder().epochs(finetuneEpochs).batchSize(batch).lr(finetuneLr).momentum(0.9)
+                    .weightDecay(1e-4).seed(seed).build();
+            new Trainer(pruned, cfg, splits, out, meta).run();
+            EvalResult tuned = evaluate(Checkpoint.readGraph(out), splits);
+            System.out.printf(Locale.ROOT, "fine-tuned %d epochs: test %s%n", finetuneEpochs, tuned);
+        }
+        System.out.println("wrote " + out);
+        return 0;
+    }
+
+    private Criterion criterion() {
+        CriterionOptions.Builder b = CriterionOptions.builder();
+        for (String kv : criterionOptions) b.set(kv);
+        return Criteria.create(criterion, b.build());
+    }
+
+    private Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("criterion", criterion);
+        s.put("criterion_options", String.join(";", criterionOptions));
+        s.put("mode", unstructured ? "unstructured" : "structured");
+        s.put("target_macs", Double.toString(targetMacs));
+        s.put("keep", Double.toString(keep));
+        s.put("steps", steps == null ? "" : Integer.toString(steps));
+        s.put("calib_batches", Integer.toString(calibBatches));
+        s.put("batch", Integer.toString(batch));
+        s.put("local", Boolean.toString(local));
+        s.put("max_ratio", Double.toString(maxRatio));
+        s.put("round_to", Integer.toString(roundTo));
+        s.put("heads", Boolean.toString(heads));
+        s.put("reduction", reduction);
+        s.put("normalizer", normalizer);
+        s.put("seed", Long.toString(seed));
+        s.put("data", data == null ? "" : data);
+        return s;
+    }
+
+    private void apply(Map<String, String> s) {
+        criterion = s.get("criterion");
+        criterionOptions = s.get("criterion_options").isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(s.get("criterion_options").split(";")));
+        unstructured = s.get("mode").equals("unstructured");
+        targetMacs = Double.parseDouble(s.get("target_macs"));
+        keep = Double.parseDouble(s.get("keep"));
+        steps = s.get("steps").isEmpty() ? null : Integer.valueOf(s.get("steps"));
+        calibBatches = Integer.parseInt(s.get("calib_batches"));
+        batch = Integer.parseInt(s.get("batch"));
+        local = Boolean.parseBoolean(s.get("local"));
+        maxRatio = Double.parseDouble(s.get("max_ratio"));
+        roundTo = Integer.parseInt(s.get("round_to"));
+        heads = Boolean.parseBoolean(s.get("heads"));
+        reduction = s.get("reduction");
+        normalizer = s.get("normalizer");
+        seed = Long.parseLong(s.get("seed"));
+        if (!s.get("data").isEmpty() && data == null) data = s.get("data");
+    }
+
+    private EvalResult evaluate(Graph g, DataSplits splits) {
+        try (DataLoader l = splits.testLoader(256)) {
+            return Evaluator.evaluate(g, l);
+        }
+    }
+
+    /** Output channels (features) of every Conv/Linear before and after, with MACs. */
+    static String layerTable(Graph before, Graph after) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-32s %9s %9s %16s %16s%n", "layer", "before", "after",
+                "MACs before", "MACs after"));
+        for (Node n : before.nodes()) {
+            if (!n.op().has(OpProperty.PARAMETER_LAYER)) continue;
+            Node m = after.node(n.name());
+            int[] s0 = n.outputShape(), s1 = m.outputShape();
+            int a0 = s0.length == 3 ? 0 : s0.length - 1, a1 = s1.length == 3 ? 0 : s1.length - 1;
+            b.append(String.format(Locale.ROOT, "%-32s %9d %9d %,16d %,16d%n", n.name(), s0[a0], s1[a1], n.macs(), m.macs()));
+        }
+        return b.toString();
+    }
+
+    private static String historyText(List<StepRecord> h) {
+        StringBuilder b = new StringBuilder();
+        for (StepRecord r : h) b.append(r.toJson()).append('\n');
+        return b.toString();
+    }
+
+    private void writeRun(Map<String, String> settings, Graph g, EvalResult dense) throws IOException {
+        Files.createDirectories(runDir);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("format", 1);
+        run.put("command", "prune");
+        run.put("settings", settings);
+        run.put("macs_before", g.macs());
+        run.put("params_before", g.numParameters());
+        run.put("top1_before", dense.top1());
+        byte[] bytes = (JSON.writeValueAsString(run) + "\n").getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(runDir.resolve("run.json"), os -> os.write(bytes));
+    }
+
+    private static void appendLine(Path file, String line) throws IOException {
+        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.apoptosis.prune;
+
+import java.util.List;
+
+/**
+ * What one surgery removed: per group its name, channel count before and the removed root
+ * channels, and the model's cost before and after. A run's records are its pruning history; the
+ * {@code prune} command, reports and ONNX export carry them as provenance.
+ */
+public record PruneRecord(List<Removal> removals, ModelCost before, ModelCost after) {
+
+    /** The channels removed from one group. */
+    public record Removal(String group, int channelsBefore, int[] removed) {}
+
+    public PruneRecord {
+        removals = List.copyOf(removals);
+    }
+
+    public int channelsRemoved() {
+        int n = 0;
+        for (Removal r : removals) n += r.removed().length;
+        return n;
+    }
+
+    /** One line of JSON (Jackson's form of this record), as run directories and checkpoint provenance store it. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a prune record as JSON", e);
+        }
+    }
+
+    /** Reads what {@link #toJson} wrote. */
+    public static PruneRecord fromJson(String json) {
+        try {
+            return JSON.readValue(json, PruneRecord.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a prune record: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+}
