@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The checkpoint reader as a fuzz target: a model-only checkpoint and a mid-epoch training
- * checkpoint (optimiser state, progress, history) as seeds; reading includes rebuilding the graph,
+ * The checkpoint reader as a fuzz target: a model-only checkpoint, a mid-epoch training checkpoint
+ * (optimiser state, progress, history) and a masked one (format 3) as seeds; reading includes rebuilding the graph,
  * as {@code info} and {@code eval} do. The seal recomputes the trailer (payload length, SHA-256 over
  * the header too when flags bit 0 says so, end marker), so mutations reach the payload decoder.
  */
@@ -58,7 +58,15 @@ public final class CheckpointFuzzTarget {
                 List.of(new EpochRecord(1, 1.2, 0.4, 1.1, 0.5, 0.9, 2.0), new EpochRecord(2, 0.9, 0.6, 0.8, 0.7, 1.0, 2.5)));
         Path training = scratch.resolve("training.ckpt");
         Checkpoint.of(g, meta, new OptimizerState("sgd", 27, momentum), progress).write(training);
-        return List.of(Files.readAllBytes(plain), Files.readAllBytes(training));
+        // Format 3's masks section: a 0/1 mask over the linear layer's weights.
+        Checkpoint dense = Checkpoint.read(plain);
+        Tensor mask = Tensor.zeros(dense.state().get("fc.weight").shape());
+        for (int i = 0; i < mask.size(); i += 2) mask.data()[mask.offset() + i] = 1f;
+        Path masked = scratch.resolve("masked.ckpt");
+        new Checkpoint(dense.metadata(), dense.graphName(), dense.outputName(), dense.nodes(), dense.state(), null, null,
+                Map.of("fc.weight", mask)).write(masked);
+        Checkpoint.read(masked).toGraph(masked); // a seed must be valid
+        return List.of(Files.readAllBytes(plain), Files.readAllBytes(training), Files.readAllBytes(masked));
     }
 
     /** conv, BatchNorm (buffers), ReLU, flatten, linear: every attribute type and tensor kind a checkpoint holds. */

@@ -54,7 +54,8 @@ class FuzzSuiteTest {
 
     @Test
     void theHarnessReportsEachWayAReaderCanBreakThePromise() throws IOException {
-        Fuzzer quick = new Fuzzer(300, dir.resolve("kept"));
+        Fuzzer quick = new Fuzzer(10_000, dir.resolve("kept"));
+        Fuzzer impatient = new Fuzzer(300, dir.resolve("kept"));
         try {
             String wrongType = only(quick.run(broken("npe", f -> {
                 throw new NullPointerException("oops");
@@ -64,7 +65,7 @@ class FuzzSuiteTest {
                 throw new IOException("bad file");
             }), 3, 1, dir));
             assertTrue(unnamed.startsWith("refused without naming the file"), unnamed);
-            String hang = only(quick.run(broken("hang", f -> Thread.sleep(5_000)), 2, 1, dir));
+            String hang = only(impatient.run(broken("hang", f -> Thread.sleep(5_000)), 2, 1, dir));
             assertTrue(hang.contains("time limit"), hang);
             String greedy = only(quick.run(broken("greedy", f -> {
                 byte[][] hold = new byte[100][];
@@ -77,6 +78,7 @@ class FuzzSuiteTest {
             assertTrue(fine.failures().isEmpty(), fine.failures().toString());
         } finally {
             quick.close();
+            impatient.close();
         }
     }
 
