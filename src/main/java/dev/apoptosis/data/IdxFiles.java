@@ -1,6 +1,7 @@
 package dev.apoptosis.data;
 
 import dev.apoptosis.io.BoundedInput;
+import dev.apoptosis.io.DeclaredSize;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -123,6 +124,9 @@ public final class IdxFiles {
             }
             int count = in.readInt("the label count");
             if (count < 0) throw new DatasetException(labels, "negative label count " + count);
+            // Each label is kept as a byte while read and then as an int: five bytes of heap per label.
+            DeclaredSize.bytes(count, 1, in.remainingAtMost(), count + " labels", DataFiles.refusal(labels));
+            DeclaredSize.requireHeap(5L * count, count + " labels", DataFiles.refusal(labels));
             byte[] raw = in.readArray(count, 1, count + " labels");
             in.requireEnd(count + " labels");
             int[] out = new int[count];
