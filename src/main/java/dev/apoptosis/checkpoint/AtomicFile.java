@@ -43,9 +43,10 @@ public final class AtomicFile {
         Path abs = OutputTarget.check(target);
         Path dir = abs.getParent();
         TempFiles.removeOrphans(abs);
-        Path tmp = TempFiles.create(abs);
+        Path tmp = null;
         boolean done = false;
         try {
+            tmp = TempFiles.create(abs);
             keepPermissions(tmp, abs);
             // The channel (and its lock) stays open until the rename, so no other writer takes the file for an orphan.
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -69,8 +70,10 @@ public final class AtomicFile {
         } catch (IOException e) {
             throw new OutputFileException(target, e.toString(), e);
         } finally {
-            if (!done) Files.deleteIfExists(tmp);
-            TempFiles.done(tmp);
+            if (tmp != null) {
+                if (!done) Files.deleteIfExists(tmp);
+                TempFiles.done(tmp);
+            }
         }
     }
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "fuzz", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fuzz the binary readers with seeded mutations of valid files: every file must be read, or refused "
                 + "with the reader's own error naming it, in bounded time and memory.",
-                "Readers: all, checkpoint, idx-images, idx-labels, cifar-binary, image-cache, tar."})
+                "Readers: all, checkpoint, idx-images, idx-labels, cifar-binary, image-cache, tar, digits-csv."})
 public final class FuzzCommand implements Callable<Integer> {
     @Option(names = "--reader", paramLabel = "NAME", defaultValue = "all", description = "Reader to fuzz, or all (default: ${DEFAULT-VALUE}).")
     String reader;

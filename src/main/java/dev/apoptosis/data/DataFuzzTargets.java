@@ -31,7 +31,7 @@ public final class DataFuzzTargets {
 
     /** IDX unsigned-byte images (with a matching valid labels file next to each input). */
     public static FuzzTarget idxImages() {
-        return new FuzzTarget("idx-images", DatasetException.class, dir -> List.of(idxImages(6, 5, 4), idxImages(0, 3, 3)),
+        return new FuzzTarget("idx-images", DatasetException.class, dir -> List.of(idxImages(6, 5, 4), idxImages(6, 1, 1)),
                 file -> {
                     Path labels = file.resolveSibling("labels-for-" + file.getFileName());
                     if (!Files.exists(labels)) Files.write(labels, idxLabels(new byte[] {0, 1, 2, 0, 1, 2}));
@@ -70,7 +70,22 @@ public final class DataFuzzTargets {
                 40_000);
     }
 
+    /** The digits CSV (text, but read from gzip like the binary formats): line and value checks. */
+    public static FuzzTarget digitsCsv() {
+        return new FuzzTarget("digits-csv", DatasetException.class, dir -> List.of(digitsLines(3), digitsLines(1)),
+                file -> DigitsCsv.load(file, "fuzz"), DataFuzzTargets::maybeGzip, COMPRESSED);
+    }
+
     // ------------------------------------------------------------------ seeds
+
+    private static byte[] digitsLines(int n) {
+        StringBuilder b = new StringBuilder();
+        for (int r = 0; r < n; r++) {
+            for (int k = 0; k < DigitsCsv.PIXELS; k++) b.append((k * 7 + r) % 17).append(',');
+            b.append(r % 10).append('\n');
+        }
+        return b.toString().getBytes(StandardCharsets.US_ASCII);
+    }
 
     private static byte[] idxImages(int count, int rows, int cols) {
         ByteBuffer b = ByteBuffer.allocate(16 + count * rows * cols);

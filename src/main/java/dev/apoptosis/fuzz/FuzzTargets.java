@@ -20,7 +20,8 @@ public final class FuzzTargets {
                 DataFuzzTargets.idxLabels(),
                 DataFuzzTargets.cifarBinary(),
                 DataFuzzTargets.imageCache(),
-                DataFuzzTargets.tar());
+                DataFuzzTargets.tar(),
+                DataFuzzTargets.digitsCsv());
     }
 
     /** The target called {@code name}, or an error listing the names. */

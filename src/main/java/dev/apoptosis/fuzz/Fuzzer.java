@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
  * <li>the reading thread allocates at most {@link #ALLOCATION_SLACK} plus {@code bytesPerFileByte}
  *     times the file's size (measured with the JVM's per-thread allocation counter).</li>
  * </ul>
- * File {@code i} of a run with seed {@code s} depends on {@code (s, i)} alone, so any failure can be
+ * Every seed must itself be read before any mutation is tried. File {@code i} of a run with seed
+ * {@code s} depends on {@code (s, i)} alone, so any failure can be
  * reproduced from the two numbers in its report, and the failing input can be kept for a test.
  */
 public final class Fuzzer {
@@ -58,6 +59,14 @@ public final class Fuzzer {
         List<byte[]> seeds = t.seeds().make(dir.resolve("seeds"));
         if (seeds.isEmpty()) throw new IllegalArgumentException("fuzz target " + t.name() + " has no valid seed files");
         Path input = dir.resolve("input-" + t.name());
+        for (int k = 0; k < seeds.size(); k++) { // a seed the reader refuses would make every refusal meaningless
+            Files.write(input, seeds.get(k));
+            Outcome o = readOnce(t, input);
+            if (o.thrown != null || o.timedOut) {
+                throw new IllegalArgumentException("fuzz target " + t.name() + ": seed " + k + " is not a valid file: "
+                        + (o.timedOut ? "timed out" : describe(o.thrown)));
+            }
+        }
         long start = System.nanoTime();
         int read = 0, refused = 0;
         long maxAllocated = 0;
