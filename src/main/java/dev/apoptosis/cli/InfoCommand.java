@@ -93,10 +93,11 @@ public final class InfoCommand implements Callable<Integer> {
         if (p != null) shown.addAll(List.of(Checkpoint.Meta.EPOCH, "batch", Checkpoint.Meta.SEED));
         StringJoiner other = new StringJoiner(", ");
         m.forEach((k, v) -> {
-            if (!shown.contains(k)) other.add(k + "=" + v);
+            if (!shown.contains(k) && !k.startsWith("prune.")) other.add(k + "=" + v);
         });
         if (other.length() > 0) line(b, "metadata", other.toString());
         if (m.containsKey(Checkpoint.Meta.PROVENANCE)) line(b, "provenance", m.get(Checkpoint.Meta.PROVENANCE));
+        if (m.containsKey("prune.history")) pruning(b, m);
         if (p != null) history(b, p);
         if (layers) {
             b.append('\n');
@@ -134,6 +135,21 @@ public final class InfoCommand implements Callable<Integer> {
         if (best != null) {
             b.append(String.format(Locale.ROOT, "best test top-1: %.2f%% after epoch %d%n", 100 * best.testTop1(), best.epoch()));
         }
+    }
+
+    /** The pruning steps a prune run recorded (prune.history: one JSON step record per line). */
+    private static void pruning(StringBuilder b, Map<String, String> m) {
+        List<dev.apoptosis.prune.StepRecord> steps = new java.util.ArrayList<>();
+        for (String l : m.get("prune.history").split("\n")) if (!l.isBlank()) steps.add(dev.apoptosis.prune.StepRecord.fromJson(l));
+        if (steps.isEmpty()) return;
+        String[] base = m.getOrDefault("prune.base", "0,0").split(",");
+        long macs0 = Long.parseLong(base[0]);
+        dev.apoptosis.prune.StepRecord last = steps.get(steps.size() - 1);
+        double seconds = 0;
+        for (var r : steps) seconds += r.importanceSeconds() + r.selectionSeconds() + r.surgerySeconds();
+        line(b, "pruning", String.format(Locale.ROOT, "%d steps (phase %s): %,d -> %,d MACs (%.1f%%), %,d -> %,d parameters kept; %s",
+                steps.size(), m.getOrDefault("prune.phase", "?"), macs0, last.macs(), macs0 > 0 ? 100.0 * last.macs() / macs0 : 0,
+                Long.parseLong(base[1]), last.keptParams(), TrainCommand.formatSeconds(seconds)));
     }
 
     /** One labelled line; the value comes from the file, so escape sequences in it are shown, not obeyed. */

@@ -50,6 +50,8 @@ public final class PruneCommand implements Callable<Integer> {
     static final String HISTORY = "prune.history";
     static final String BASE = "prune.base";
     static final String INITIAL = "prune.initial_channels";
+    static final String SEGMENT = "prune.segment";
+    static final String PHASE = "prune.phase";
 
     @Option(names = "--model", paramLabel = "FILE", description = "Trained checkpoint to prune.")
     Path model;
@@ -62,8 +64,9 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--criterion-option", paramLabel = "KEY=VALUE", description = "Criterion option, repeatable: norm, delta0, "
             + "self_unit_weight, other_unit_weight, probes, seed, batchnorm.")
     List<String> criterionOptions = new ArrayList<>();
-    @Option(names = "--target-macs", defaultValue = "0.5", description = "Structured: fraction of MACs to keep (default: ${DEFAULT-VALUE}).")
-    double targetMacs;
+    @Option(names = "--target-macs", defaultValue = "0.5", split = ",", description = "Structured: fraction of MACs to keep "
+            + "(default: ${DEFAULT-VALUE}); a decreasing list (0.6,0.4,0.2) prunes iteratively, fine-tuning and writing OUT-<target> at each.")
+    List<Double> targetMacs;
     @Option(names = "--unstructured", description = "Prune single weights (masks) instead of channels.")
     boolean unstructured;
     @Option(names = "--keep", defaultValue = "0.5", description = "Unstructured: fraction of Conv/Linear weights to keep (default: ${DEFAULT-VALUE}).")
@@ -86,6 +89,10 @@ public final class PruneCommand implements Callable<Integer> {
     String reduction;
     @Option(names = "--normalizer", defaultValue = "max", description = "Group normaliser: max, mean, sum, none (default: ${DEFAULT-VALUE}).")
     String normalizer;
+    @Option(names = "--noise-remedy", defaultValue = "drop", description = "Members scored at the noise floor (BatchNorm's ε with batch "
+            + "statistics): drop (leave them out of the group mean; do not prune groups made only of them) or reference (as the "
+            + "released code) (default: ${DEFAULT-VALUE}).")
+    String noiseRemedy;
     @Option(names = "--finetune-epochs", defaultValue = "0", description = "Fine-tuning epochs after pruning (default: ${DEFAULT-VALUE}).")
     int finetuneEpochs;
     @Option(names = "--finetune-lr", defaultValue = "0.001", description = "Fine-tuning learning rate (default: ${DEFAULT-VALUE}).")
@@ -96,6 +103,8 @@ public final class PruneCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Also write run.json and steps.jsonl here.")
     Path runDir;
+    @Option(names = "--stop-after", paramLabel = "N", description = "Stop after N pruning steps of this invocation; --resume continues.")
+    Integer stopAfter;
     @Option(names = "--overwrite", description = "Replace an existing --out file.")
     boolean overwrite;
 
@@ -105,7 +114,8 @@ public final class PruneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checkpoint source;
         Map<String, String> settings;
-        int firstStep = 1;
+        int segment = 0, firstStep = 1;
+        boolean tuned = false;
         List<StepRecord> history = new ArrayList<>();
         if (resume != null) {
             source = Checkpoint.read(resume);
@@ -113,7 +123,9 @@ public final class PruneCommand implements Callable<Integer> {
             if (s == null) throw new IllegalArgumentException(resume + " is not the output of a prune run (no " + SETTINGS + ")");
             settings = JSON.readValue(s, new TypeReference<LinkedHashMap<String, String>>() {});
             apply(settings);
+            segment = Integer.parseInt(source.metadata().getOrDefault(SEGMENT, "0"));
             firstStep = Integer.parseInt(source.metadata().get(STEP)) + 1;
+            tuned = "tuned".equals(source.metadata().get(PHASE));
             for (String line : source.metadata().getOrDefault(HISTORY, "").split("\n")) if (!line.isBlank()) history.add(StepRecord.fromJson(line));
             if (out == null) out = resume;
         } else {
@@ -122,6 +134,10 @@ public final class PruneCommand implements Callable<Integer> {
             if (Files.exists(out) && !overwrite) throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it");
             source = Checkpoint.read(model);
             settings = settings();
+        }
+        List<Double> targets = unstructured ? List.of(keep) : targetMacs;
+        for (int i = 1; i < targets.size(); i++) {
+            if (!(targets.get(i) < targets.get(i - 1))) throw new IllegalArgumentException("--target-macs must decrease, got " + targets);
         }
         int k = steps != null ? steps : unstructured ? 49 : 50;
         Criterion crit = criterion();
@@ -134,59 +150,103 @@ public final class PruneCommand implements Callable<Integer> {
         Map<String, Integer> initial = resume != null
                 ? JSON.readValue(source.metadata().get(INITIAL), new TypeReference<Map<String, Integer>>() {}) : Pruner.initialChannels(g);
         EvalResult dense = evaluate(g, splits);
-        System.out.printf(Locale.ROOT, "prune: %s, %,d MACs, %,d parameters, test %s%n", spec, g.macs(), g.numParameters(), dense);
-        if (runDir != null) writeRun(settings, g, dense);
+        System.out.printf(Locale.ROOT, "prune: %s on %s, %,d MACs, %,d parameters, test %s%n", crit.name(), spec, g.macs(),
+                g.numParameters(), dense);
+        if (runDir != null && resume == null) writeRun(settings, g, dense);
 
         Map<String, String> meta = new LinkedHashMap<>(source.metadata());
         meta.put(SETTINGS, JSON.writeValueAsString(settings));
         meta.put(BASE, baseMacs + "," + baseParams);
         meta.put(INITIAL, JSON.writeValueAsString(initial));
-        Path dest = out;
+        meta.put(Checkpoint.Meta.PROVENANCE, "pruned with " + crit.name() + " from " + (model != null ? model : source.metadata()
+                .getOrDefault(Checkpoint.Meta.PROVENANCE, "?")) + ": " + String.join(" ", settings.entrySet().stream()
+                .filter(e -> !e.getValue().isEmpty()).map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        Graph before = g;
+        for (int seg = segment; seg < targets.size(); seg++) {
+            double target = targets.get(seg);
+            Path dest = targets.size() == 1 ? out : perTarget(out, target);
+            meta.put(SEGMENT, Integer.toString(seg));
+            if (!(seg == segment && tuned)) {
+                int first = seg == segment ? firstStep : 1;
+                int last = stopAfter == null ? k : Math.min(k, first + stopAfter - 1);
+                if (last < k) {
+                    pruneTo(g, target, first, last, k, crit, splits, baseMacs, baseParams, initial, meta, history, dest);
+                    System.out.println("stopped after step " + last + " of " + k + "; continue with: prune --resume " + dest);
+                    return 0;
+                }
+                g = pruneTo(g, target, first, k, k, crit, splits, baseMacs, baseParams, initial, meta, history, dest);
+                EvalResult after = evaluate(g, splits);
+                System.out.print(layerTable(before, g));
+                System.out.printf(Locale.ROOT, "pruned to %s: %,d MACs (%.1f%% of %,d), %,d of %,d parameters kept; test %s%n",
+                        unstructured ? "keep " + target : "MACs " + target, g.macs(), 100.0 * g.macs() / baseMacs, baseMacs,
+                        ModelCost.of(g).keptParams(), baseParams, after);
+                meta.put("prune.top1_after_pruning", Double.toString(after.top1()));
+                meta.put(Checkpoint.Meta.TOP1, Double.toString(after.top1()));
+                meta.put(PHASE, "pruned");
+                Checkpoint.of(g, meta, null, null).write(dest);
+                if (finetuneEpochs > 0) {
+                    TrainConfig cfg = TrainConfig.builder().epochs(finetuneEpochs).batchSize(batch).lr(finetuneLr).momentum(0.9)
+                            .weightDecay(1e-4).seed(seed).build();
+                    meta.put(PHASE, "tuned");
+                    new Trainer(g, cfg, splits, dest, meta).run();
+                    g = Checkpoint.readGraph(dest);
+                    EvalResult ft = evaluate(g, splits);
+                    System.out.printf(Locale.ROOT, "fine-tuned %d epochs: test %s%n", finetuneEpochs, ft);
+                    if (runDir != null) appendLine(runDir.resolve("finetune.jsonl"), JSON.writeValueAsString(Map.of("target", target,
+                            "top1_pruned", after.top1(), "top1_finetuned", ft.top1(), "macs", g.macs(), "params", g.numParameters())));
+                } else {
+                    meta.put(PHASE, "tuned");
+                    Checkpoint.of(g, meta, null, null).write(dest);
+                }
+            } else {
+                g = Checkpoint.readGraph(resume);
+            }
+            if (dest != out && seg == targets.size() - 1) Files.copy(dest, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("wrote " + dest);
+        }
+        return 0;
+    }
+
+    /** One target's pruning steps from step {@code first}; the checkpoint {@code dest} is written after every step. */
+    private Graph pruneTo(Graph g, double target, int first, int last, int k, Criterion crit, DataSplits splits, long baseMacs, long baseParams,
+                          Map<String, Integer> initial, Map<String, String> meta, List<StepRecord> history, Path dest) {
         long t0 = System.nanoTime();
-        int done0 = firstStep;
-        Pruner.Listener listener = (r, model, total) -> {
-                    history.add(r);
-                    double el = (System.nanoTime() - t0) / 1e9;
-                    int doneHere = r.step() - done0 + 1;
-                    double eta = el / doneHere * (total - r.step());
-                    System.err.printf(Locale.ROOT, "step %d/%d: %,d MACs (%.1f%% of base), %,d params kept, %d removed, %.1fs; ETA %s%n",
-                            r.step(), total, r.macs(), 100.0 * r.macs() / baseMacs, r.keptParams(), r.removed(),
-                            r.importanceSeconds() + r.selectionSeconds() + r.surgerySeconds(), TrainCommand.formatSeconds(eta));
-                    meta.put(STEP, Integer.toString(r.step()));
-                    meta.put(HISTORY, historyText(history));
-                    try {
-                        Checkpoint.of(model, meta, null, null).write(dest);
-                        if (runDir != null) appendLine(runDir.resolve("steps.jsonl"), r.toJson());
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException("cannot write " + dest + ": " + e.getMessage(), e);
-                    }
-                };
+        Pruner.Listener listener = (r, current, total) -> {
+            history.add(r);
+            double el = (System.nanoTime() - t0) / 1e9;
+            double eta = el / (r.step() - first + 1) * (total - r.step());
+            System.err.printf(Locale.ROOT, "step %d/%d: %,d MACs (%.1f%% of base), %,d params kept, %d removed%s, %.1fs; ETA %s%n",
+                    r.step(), total, r.macs(), 100.0 * r.macs() / baseMacs, r.keptParams(), r.removed(),
+                    r.noiseGroups() > 0 ? ", " + r.noiseGroups() + " groups at the noise floor" : "",
+                    r.importanceSeconds() + r.selectionSeconds() + r.surgerySeconds(), TrainCommand.formatSeconds(eta));
+            meta.put(STEP, Integer.toString(r.step()));
+            meta.put(PHASE, "pruning");
+            meta.put(HISTORY, historyText(history));
+            try {
+                Checkpoint.of(current, meta, null, null).write(dest);
+                if (runDir != null) appendLine(runDir.resolve("steps.jsonl"), r.toJson());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write " + dest + ": " + e.getMessage(), e);
+            }
+        };
         Pruner.Builder pb = Pruner.builder(g, crit, splits);
-        if (unstructured) pb.keepWeights(keep);
-        else pb.targetMacs(targetMacs);
-        Pruner p = pb.steps(k).calibrationBatches(calibBatches).batchSize(batch).seed(seed)
-                .selection(new Selector.Settings(local, maxRatio, roundTo, heads))
+        if (unstructured) pb.keepWeights(target);
+        else pb.targetMacs(target);
+        return pb.steps(k).calibrationBatches(calibBatches).batchSize(batch).seed(seed)
+                .selection(new Selector.Settings(local, maxRatio, roundTo, heads,
+                        ChannelScores.NoiseRemedy.valueOf(noiseRemedy.toUpperCase(Locale.ROOT))))
                 .reduction(ChannelScores.Reduction.valueOf(reduction.toUpperCase(Locale.ROOT)))
                 .normalizer(ChannelScores.Normalizer.valueOf(normalizer.toUpperCase(Locale.ROOT)))
-                .resumeAt(firstStep, baseMacs, baseParams, initial).listener(listener).build();
-        Pruner.Result result = p.run();
-        Graph pruned = result.graph();
-        EvalResult after = evaluate(pruned, splits);
-        System.out.print(layerTable(g, pruned));
-        System.out.printf(Locale.ROOT, "pruned: %,d MACs (%.1f%% of %,d), %,d of %,d parameters kept; test %s%n", pruned.macs(),
-                100.0 * pruned.macs() / baseMacs, baseMacs, ModelCost.of(pruned).keptParams(), baseParams, after);
-        meta.put("prune.top1_after_pruning", Double.toString(after.top1()));
-        meta.put(Checkpoint.Meta.TOP1, Double.toString(after.top1()));
-        Checkpoint.of(pruned, meta, null, null).write(out);
-        if (finetuneEpochs > 0) {
-            TrainConfig cfg = TrainConfig.builder().epochs(finetuneEpochs).batchSize(batch).lr(finetuneLr).momentum(0.9)
-                    .weightDecay(1e-4).seed(seed).build();
-            new Trainer(pruned, cfg, splits, out, meta).run();
-            EvalResult tuned = evaluate(Checkpoint.readGraph(out), splits);
-            System.out.printf(Locale.ROOT, "fine-tuned %d epochs: test %s%n", finetuneEpochs, tuned);
-        }
-        System.out.println("wrote " + out);
-        return 0;
+                .resumeAt(first, baseMacs, baseParams, initial).lastStep(last).listener(listener).build().run().graph();
+    }
+
+    /** out.ckpt and target 0.4 give out-0.4.ckpt. */
+    static Path perTarget(Path out, double target) {
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String t = String.format(Locale.ROOT, "%s", target);
+        String n = dot > 0 ? name.substring(0, dot) + "-" + t + name.substring(dot) : name + "-" + t;
+        return out.resolveSibling(n);
     }
 
     private Criterion criterion() {
@@ -200,7 +260,7 @@ public final class PruneCommand implements Callable<Integer> {
         s.put("criterion", criterion);
         s.put("criterion_options", String.join(";", criterionOptions));
         s.put("mode", unstructured ? "unstructured" : "structured");
-        s.put("target_macs", Double.toString(targetMacs));
+        s.put("target_macs", String.join(",", targetMacs.stream().map(String::valueOf).toList()));
         s.put("keep", Double.toString(keep));
         s.put("steps", steps == null ? "" : Integer.toString(steps));
         s.put("calib_batches", Integer.toString(calibBatches));
@@ -211,6 +271,7 @@ public final class PruneCommand implements Callable<Integer> {
         s.put("heads", Boolean.toString(heads));
         s.put("reduction", reduction);
         s.put("normalizer", normalizer);
+        s.put("noise_remedy", noiseRemedy);
         s.put("seed", Long.toString(seed));
         s.put("data", data == null ? "" : data);
         return s;
@@ -220,7 +281,8 @@ public final class PruneCommand implements Callable<Integer> {
         criterion = s.get("criterion");
         criterionOptions = s.get("criterion_options").isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(s.get("criterion_options").split(";")));
         unstructured = s.get("mode").equals("unstructured");
-        targetMacs = Double.parseDouble(s.get("target_macs"));
+        targetMacs = new ArrayList<>();
+        for (String t : s.get("target_macs").split(",")) targetMacs.add(Double.parseDouble(t));
         keep = Double.parseDouble(s.get("keep"));
         steps = s.get("steps").isEmpty() ? null : Integer.valueOf(s.get("steps"));
         calibBatches = Integer.parseInt(s.get("calib_batches"));
@@ -231,6 +293,7 @@ public final class PruneCommand implements Callable<Integer> {
         heads = Boolean.parseBoolean(s.get("heads"));
         reduction = s.get("reduction");
         normalizer = s.get("normalizer");
+        noiseRemedy = s.getOrDefault("noise_remedy", "drop");
         seed = Long.parseLong(s.get("seed"));
         if (!s.get("data").isEmpty() && data == null) data = s.get("data");
     }

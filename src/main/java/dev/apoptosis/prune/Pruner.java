@@ -49,7 +49,7 @@ public final class Pruner {
     private final DataSplits data;
     private final double target;
     private final boolean unstructured;
-    private final int steps, firstStep, calibBatches, batchSize;
+    private final int steps, firstStep, lastStep, calibBatches, batchSize;
     private final long seed, baseMacs;
     private final long baseParams;
     private final Selector.Settings selection;
@@ -66,6 +66,7 @@ public final class Pruner {
         this.unstructured = b.unstructured;
         this.steps = b.steps;
         this.firstStep = b.firstStep;
+        this.lastStep = b.lastStep > 0 ? b.lastStep : b.steps;
         this.calibBatches = b.calibBatches;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
@@ -93,7 +94,7 @@ public final class Pruner {
         ModelCost before = ModelCost.of(start);
         Graph g = copy(start);
         List<StepRecord> history = new ArrayList<>();
-        for (int k = firstStep; k <= steps; k++) {
+        for (int k = firstStep; k <= lastStep; k++) {
             StepRecord r = unstructured ? unstructuredStep(g, k) : structuredStep(g, k);
             if (!unstructured) g = lastGraph;
             history.add(r);
@@ -110,22 +111,29 @@ public final class Pruner {
         lastGraph = g;
         if (g.macs() <= targetMacs) {
             ModelCost c = ModelCost.of(g);
-            return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), 0, 0, 0, 0);
+            return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), 0, 0, 0, 0, 0, List.of());
         }
         long t0 = System.nanoTime();
         Scores scores = estimate(g, k);
         long t1 = System.nanoTime();
         DependencyGroups groups = DependencyGroups.of(g);
-        List<ChannelScores.GroupScores> gs = ChannelScores.of(groups, scores, reduction, normalizer);
+        List<ChannelScores.GroupScores> gs = ChannelScores.of(groups, scores, reduction, normalizer, selection.noise());
+        int noise = 0;
+        for (ChannelScores.GroupScores x : gs) if (x.noiseLevel()) noise++;
         Selector.Selection sel = Selector.select(groups, gs, targetMacs, initialChannels, selection);
         long t2 = System.nanoTime();
         int removed = 0;
         for (int[] r : sel.removals().values()) removed += r.length;
-        if (removed > 0) lastGraph = Surgery.remove(groups, sel.removals()).graph();
+        List<PruneRecord.Removal> what = List.of();
+        if (removed > 0) {
+            Surgery.Result sr = Surgery.remove(groups, sel.removals());
+            lastGraph = sr.graph();
+            what = sr.record().removals();
+        }
         long t3 = System.nanoTime();
         ModelCost c = ModelCost.of(lastGraph);
-        return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), removed, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                (t3 - t2) / 1e9);
+        return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), removed, noise, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                (t3 - t2) / 1e9, what);
     }
 
     private StepRecord unstructuredStep(Graph g, int k) {
@@ -172,7 +180,8 @@ public final class Pruner {
         }
         long t2 = System.nanoTime();
         ModelCost c = ModelCost.of(g);
-        return new StepRecord(k, c.macs(), c.macs(), c.params(), c.keptParams(), removed, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0);
+        return new StepRecord(k, c.macs(), c.macs(), c.params(), c.keptParams(), removed, 0, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0,
+                List.of());
     }
 
     private Scores estimate(Graph g, int step) {
@@ -208,7 +217,7 @@ public final class Pruner {
         private final DataSplits data;
         private double target = 0.5;
         private boolean unstructured;
-        private int steps = 50, firstStep = 1, calibBatches = 200, batchSize = 64;
+        private int steps = 50, firstStep = 1, lastStep, calibBatches = 200, batchSize = 64;
         private long seed, baseMacs, baseParams;
         private Selector.Settings selection = Selector.Settings.defaults();
         private ChannelScores.Reduction reduction = ChannelScores.Reduction.MEAN;
@@ -250,6 +259,12 @@ public final class Pruner {
             this.baseMacs = baseMacs;
             this.baseParams = baseParams;
             this.initialChannels = initialChannels;
+            return this;
+        }
+
+        /** Stop after step k (k <= steps) so that a later run resumes at k + 1. */
+        public Builder lastStep(int k) {
+            this.lastStep = k;
             return this;
         }
 

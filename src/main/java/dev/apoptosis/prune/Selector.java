@@ -16,18 +16,23 @@ import java.util.Map;
  * so the target is met within one channel's MACs instead of overshot. A group never goes below
  * (1 − maxRatio) of its initial channels nor below one channel; with roundTo R its kept count is a
  * multiple of R. Whole blocks (attention heads, conv groups) are candidates only when asked for, and
- * then replace the head-width groups. Ties break by group order and channel index: deterministic.
+ * then replace the head-width groups. With the DROP noise remedy, a group scored only at the noise
+ * floor is left alone this step. Ties break by group order and channel index: deterministic.
  */
 public final class Selector {
     /** Settings of the selection. */
-    public record Settings(boolean local, double maxRatio, int roundTo, boolean heads) {
+    public record Settings(boolean local, double maxRatio, int roundTo, boolean heads, ChannelScores.NoiseRemedy noise) {
         public Settings {
             if (!(maxRatio > 0 && maxRatio < 1)) throw new IllegalArgumentException("max ratio must be in (0, 1), got " + maxRatio);
             if (roundTo < 1) throw new IllegalArgumentException("round-to must be >= 1, got " + roundTo);
         }
 
+        public Settings(boolean local, double maxRatio, int roundTo, boolean heads) {
+            this(local, maxRatio, roundTo, heads, ChannelScores.NoiseRemedy.DROP);
+        }
+
         public static Settings defaults() {
-            return new Settings(false, 0.95, 1, false);
+            return new Settings(false, 0.95, 1, false, ChannelScores.NoiseRemedy.DROP);
         }
     }
 
@@ -49,6 +54,7 @@ public final class Selector {
         for (ChannelScores.GroupScores gs : scores) {
             Group g = gs.group();
             if (!g.prunable()) continue;
+            if (gs.noiseLevel() && s.noise() == ChannelScores.NoiseRemedy.DROP) continue;
             boolean blocks = g.kind() == Group.Kind.BLOCKS;
             if (blocks != s.heads() && (blocks || g.kind() == Group.Kind.STRIDED)) continue;
             int c = g.channels();

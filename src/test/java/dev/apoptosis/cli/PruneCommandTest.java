@@ -51,6 +51,23 @@ class PruneCommandTest {
     }
 
     @Test
+    void iterativeTargetsWriteOneCheckpointEach() throws IOException {
+        TrainCommandTest.assumeDigits();
+        Path dense = trained();
+        Path out = dir.resolve("it.ckpt");
+        var r = TrainCommandTest.run("prune", "--model", dense.toString(), "--criterion", "taylor", "--target-macs", "0.7,0.4", "--steps", "3",
+                "--calib-batches", "2", "--finetune-epochs", "1", "--finetune-lr", "0.01", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        long base = Checkpoint.readGraph(dense).macs();
+        assertTrue(Checkpoint.readGraph(dir.resolve("it-0.7.ckpt")).macs() <= 0.7 * base);
+        assertTrue(Checkpoint.readGraph(dir.resolve("it-0.4.ckpt")).macs() <= 0.4 * base);
+        assertEquals(Checkpoint.readGraph(dir.resolve("it-0.4.ckpt")).macs(), Checkpoint.readGraph(out).macs());
+        var bad = TrainCommandTest.run("prune", "--model", dense.toString(), "--target-macs", "0.4,0.7", "--out", dir.resolve("x.ckpt").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("must decrease"), bad.err());
+    }
+
+    @Test
     void everyCriterionPrunesUnstructuredKeepsTheExactFractionAndRunsAreDeterministic() throws IOException {
         TrainCommandTest.assumeDigits();
         Path dense = trained();
@@ -73,15 +90,22 @@ class PruneCommandTest {
         }
         assertEquals((long) Math.floor(0.3 * entries), kept, "the exact kept fraction");
 
-        // Two runs with the same seed make the same decisions.
+        // A run stopped after step 2 of 4 and resumed ends exactly where an uninterrupted run ends.
         Path whole = dir.resolve("whole.ckpt"), part = dir.resolve("part.ckpt");
         assertEquals(0, TrainCommandTest.run("prune", "--model", dense.toString(), "--steps", "4", "--calib-batches", "2",
                 "--out", whole.toString()).code());
-        assertEquals(0, TrainCommandTest.run("prune", "--model", dense.toString(), "--steps", "4", "--calib-batches", "2",
-                "--out", part.toString()).code());
-        Checkpoint full = Checkpoint.read(part);
-        String[] lines = full.metadata().get("prune.history").strip().split("\n");
-        assertEquals(4, lines.length);
-        assertEquals(Checkpoint.readGraph(whole).macs(), Checkpoint.readGraph(part).macs(), "deterministic for a seed");
+        var stopped = TrainCommandTest.run("prune", "--model", dense.toString(), "--steps", "4", "--calib-batches", "2",
+                "--out", part.toString(), "--stop-after", "2");
+        assertEquals(0, stopped.code(), stopped.err());
+        assertEquals("2", Checkpoint.read(part).metadata().get("prune.step"));
+        var resumed = TrainCommandTest.run("prune", "--resume", part.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        Checkpoint a = Checkpoint.read(whole), b = Checkpoint.read(part);
+        assertEquals(4, b.metadata().get("prune.history").strip().split("\n").length);
+        assertEquals(a.metadata().get("prune.history").replaceAll("Seconds\":[0-9.Ee-]+", ""),
+                b.metadata().get("prune.history").replaceAll("Seconds\":[0-9.Ee-]+", ""), "same steps");
+        for (var e : a.state().entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue().toArray(), b.state().get(e.getKey()).toArray(), e.getKey());
+        }
     }
 }

@@ -259,6 +259,27 @@ class CouplingScenariosTest {
     }
 
     @Test
+    void wholeHeadsAreSelectedOnlyWhenAskedAndReplaceHeadWidths() {
+        Graph g = attentionBlock();
+        DependencyGroups gs = DependencyGroups.of(g);
+        List<ChannelScores.GroupScores> flat = new java.util.ArrayList<>();
+        for (Group grp : gs.prunable()) {
+            double[] v = new double[grp.channels()];
+            for (int r = 0; r < v.length; r++) v[r] = r + 1;
+            flat.add(new ChannelScores.GroupScores(grp, v, v, 1));
+        }
+        Selector.Selection widths = Selector.select(gs, flat, 0, java.util.Map.of(), new Selector.Settings(false, 0.5, 1, false));
+        Selector.Selection heads = Selector.select(gs, flat, 0, java.util.Map.of(), new Selector.Settings(false, 0.5, 1, true));
+        assertTrue(widths.removals().keySet().stream().noneMatch(x -> x.kind() == Group.Kind.BLOCKS));
+        assertTrue(widths.removals().keySet().stream().anyMatch(x -> x.kind() == Group.Kind.STRIDED));
+        assertTrue(heads.removals().keySet().stream().anyMatch(x -> x.kind() == Group.Kind.BLOCKS));
+        assertTrue(heads.removals().keySet().stream().noneMatch(x -> x.kind() == Group.Kind.STRIDED));
+        Graph oneHead = Surgery.remove(gs, heads.removals()).graph();
+        assertArrayEquals(new int[] {5, 1, 4}, oneHead.node("q.split").outputShape(), "one head of width 4 left");
+        SurgeryInvariant.runsAllPasses(oneHead, Tensor.randn(rng, 1f, 2, 5, 8));
+    }
+
+    @Test
     void transformerMlpHiddenUnits() {
         DependencyGroups gs = DependencyGroups.of(attentionBlock());
         Group g = groupOf(gs, "fc1.weight[0]");

@@ -19,6 +19,7 @@ public final class ChannelRules {
             Map.entry("GELU", INDEX_ALIGNED),
             Map.entry("SiLU", INDEX_ALIGNED),
             Map.entry("Tanh", INDEX_ALIGNED),
+            Map.entry("ReLU6", INDEX_ALIGNED),
             Map.entry("Dropout", INDEX_ALIGNED),
             Map.entry("Scale", INDEX_ALIGNED),
             Map.entry("Add", INDEX_ALIGNED),

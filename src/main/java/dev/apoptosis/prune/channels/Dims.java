@@ -277,33 +277,12 @@ public final class Dims {
      * if any of its coordinates goes. The result has d.size entries.
      */
     public boolean[] removedIndices(Dim d, java.util.function.Function<Dim, boolean[]> removal) {
-        Dim r = find(d);
-        boolean[] out = new boolean[r.size];
-        if (r.refinement == null) {
-            boolean[] gone = removal.apply(r);
-            if (gone != null) System.arraycopy(gone, 0, out, 0, r.size);
-            return out;
-        }
-        if (r.refinement == Dim.Refinement.SUM) {
-            int at = 0;
-            for (Dim p : r.parts) {
-                boolean[] sub = removedIndices(p, removal);
-                System.arraycopy(sub, 0, out, at, sub.length);
-                at += sub.length;
-            }
-            return out;
-        }
-        int n = r.parts.size();
-        boolean[][] sub = new boolean[n][];
-        int[] inner = new int[n];
-        int acc = 1;
-        for (int j = n - 1; j >= 0; j--) {
-            sub[j] = removedIndices(r.parts.get(j), removal);
-            inner[j] = acc;
-            acc *= sub[j].length;
-        }
-        for (int flat = 0; flat < r.size; flat++) {
-            for (int j = 0; j < n && !out[flat]; j++) out[flat] = sub[j][(flat / inner[j]) % sub[j].length];
+        boolean[] out = new boolean[find(d).size];
+        for (Dim leaf : leaves(d)) {
+            boolean[] gone = removal.apply(leaf);
+            if (gone == null) continue;
+            int[] at = coordinates(d, leaf);
+            for (int i = 0; i < out.length; i++) out[i] |= at[i] >= 0 && gone[at[i]];
         }
         return out;
     }
