@@ -148,7 +148,7 @@ public final class DataSpec {
     }
 
     private static DataSplits digits(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new DatasetException(file, "digits file not found (set " + DataPaths.DATA_ENV + " to the datasets root)");
         }
         ByteImageDataset all = DigitsCsv.load(file, "digits");
@@ -191,7 +191,7 @@ public final class DataSpec {
     }
 
     private static DataSplits cifar10Jpeg(Path archive, Path cacheDir) throws IOException {
-        if (!Files.isRegularFile(archive)) {
+        if (!Files.exists(archive)) { // present but not a regular file: refused by name when opened
             throw new DatasetException(archive, "CIFAR-10 JPEG archive not found (set " + DataPaths.DATA_ENV
                     + " to the datasets root, or use cifar10-bin:DIR)");
         }

@@ -75,6 +75,19 @@ class SpecialFilesTest {
     }
 
     @Test
+    void aFifoGivenAsADatasetFileIsRefusedNotWaitedOn() throws Exception {
+        Path labels = SpecialFiles.fifo(dir.resolve("train-labels-idx1-ubyte"));
+        Path images = Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[16]);
+        dev.apoptosis.data.DatasetException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(dev.apoptosis.data.DatasetException.class,
+                        () -> dev.apoptosis.data.IdxFiles.load(images, labels, "t", 10, List.of())));
+        assertTrue(e.getMessage().contains(labels.toString()) && e.getMessage().contains("FIFO"), e.getMessage());
+        Path archive = SpecialFiles.fifo(dir.resolve("data.tar.gz"));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThrows(dev.apoptosis.data.DatasetException.class,
+                () -> dev.apoptosis.data.ImageFolder.loadTar(archive, "x", dir.resolve("cache"), "t")));
+    }
+
+    @Test
     void orphanTemporaryFilesOfTheTargetAreRemovedByTheNextWrite() throws Exception {
         Path target = dir.resolve("model.ckpt");
         Path orphan = Files.write(dir.resolve(".model.ckpt.12345.tmp"), new byte[1000]);
