@@ -38,7 +38,7 @@ public final class OutputTarget {
         }
         try {
             Path probe = TempFiles.create(abs);
-            Files.delete(probe);
+            Files.deleteIfExists(probe); // another writer of the same target may have taken it for an orphan
             TempFiles.done(probe);
         } catch (IOException e) {
             throw new OutputFileException(target, "its folder " + dir + " does not accept new files: " + describe(e), e);
