@@ -62,9 +62,9 @@ public final class Fuzzer {
         for (int k = 0; k < seeds.size(); k++) { // a seed the reader refuses would make every refusal meaningless
             Files.write(input, seeds.get(k));
             Outcome o = readOnce(t, input);
-            if (o.thrown != null || o.timedOut) {
+            if (o.thrown() != null || o.timedOut()) {
                 throw new IllegalArgumentException("fuzz target " + t.name() + ": seed " + k + " is not a valid file: "
-                        + (o.timedOut ? "timed out" : describe(o.thrown)));
+                        + (o.timedOut() ? "timed out" : describe(o.thrown())));
             }
         }
         long start = System.nanoTime();
@@ -78,10 +78,10 @@ public final class Fuzzer {
             if (r.nextBoolean()) bytes = t.seal().apply(bytes, r);
             Files.write(input, bytes);
             Outcome o = readOnce(t, input);
-            maxAllocated = Math.max(maxAllocated, o.allocated);
+            maxAllocated = Math.max(maxAllocated, o.allocated());
             String problem = judge(t, input, bytes.length, o);
             if (problem == null) {
-                if (o.thrown == null) read++;
+                if (o.thrown() == null) read++;
                 else refused++;
                 continue;
             }
@@ -96,12 +96,12 @@ public final class Fuzzer {
     }
 
     private static String judge(FuzzTarget t, Path input, int size, Outcome o) {
-        if (o.timedOut) return "did not finish within the time limit (hang?)";
+        if (o.timedOut()) return "did not finish within the time limit (hang?)";
         long budget = ALLOCATION_SLACK + t.bytesPerFileByte() * Math.max(size, 1);
-        if (o.allocated > budget) return "allocated " + o.allocated + " bytes for a " + size + "-byte file (budget " + budget + ")";
-        if (o.thrown == null) return null;
-        if (!t.refusal().isInstance(o.thrown)) return "threw " + describe(o.thrown);
-        String m = String.valueOf(o.thrown.getMessage());
+        if (o.allocated() > budget) return "allocated " + o.allocated() + " bytes for a " + size + "-byte file (budget " + budget + ")";
+        if (o.thrown() == null) return null;
+        if (!t.refusal().isInstance(o.thrown())) return "threw " + describe(o.thrown());
+        String m = String.valueOf(o.thrown().getMessage());
         if (!m.contains(input.getFileName().toString())) return "refused without naming the file: " + m;
         return null;
     }
@@ -111,16 +111,11 @@ public final class Fuzzer {
         return e + (st.length > 0 ? " at " + st[0] : "");
     }
 
-    private record OutcomeBox(Throwable thrown, long allocated) {}
-
-    private static final class Outcome {
-        Throwable thrown;
-        long allocated;
-        boolean timedOut;
-    }
+    /** What one read did: what it threw (null if nothing), what it allocated, whether it ran out of time. */
+    private record Outcome(Throwable thrown, long allocated, boolean timedOut) {}
 
     private Outcome readOnce(FuzzTarget t, Path input) {
-        Future<OutcomeBox> f = worker.submit(() -> {
+        Future<Outcome> f = worker.submit(() -> {
             long id = Thread.currentThread().getId();
             long before = allocated(id);
             Throwable thrown = null;
@@ -129,25 +124,21 @@ public final class Fuzzer {
             } catch (Throwable e) {
                 thrown = e;
             }
-            return new OutcomeBox(thrown, allocated(id) - before);
+            return new Outcome(thrown, allocated(id) - before, false);
         });
-        Outcome o = new Outcome();
         try {
-            OutcomeBox b = f.get(timeoutMillis, TimeUnit.MILLISECONDS);
-            o.thrown = b.thrown();
-            o.allocated = b.allocated();
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            o.timedOut = true;
             f.cancel(true);
             worker.shutdownNow(); // the stuck thread is a daemon: abandon it and go on with a fresh one
             worker = newWorker();
+            return new Outcome(null, 0, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            o.thrown = e;
+            return new Outcome(e, 0, false);
         } catch (ExecutionException e) {
-            o.thrown = e.getCause();
+            return new Outcome(e.getCause(), 0, false);
         }
-        return o;
     }
 
     private static long allocated(long threadId) {

@@ -92,11 +92,6 @@ public final class BoundedInput<E extends IOException> extends InputStream {
         return consumed;
     }
 
-    /** The reader's refusal, for checks a format makes itself. */
-    public E refuse(String problem) {
-        return refuse.because(problem);
-    }
-
     /**
      * Reads {@code count} declared elements of {@code bytesEach} bytes, checked first against
      * {@link DeclaredSize#arrayLength}; for compressed data the array grows as bytes arrive.
