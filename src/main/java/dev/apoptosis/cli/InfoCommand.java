@@ -97,7 +97,13 @@ public final class InfoCommand implements Callable<Integer> {
         });
         if (other.length() > 0) line(b, "metadata", other.toString());
         if (m.containsKey(Checkpoint.Meta.PROVENANCE)) line(b, "provenance", m.get(Checkpoint.Meta.PROVENANCE));
-        if (m.containsKey("prune.history")) pruning(b, m);
+        if (m.containsKey("prune.history")) {
+            try {
+                pruning(b, m);
+            } catch (IllegalArgumentException e) {   // JSON or number format: the file is a stranger's
+                line(b, "pruning", "history unreadable: " + Terminal.safe(e.getMessage()));
+            }
+        }
         if (p != null) history(b, p);
         if (layers) {
             b.append('\n');
