@@ -1,5 +1,8 @@
 package dev.apoptosis.checkpoint;
 
+import dev.apoptosis.io.OutputFileException;
+import dev.apoptosis.io.OutputTarget;
+import dev.apoptosis.io.TempFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,10 +21,13 @@ import java.util.Set;
 /**
  * Writes a file so that readers only ever see the old complete file or the new complete file.
  *
- * <p>The content goes to a temporary file in the target's directory (same file system, so the final
- * rename is atomic), which is flushed and fsynced, then renamed over the target; the directory is
- * fsynced so the rename itself survives a crash. If anything fails, the temporary file is deleted
- * and the target is left as it was.
+ * <p>The target must be absent or a regular file, never a symbolic link, FIFO or device
+ * ({@link OutputTarget}, checked on every write). The content goes to a temporary file in the
+ * target's directory (same file system, so the final rename is atomic), locked while it is written,
+ * flushed and fsynced, then renamed over the target; the directory is fsynced so the rename itself
+ * survives a crash. If anything fails (a full disk included), the temporary file is deleted and the
+ * target is left as it was; a temporary file left by a killed process is deleted by the next write
+ * of the same target ({@link TempFiles#removeOrphans}). Every failure names the target.
  */
 public final class AtomicFile {
     private AtomicFile() {}
@@ -34,28 +40,40 @@ public final class AtomicFile {
 
     /** Replaces {@code target} atomically with what {@code content} writes. */
     public static void write(Path target, Content content) throws IOException {
-        Path abs = target.toAbsolutePath();
+        Path abs = OutputTarget.check(target);
         Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        TempFiles.removeOrphans(abs);
+        Path tmp = null;
         boolean done = false;
         try {
+            tmp = TempFiles.create(abs);
             keepPermissions(tmp, abs);
+            // The channel (and its lock) stays open until the rename, so no other writer takes the file for an orphan.
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                TempFiles.lock(ch);
                 OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 content.writeTo(os);
                 os.flush();
                 ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + abs + " atomically: " + e.getMessage(), e);
+                // The target may have been swapped for a link or a FIFO while the content was produced.
+                OutputTarget.requireReplaceable(abs);
+                try {
+                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new OutputFileException(target, "cannot replace it atomically: " + e.getMessage(), e);
+                }
             }
             done = true;
             syncDirectory(dir);
+        } catch (OutputFileException | IllegalArgumentException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new OutputFileException(target, e.toString(), e);
         } finally {
-            if (!done) Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                if (!done) Files.deleteIfExists(tmp);
+                TempFiles.done(tmp);
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package dev.apoptosis.checkpoint;
 
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.NodeDef;
+import dev.apoptosis.io.DeclaredSize;
+import dev.apoptosis.io.InputFiles;
 import dev.apoptosis.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -32,7 +34,9 @@ import java.util.Map;
  * The checkpoint file format, version 3 (this code also reads versions 1 and 2). All numbers are big-endian.
  *
  * <pre>
- * header   16 bytes  "APOPCKPT" magic, u32 format version, u32 flags (0)
+ * header   16 bytes  "APOPCKPT" magic, u32 format version, u32 flags: bit 0 set = the SHA-256 below
+ *                    covers these 16 header bytes too (written since the hardening; older files
+ *                    have 0 and a digest of the payload alone); any other bit is refused
  * payload  n bytes   sections, each a tag string then its body, in this order:
  *            "meta"      u32 count, (key, value) strings
  *            "graph"     graph name, output name, u32 nodes, per node: name, kind,
@@ -51,9 +55,12 @@ import java.util.Map;
  * </pre>
  * A string is a u32 byte count and UTF-8 bytes.
  *
- * <p>Reading checks, before decoding anything: the size, the magic, the version, the end magic,
- * that the recorded payload length matches the file size (truncation), and the SHA-256
- * (corruption). Only then is the payload decoded, and it must end exactly at the trailer.
+ * <p>Reading checks, before decoding anything: that the file is a regular file (a FIFO would block),
+ * the size, the magic, the version, the flags, the end magic, that the recorded payload length
+ * matches the file size (truncation), and the SHA-256 (corruption). Only then is the payload
+ * decoded, and it must end exactly at the trailer. The checksum only catches accidents, so every
+ * count, string length and tensor shape in the payload is also checked against the payload bytes
+ * that remain before anything is allocated for it ({@link DeclaredSize}).
  */
 public final class CheckpointFormat {
     static final byte[] MAGIC = "APOPCKPT".getBytes(StandardCharsets.US_ASCII);
@@ -62,6 +69,8 @@ public final class CheckpointFormat {
     public static final int VERSION = 3;
     static final int HEADER = 16;
     static final int TRAILER = 8 + 32 + 8;
+    /** Flags bit 0: the digest covers the header, so a flipped version or flag is caught as corruption. */
+    static final int FLAG_HEADER_HASHED = 1;
     private static final int MAX_STRING = 1 << 20;
     private static final int MAX_COUNT = 1 << 24;
 
@@ -72,9 +81,10 @@ public final class CheckpointFormat {
     static void write(Path file, Checkpoint c) throws IOException {
         AtomicFile.write(file, os -> {
             ByteBuffer h = ByteBuffer.allocate(HEADER);
-            h.put(MAGIC).putInt(VERSION).putInt(0);
+            h.put(MAGIC).putInt(VERSION).putInt(FLAG_HEADER_HASHED);
             os.write(h.array());
             MessageDigest sha = sha256();
+            sha.update(h.array());
             CountingStream counter = new CountingStream(os);
             DataOutputStream d = new DataOutputStream(new DigestOutputStream(counter, sha));
             writePayload(d, c);
@@ -206,6 +216,7 @@ public final class CheckpointFormat {
     // ---------------------------------------------------------------- reading
 
     static Checkpoint read(Path file) throws CheckpointException {
+        InputFiles.requireRegular(file, problem -> new CheckpointException(file, problem));
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < HEADER + TRAILER) {
@@ -218,7 +229,13 @@ public final class CheckpointFormat {
             if (!Arrays.equals(magic, MAGIC)) throw new CheckpointException(file, "not an apoptosis checkpoint (bad magic number)");
             int version = h.getInt();
             if (version < 1 || version > VERSION) {
-                throw new CheckpointException(file, "format version " + version + " is not supported (this build reads 1.." + VERSION + ")");
+                throw new CheckpointException(file, "format version " + version + " is not supported (this build reads 1.." + VERSION + ")"
+                        + (version > VERSION && version < 1000 ? ": written by a newer build" : ": corrupted header"));
+            }
+            int flags = h.getInt();
+            if ((flags & ~FLAG_HEADER_HASHED) != 0) {
+                throw new CheckpointException(file, String.format("header flags 0x%08x hold bits this build does not know"
+                        + " (it knows 0x%08x): corrupted, or written by a newer build", flags, FLAG_HEADER_HASHED));
             }
             ByteBuffer t = readFully(ch, size - TRAILER, TRAILER, file);
             long payload = t.getLong();
@@ -233,24 +250,31 @@ public final class CheckpointFormat {
                 throw new CheckpointException(file, "truncated or corrupted: the trailer records a payload of " + payload
                         + " bytes but the file holds " + (size - HEADER - TRAILER));
             }
-            byte[] actual = hashPayload(ch, payload);
+            byte[] actual = hashPayload(ch, payload, (flags & FLAG_HEADER_HASHED) != 0 ? h.array() : null);
             if (!MessageDigest.isEqual(actual, digest)) {
-                throw new CheckpointException(file, "corrupted: SHA-256 of the payload is " + HexFormat.of().formatHex(actual)
+                throw new CheckpointException(file, "corrupted: SHA-256 of the " + ((flags & FLAG_HEADER_HASHED) != 0 ? "header and " : "")
+                        + "payload is " + HexFormat.of().formatHex(actual)
                         + ", the file records " + HexFormat.of().formatHex(digest));
             }
             ch.position(HEADER);
             CountingInput counted = new CountingInput(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16), payload);
-            DataInputStream d = new DataInputStream(counted);
+            DataInputStream d = new Payload(counted);
             Checkpoint c;
+            // A version-1 header over a newer payload (only possible in a file whose digest leaves the
+            // header out) decodes wrongly; say that the header may be the problem, not only the payload.
+            String asVersion = version < VERSION && (flags & FLAG_HEADER_HASHED) == 0
+                    ? " (decoded as format version " + version + ", as the header says; if the file was written as a newer version,"
+                            + " its header is corrupted)" : "";
             try {
                 c = readPayload(d, version);
             } catch (EOFException e) {
-                throw new CheckpointException(file, "malformed payload: ends early", e);
+                throw new CheckpointException(file, "malformed payload: ends early" + asVersion, e);
             } catch (IllegalArgumentException e) {
-                throw new CheckpointException(file, "malformed payload: " + e.getMessage(), e);
+                throw new CheckpointException(file, "malformed payload: " + e.getMessage() + asVersion, e);
             }
             if (counted.count != payload) {
-                throw new CheckpointException(file, "malformed payload: " + (payload - counted.count) + " unread bytes after the end section");
+                throw new CheckpointException(file, "malformed payload: " + (payload - counted.count) + " unread bytes after the end section"
+                        + asVersion);
             }
             return c;
         } catch (NoSuchFileException e) {
@@ -270,8 +294,9 @@ public final class CheckpointFormat {
         return b.flip();
     }
 
-    private static byte[] hashPayload(FileChannel ch, long payload) throws IOException {
+    private static byte[] hashPayload(FileChannel ch, long payload, byte[] header) throws IOException {
         MessageDigest sha = sha256();
+        if (header != null) sha.update(header);
         ByteBuffer b = ByteBuffer.allocate(1 << 16);
         long pos = HEADER, end = HEADER + payload;
         while (pos < end) {
@@ -292,15 +317,15 @@ public final class CheckpointFormat {
         expect(d, "graph");
         String graphName = readString(d);
         String output = readString(d);
-        int nodes = readCount(d, "nodes");
+        int nodes = readCount(d, "nodes", 16);
         List<NodeDef> defs = new ArrayList<>(nodes);
         for (int i = 0; i < nodes; i++) {
             String name = readString(d);
             String kind = readString(d);
-            int nIn = readCount(d, "inputs");
+            int nIn = readCount(d, "inputs", 4);
             List<String> ins = new ArrayList<>(nIn);
             for (int k = 0; k < nIn; k++) ins.add(readString(d));
-            int nAttr = readCount(d, "attributes");
+            int nAttr = readCount(d, "attributes", 6);
             Attrs.Builder ab = Attrs.builder();
             for (int k = 0; k < nAttr; k++) {
                 String an = readString(d);
@@ -330,7 +355,7 @@ public final class CheckpointFormat {
             Map<String, String> config = readStrings(d);
             if (version >= 2) {
                 EpochSoFar current = new EpochSoFar(d.readLong(), d.readDouble(), d.readLong(), d.readLong(), d.readDouble());
-                int n = readCount(d, "history entries");
+                int n = readCount(d, "history entries", 52);
                 List<EpochRecord> history = new ArrayList<>(Math.min(n, 1 << 16));
                 for (int i = 0; i < n; i++) {
                     history.add(new EpochRecord(d.readInt(), d.readDouble(), d.readDouble(), d.readDouble(), d.readDouble(),
@@ -350,7 +375,7 @@ public final class CheckpointFormat {
         return switch (type) {
             case 1 -> d.readInt();
             case 2 -> {
-                int n = readCount(d, "int[] attribute");
+                int n = readCount(d, "int[] attribute", 4);
                 int[] a = new int[n];
                 for (int i = 0; i < n; i++) a[i] = d.readInt();
                 yield a;
@@ -363,21 +388,17 @@ public final class CheckpointFormat {
     }
 
     private static Map<String, Tensor> readTensors(DataInputStream d) throws IOException {
-        int n = readCount(d, "tensors");
+        int n = readCount(d, "tensors", 5);
         Map<String, Tensor> m = new LinkedHashMap<>();
         byte[] buf = new byte[1 << 16];
         for (int i = 0; i < n; i++) {
             String name = readString(d);
             int rank = d.readUnsignedByte();
             int[] shape = new int[rank];
-            long size = 1;
-            for (int k = 0; k < rank; k++) {
-                shape[k] = d.readInt();
-                if (shape[k] < 0) throw new IllegalArgumentException("tensor " + name + " has a negative dimension");
-                size *= shape[k];
-                if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensor " + name + " is too large");
-            }
-            float[] data = new float[(int) size];
+            for (int k = 0; k < rank; k++) shape[k] = d.readInt();
+            // Checked against the payload's remaining bytes before allocating: a valid checksum proves no honesty.
+            long size = DeclaredSize.product(shape, "tensor " + name, IllegalArgumentException::new);
+            float[] data = new float[DeclaredSize.arrayLength(size, 4, remaining(d), "tensor " + name, IllegalArgumentException::new)];
             for (int start = 0; start < data.length; start += buf.length / 4) {
                 int len = Math.min(buf.length / 4, data.length - start);
                 d.readFully(buf, 0, 4 * len);
@@ -393,7 +414,7 @@ public final class CheckpointFormat {
     }
 
     private static Map<String, String> readStrings(DataInputStream d) throws IOException {
-        int n = readCount(d, "entries");
+        int n = readCount(d, "entries", 8);
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) m.put(readString(d), readString(d));
         return m;
@@ -404,16 +425,23 @@ public final class CheckpointFormat {
         if (!s.equals(tag)) throw new IllegalArgumentException("expected section '" + tag + "', found '" + s + "'");
     }
 
-    private static int readCount(DataInputStream d, String what) throws IOException {
+    /** A count of entries of at least {@code minBytes} each, which the payload's remaining bytes must be able to hold. */
+    private static int readCount(DataInputStream d, String what, int minBytes) throws IOException {
         int n = d.readInt();
         if (n < 0 || n > MAX_COUNT) throw new IllegalArgumentException("implausible number of " + what + ": " + n);
+        DeclaredSize.bytes(n, minBytes, remaining(d), what, IllegalArgumentException::new);
         return n;
+    }
+
+    /** Payload bytes not yet read (unbounded for a stream that is not a {@link Payload}). */
+    private static long remaining(DataInputStream d) {
+        return d instanceof Payload p ? p.remaining() : Long.MAX_VALUE;
     }
 
     private static String readString(DataInputStream d) throws IOException {
         int n = d.readInt();
         if (n < 0 || n > MAX_STRING) throw new IllegalArgumentException("implausible string length " + n);
-        byte[] b = new byte[n];
+        byte[] b = new byte[DeclaredSize.arrayLength(n, 1, remaining(d), "string", IllegalArgumentException::new)];
         d.readFully(b);
         return new String(b, StandardCharsets.UTF_8);
     }
@@ -449,6 +477,20 @@ public final class CheckpointFormat {
         @Override
         public void close() {
             // the enclosing writer owns the underlying stream
+        }
+    }
+
+    /** The payload as read: knows how many of its bytes remain, for the size checks. */
+    private static final class Payload extends DataInputStream {
+        private final CountingInput counted;
+
+        Payload(CountingInput counted) {
+            super(counted);
+            this.counted = counted;
+        }
+
+        long remaining() {
+            return counted.limit - counted.count;
         }
     }
 

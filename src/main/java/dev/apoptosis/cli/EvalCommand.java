@@ -67,7 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "{\"model\":%s,\"data\":%s,\"samples\":%d,\"loss\":%.6f,\"top1\":%.6f,\"top5\":%.6f}%n",
                     Json.quote(name), Json.quote(spec), r.samples(), r.loss(), r.top1(), r.top5());
         } else {
-            System.out.printf(Locale.ROOT, "%s on %s: %s%n", name, spec, r);
+            System.out.printf(Locale.ROOT, "%s on %s: %s%n", Terminal.safe(name), Terminal.safe(spec), r);
         }
         return 0;
     }
@@ -81,8 +81,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (trained == null) return s;
         Normalize own = s.normalization();
         if (own == null || !Arrays.equals(own.mean(), trained.mean()) || !Arrays.equals(own.std(), trained.std())) {
-            System.err.println("eval: normalising inputs as in training (" + InputNormalization.describe(trained) + "), not as "
-                    + s.name() + " would (" + (own == null ? s.testTransform() : InputNormalization.describe(own)) + ")");
+            System.err.println(Terminal.safe("eval: normalising inputs as in training (" + InputNormalization.describe(trained) + "), not as "
+                    + s.name() + " would (" + (own == null ? s.testTransform() : InputNormalization.describe(own)) + ")"));
         }
         return new DataSplits(s.name(), s.train(), s.test(), s.trainTransform(), trained);
     }

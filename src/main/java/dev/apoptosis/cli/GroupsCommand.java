@@ -60,18 +60,18 @@ public final class GroupsCommand implements Callable<Integer> {
             for (Group grp : groups.groups()) System.out.println(om.writeValueAsString(record(grp)));
             return 0;
         }
-        System.out.printf(Locale.ROOT, "%s: %d groups (%d prunable), %,d MACs, %,d parameters; grouped in %.1f ms%n", g.name(),
+        System.out.printf(Locale.ROOT, "%s: %d groups (%d prunable), %,d MACs, %,d parameters; grouped in %.1f ms%n", Terminal.safe(g.name()),
                 groups.groups().size(), groups.prunable().size(), g.macs(), g.numParameters(), millis);
         for (Group grp : groups.groups()) {
             String status = grp.prunable() ? (grp.exact() ? "prunable" : "prunable (statistics of " + String.join(", ",
                     grp.statisticsCoupledBy().subList(0, Math.min(2, grp.statisticsCoupledBy().size())))
                     + (grp.statisticsCoupledBy().size() > 2 ? ", ..." : "") + " change)") : "unprunable: " + grp.reason();
-            System.out.printf(Locale.ROOT, "%4d  %-40s %6d ch  %-8s %s%n", grp.id(), grp.name(), grp.channels(),
-                    grp.kind().name().toLowerCase(Locale.ROOT), status);
+            System.out.printf(Locale.ROOT, "%4d  %-40s %6d ch  %-8s %s%n", grp.id(), Terminal.safe(grp.name()), grp.channels(),
+                    grp.kind().name().toLowerCase(Locale.ROOT), Terminal.safe(status));
             List<Member> ms = grp.members();
             int shown = allMembers ? ms.size() : Math.min(6, ms.size());
             StringBuilder b = new StringBuilder("        members: ");
-            for (int i = 0; i < shown; i++) b.append(i > 0 ? ", " : "").append(ms.get(i).describe());
+            for (int i = 0; i < shown; i++) b.append(i > 0 ? ", " : "").append(Terminal.safe(ms.get(i).describe()));
             if (shown < ms.size()) b.append(", ... (").append(ms.size()).append(" in all)");
             System.out.println(b);
         }

@@ -97,10 +97,22 @@ public final class InfoCommand implements Callable<Integer> {
         });
         if (other.length() > 0) line(b, "metadata", other.toString());
         if (m.containsKey(Checkpoint.Meta.PROVENANCE)) line(b, "provenance", m.get(Checkpoint.Meta.PROVENANCE));
-        if (m.containsKey("prune.history")) pruning(b, m);
+        if (m.containsKey("prune.history")) {
+            try {
+                pruning(b, m);
+            } catch (IllegalArgumentException e) {   // JSON or number format: the file is a stranger's
+                line(b, "pruning", "history unreadable: " + Terminal.safe(e.getMessage()));
+            }
+        }
         if (p != null) history(b, p);
-        if (layers) b.append('\n').append(g.summary());
-        if (layers && !c.masks().isEmpty()) b.append('\n').append(dev.apoptosis.prune.SparsityTable.of(g).format());
+        if (layers) {
+            b.append('\n');
+            g.summary().lines().forEach(l -> b.append(Terminal.safe(l)).append('\n'));
+        }
+        if (layers && !c.masks().isEmpty()) {
+            b.append('\n');
+            dev.apoptosis.prune.SparsityTable.of(g).format().lines().forEach(l -> b.append(Terminal.safe(l)).append('\n'));
+        }
         return b.toString();
     }
 
@@ -146,8 +158,9 @@ public final class InfoCommand implements Callable<Integer> {
                 Long.parseLong(base[1]), last.keptParams(), TrainCommand.formatSeconds(seconds)));
     }
 
+    /** One labelled line; the value comes from the file, so escape sequences in it are shown, not obeyed. */
     private static void line(StringBuilder b, String label, String value) {
-        b.append(String.format(Locale.ROOT, "%-11s %s%n", label, value));
+        b.append(String.format(Locale.ROOT, "%-11s %s%n", label, Terminal.safe(value)));
     }
 
     /** A number stored as text, times {@code scale}, in {@code format}; shown as written if it is not a number. */

@@ -10,17 +10,21 @@ import picocli.CommandLine.Option;
 @Command(name = "apoptosis", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Prune neural networks with Optimal Brain Apoptosis and other second-order criteria.",
         subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, GroupsCommand.class, PruneCommand.class,
-                ImportCommand.class, ExportCommand.class, BenchCommand.class})
+                ImportCommand.class, ExportCommand.class, BenchCommand.class, FuzzCommand.class})
 public final class Main implements Runnable {
 
     /** From {@code --threads}; applied only while the command runs (see {@link #newCommandLine}). */
     private Integer threads;
 
-    @Option(names = "--threads", description = "Kernel threads (default: cores, or APOPTOSIS_THREADS).",
+    @Option(names = "--threads", paramLabel = "N", description = "Kernel threads (default: cores, or APOPTOSIS_THREADS).",
             scope = CommandLine.ScopeType.INHERIT)
-    void setThreads(int n) {
-        if (n < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + n);
-        threads = n;
+    void setThreads(String n) {
+        try {
+            threads = Parallel.parseThreads(n, "--threads");
+        } catch (IllegalArgumentException e) {
+            // A ParameterException is reported as the user's mistake; anything else would show picocli's reflection wrapper.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     @CommandLine.Spec
@@ -50,7 +54,13 @@ public final class Main implements Runnable {
         // --threads sets the kernel pool's size for this command only: in-process callers (tests, Java
         // users running commands) get their own setting back afterwards, whatever the outcome.
         cl.setExecutionStrategy(parsed -> {
-            int before = Parallel.threads();
+            int before;
+            try {
+                before = Parallel.threads(); // reads APOPTOSIS_THREADS: a bad value is reported here, as an error
+            } catch (IllegalArgumentException e) {
+                cl.getErr().println("error: " + Terminal.safe(e.getMessage()));
+                return 2;
+            }
             if (main.threads != null) Parallel.setThreads(main.threads);
             try {
                 return new CommandLine.RunLast().execute(parsed);
@@ -61,7 +71,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException
                     || ex instanceof IllegalStateException) {
-                cmd.getErr().println("error: " + ex.getMessage());
+                cmd.getErr().println("error: " + Terminal.safe(ex.getMessage())); // messages quote file contents
                 return 2;
             }
             throw ex;

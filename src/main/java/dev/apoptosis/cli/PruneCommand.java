@@ -132,6 +132,7 @@ public final class PruneCommand implements Callable<Integer> {
             if (model == null) throw new IllegalArgumentException("--model FILE is required (or --resume FILE)");
             if (out == null) throw new IllegalArgumentException("--out FILE is required");
             if (Files.exists(out) && !overwrite) throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it");
+            dev.apoptosis.io.OutputTarget.check(out);           // before any work: a bad --out fails now, not after a step
             source = Checkpoint.read(model);
             settings = settings();
         }
@@ -162,6 +163,7 @@ public final class PruneCommand implements Callable<Integer> {
                 .getOrDefault(Checkpoint.Meta.PROVENANCE, "?")) + ": " + String.join(" ", settings.entrySet().stream()
                 .filter(e -> !e.getValue().isEmpty()).map(e -> e.getKey() + "=" + e.getValue()).toList()));
         Graph before = g;
+        StringBuilder finetuned = new StringBuilder();
         for (int seg = segment; seg < targets.size(); seg++) {
             double target = targets.get(seg);
             Path dest = targets.size() == 1 ? out : perTarget(out, target);
@@ -192,8 +194,11 @@ public final class PruneCommand implements Callable<Integer> {
                     g = Checkpoint.readGraph(dest);
                     EvalResult ft = evaluate(g, splits);
                     System.out.printf(Locale.ROOT, "fine-tuned %d epochs: test %s%n", finetuneEpochs, ft);
-                    if (runDir != null) appendLine(runDir.resolve("finetune.jsonl"), JSON.writeValueAsString(Map.of("target", target,
-                            "top1_pruned", after.top1(), "top1_finetuned", ft.top1(), "macs", g.macs(), "params", g.numParameters())));
+                    if (runDir != null) {
+                        finetuned.append(JSON.writeValueAsString(Map.of("target", target, "top1_pruned", after.top1(),
+                                "top1_finetuned", ft.top1(), "macs", g.macs(), "params", g.numParameters()))).append('\n');
+                        writeLines(runDir.resolve("finetune.jsonl"), finetuned.toString());
+                    }
                 } else {
                     meta.put(PHASE, "tuned");
                     Checkpoint.of(g, meta, null, null).write(dest);
@@ -224,7 +229,7 @@ public final class PruneCommand implements Callable<Integer> {
             meta.put(HISTORY, historyText(history));
             try {
                 Checkpoint.of(current, meta, null, null).write(dest);
-                if (runDir != null) appendLine(runDir.resolve("steps.jsonl"), r.toJson());
+                if (runDir != null) writeLines(runDir.resolve("steps.jsonl"), historyText(history));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot write " + dest + ": " + e.getMessage(), e);
             }
@@ -313,7 +318,7 @@ public final class PruneCommand implements Callable<Integer> {
             Node m = after.node(n.name());
             int[] s0 = n.outputShape(), s1 = m.outputShape();
             int a0 = s0.length == 3 ? 0 : s0.length - 1, a1 = s1.length == 3 ? 0 : s1.length - 1;
-            b.append(String.format(Locale.ROOT, "%-32s %9d %9d %,16d %,16d%n", n.name(), s0[a0], s1[a1], n.macs(), m.macs()));
+            b.append(String.format(Locale.ROOT, "%-32s %9d %9d %,16d %,16d%n", Terminal.safe(n.name()), s0[a0], s1[a1], n.macs(), m.macs()));
         }
         return b.toString();
     }
@@ -337,8 +342,9 @@ public final class PruneCommand implements Callable<Integer> {
         AtomicFile.write(runDir.resolve("run.json"), os -> os.write(bytes));
     }
 
-    private static void appendLine(Path file, String line) throws IOException {
-        Files.writeString(file, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+    /** Rewrites a whole JSON-lines record atomically: a crash leaves the previous version, never half a line. */
+    private static void writeLines(Path file, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, os -> os.write(bytes));
     }
 }

@@ -4,6 +4,7 @@ import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.data.DataSpec;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.graph.Graph;
+import dev.apoptosis.io.OutputTarget;
 import dev.apoptosis.models.ModelOptions;
 import dev.apoptosis.models.ModelZoo;
 import dev.apoptosis.train.LrSchedule;
@@ -139,6 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + " already exists: continue it with --resume " + out
                     + ", or pass --overwrite to start a new run over it");
         }
+        OutputTarget.check(out); // before any data is loaded or any batch is run
         TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, nesterov, wd, parseSchedule(), milestones, gamma,
                 minLr, warmup, seed, checkpointEvery, labelSmoothing);
         DataSplits splits = load(dataSpec);
@@ -166,8 +168,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (widthText != null) meta.put("width", widthText);
         meta.put(Checkpoint.Meta.PROVENANCE, provenance);
         Trainer trainer = new Trainer(g, cfg, splits, out, meta);
-        System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s%s: %s%n", modelName,
-                g.numParameters(), g.macs(), dataSpec, start != null ? " from " + init : "", cfg.toMap());
+        System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s%s: %s%n", Terminal.safe(modelName),
+                g.numParameters(), g.macs(), Terminal.safe(dataSpec), start != null ? " from " + init : "", cfg.toMap());
         return trainer;
     }
 
@@ -191,6 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
         String spec = data != null ? data : c.metadata().get(Checkpoint.Meta.DATA);
         if (spec == null) throw new IllegalArgumentException("--data is required: " + resume + " does not record its dataset");
         Path target = out != null ? out : resume;
+        OutputTarget.check(target);
         Checkpoint withProv = c.withMetadata(Checkpoint.Meta.PROVENANCE,
                 c.metadata().getOrDefault(Checkpoint.Meta.PROVENANCE, "?") + "; resumed " + c.progress().where()
                         + ": " + commandLine());

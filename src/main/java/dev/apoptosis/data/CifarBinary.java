@@ -1,8 +1,9 @@
 package dev.apoptosis.data;
 
+import dev.apoptosis.io.BoundedInput;
+import dev.apoptosis.io.DeclaredSize;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,8 +73,7 @@ public final class CifarBinary {
         long[] counts = new long[files.size()];
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
-            if (!Files.isRegularFile(file)) throw new DatasetException(file, "file not found");
-            long size = Files.size(file);
+            long size = DataFiles.requireRegular(file);
             if (size == 0 || size % record != 0) {
                 throw new DatasetException(file, "size " + size + " bytes is not a whole, non-zero number of "
                         + record + "-byte records (" + labelBytes + " label byte(s) + " + IMAGE_BYTES
@@ -82,18 +82,20 @@ public final class CifarBinary {
             counts[f] = size / record;
             total += counts[f];
         }
-        if (total * IMAGE_BYTES > Integer.MAX_VALUE - 8) {
-            throw new DatasetException("CIFAR: " + total + " records exceed 2 GB in memory");
-        }
-        byte[] pixels = new byte[(int) (total * IMAGE_BYTES)];
+        // The sizes come from the files' lengths, so they are what the files hold; only memory can refuse them.
+        Path first = files.get(0);
+        int pixelBytes = DeclaredSize.arrayLength(total * IMAGE_BYTES, 1, Long.MAX_VALUE, total + " CIFAR records",
+                DataFiles.refusal(first));
+        byte[] pixels = new byte[pixelBytes];
         int[] labels = new int[(int) total];
         byte[] rec = new byte[record];
         int n = 0;
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
-            try (InputStream in = Files.newInputStream(file)) {
+            // Read as stored, never gunzipped: a record may well start with the bytes 1f 8b.
+            try (BoundedInput<DatasetException> in = BoundedInput.of(open(file), counts[f] * record, true, DataFiles.refusal(file))) {
                 for (long r = 0; r < counts[f]; r++, n++) {
-                    DataFiles.readFully(in, rec, 0, record, file, "record " + r);
+                    in.readFully(rec, 0, record, "record " + r);
                     int label = rec[labelIndex] & 0xFF;
                     if (label >= numClasses) {
                         throw new DatasetException(file, "record " + r + " has label " + label + " (byte " + labelIndex
@@ -102,7 +104,7 @@ public final class CifarBinary {
                     labels[n] = label;
                     System.arraycopy(rec, labelBytes, pixels, n * IMAGE_BYTES, IMAGE_BYTES);
                 }
-                DataFiles.requireEnd(in, file, counts[f] + " records (file grew while reading)");
+                in.requireEnd(counts[f] + " records (file grew while reading)");
             }
         }
         return new ByteImageDataset(name, pixels, labels, SHAPE, numClasses, classNames, 255);
@@ -116,11 +118,22 @@ public final class CifarBinary {
         throw new DatasetException(dir, "no " + probe + " (nor " + officialSubdir + "/" + probe + ")");
     }
 
-    /** Reads one class name per non-blank line, or returns empty if the file is absent; the count must match. */
+    private static InputStream open(Path file) throws DatasetException {
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new DatasetException(file, "cannot open: " + e, e);
+        }
+    }
+
+    /**
+     * Reads one class name per non-blank line (UTF-8), or returns empty if the file is absent; the
+     * count must match. A file that exists but is not a regular file is refused, not taken as absent.
+     */
     private static List<String> readNames(Path file, int expected) throws IOException {
-        if (!Files.isRegularFile(file)) return List.of();
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return List.of();
         List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        for (String line : DataFiles.readUtf8Lines(file)) {
             if (!line.isBlank()) names.add(line.strip());
         }
         if (names.size() != expected) {

@@ -1,105 +1,83 @@
 package dev.apoptosis.data;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
+import dev.apoptosis.io.BoundedInput;
+import dev.apoptosis.io.InputFiles;
+import dev.apoptosis.io.Refusal;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
- * File helpers shared by the loaders: gzip detected by content (magic bytes 1f 8b), not by name,
- * and reads that report truncation instead of returning short.
+ * File helpers shared by the loaders, on top of the toolkit's shared reading rules
+ * ({@link dev.apoptosis.io}): only regular files are opened, gzip is detected by content (magic
+ * bytes 1f 8b), not by name, every size a header declares is checked against what the file can hold
+ * before it is allocated, and reads report truncation instead of returning short, all as a
+ * {@link DatasetException} naming the file.
  */
 final class DataFiles {
-    private static final int BUFFER = 1 << 16;
+    /** Text files (class-name lists) longer than this are not what they claim to be. */
+    private static final long MAX_TEXT = 1 << 24;
 
     private DataFiles() {}
 
-    /** Opens {@code file}, transparently gunzipping it when it starts with the gzip magic bytes. */
-    static InputStream open(Path file) throws IOException {
-        InputStream raw;
-        try {
-            raw = Files.newInputStream(file);
-        } catch (NoSuchFileException e) {
-            throw new DatasetException(file, "file not found");
-        } catch (IOException e) {
-            throw new DatasetException(file, "cannot open: " + e, e);
-        }
-        BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
-        in.mark(2);
-        int b0 = in.read(), b1 = in.read();
-        in.reset();
-        if (b0 == 0x1f && b1 == 0x8b) {
-            try {
-                return new GZIPInputStream(in, BUFFER);
-            } catch (IOException e) {
-                in.close();
-                throw new DatasetException(file, "corrupt gzip header: " + e.getMessage(), e);
-            }
-        }
-        return in;
+    /** How a check about {@code file} becomes a {@link DatasetException} naming it. */
+    static Refusal<DatasetException> refusal(Path file) {
+        return problem -> new DatasetException(file, problem);
     }
 
-    /** True if {@code file} starts with the gzip magic bytes. */
-    static boolean isGzip(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.read() == 0x1f && in.read() == 0x8b;
-        }
+    /** Opens {@code file} (a regular file), transparently gunzipping it when it starts with the gzip magic bytes. */
+    static BoundedInput<DatasetException> open(Path file) throws DatasetException {
+        return BoundedInput.open(file, refusal(file));
+    }
+
+    /** The size of {@code file}, refused unless it is a regular file (FIFOs and devices would hang or never end). */
+    static long requireRegular(Path file) throws DatasetException {
+        return InputFiles.requireRegular(file, refusal(file));
     }
 
     /**
-     * Reads exactly {@code len} bytes into {@code dst}; on early end of data throws a
-     * {@link DatasetException} saying what was being read and how much was there.
+     * The lines of a UTF-8 text file, refused with the file's name (and the byte offset) if it is not
+     * UTF-8, not a regular file or implausibly long.
      */
-    static void readFully(InputStream in, byte[] dst, int off, int len, Path file, String what) throws IOException {
-        int got = 0;
+    static List<String> readUtf8Lines(Path file) throws DatasetException {
+        long size = requireRegular(file);
+        if (size > MAX_TEXT) throw new DatasetException(file, size + " bytes is too long for a text file of names");
+        byte[] bytes;
         try {
-            while (got < len) {
-                int n = in.read(dst, off + got, len - got);
-                if (n < 0) break;
-                got += n;
-            }
-        } catch (EOFException e) {
-            throw new DatasetException(file, "truncated or corrupt compressed data while reading " + what
-                    + " (" + got + " of " + len + " bytes read): " + e.getMessage(), e);
-        } catch (java.util.zip.ZipException e) {
-            throw new DatasetException(file, "corrupt compressed data while reading " + what + ": " + e.getMessage(), e);
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DatasetException(file, "cannot read: " + e, e);
         }
-        if (got < len) {
-            throw new DatasetException(file, "truncated: " + what + " needs " + len + " bytes, file ends after " + got);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new DatasetException(file, "not UTF-8 text (" + e.getMessage() + " near byte " + firstBadUtf8(bytes) + ")", e);
         }
+        return new ArrayList<>(text.lines().toList());
     }
 
-    /** Throws unless {@code in} is at end of data: trailing bytes mean the header lied about the size. */
-    static void requireEnd(InputStream in, Path file, String expectation) throws IOException {
-        int extra;
-        try {
-            extra = in.read();
-        } catch (EOFException | java.util.zip.ZipException e) {
-            throw new DatasetException(file, "corrupt compressed data after the payload: " + e.getMessage(), e);
-        }
-        if (extra >= 0) {
-            long more = 1 + in.skip(Long.MAX_VALUE);
-            throw new DatasetException(file, more + " unexpected trailing bytes after " + expectation);
-        }
-    }
-
-    /** Reads a big-endian 32-bit int; {@code what} names the field for truncation errors. */
-    static int readInt(InputStream in, Path file, String what) throws IOException {
-        byte[] b = new byte[4];
-        readFully(in, b, 0, 4, file, what);
-        return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+    /** Offset of the first byte that does not decode as UTF-8, for messages. */
+    private static int firstBadUtf8(byte[] b) {
+        var dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b);
+        var out = java.nio.CharBuffer.allocate(b.length + 1);
+        dec.decode(in, out, true);
+        return in.position();
     }
 
     /** The first of {@code candidates} (file names in {@code dir}) that exists, or an error listing them all. */
     static Path firstExisting(Path dir, String what, List<String> candidates) throws DatasetException {
         for (String c : candidates) {
             Path p = dir.resolve(c);
-            if (Files.isRegularFile(p)) return p;
+            if (Files.exists(p)) return p; // not only regular files: a FIFO in the way is refused when opened, by name
         }
         throw new DatasetException(dir, "no " + what + " file; looked for " + String.join(", ", candidates));
     }

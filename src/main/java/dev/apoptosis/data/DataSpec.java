@@ -148,7 +148,7 @@ public final class DataSpec {
     }
 
     private static DataSplits digits(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new DatasetException(file, "digits file not found (set " + DataPaths.DATA_ENV + " to the datasets root)");
         }
         ByteImageDataset all = DigitsCsv.load(file, "digits");
@@ -175,6 +175,12 @@ public final class DataSpec {
     private static DataSplits idx(Path d, String name, int classes, List<String> names, Normalize norm) throws IOException {
         ByteImageDataset train = IdxFiles.loadSplit(d, "train", name + "/train", classes, names);
         ByteImageDataset test = IdxFiles.loadSplit(d, "t10k", name + "/test", train.numClasses(), names);
+        if (!Arrays.equals(train.sampleShape(), test.sampleShape())) {
+            Path testImages = DataFiles.firstExisting(d, "t10k images", IdxFiles.candidates("t10k", "images"));
+            throw new DatasetException(testImages, "images are " + Arrays.toString(test.sampleShape()) + " but the training images "
+                    + DataFiles.firstExisting(d, "train images", IdxFiles.candidates("train", "images")).getFileName() + " are "
+                    + Arrays.toString(train.sampleShape()));
+        }
         Normalize n = norm != null ? norm : ChannelStats.of(train).normalize();
         return new DataSplits(name, train, test, n, n);
     }
@@ -185,7 +191,7 @@ public final class DataSpec {
     }
 
     private static DataSplits cifar10Jpeg(Path archive, Path cacheDir) throws IOException {
-        if (!Files.isRegularFile(archive)) {
+        if (!Files.exists(archive)) { // present but not a regular file: refused by name when opened
             throw new DatasetException(archive, "CIFAR-10 JPEG archive not found (set " + DataPaths.DATA_ENV
                     + " to the datasets root, or use cifar10-bin:DIR)");
         }

@@ -61,12 +61,27 @@ public final class DigitsCsv {
         return new ByteImageDataset(name, pixels, lab, new int[] {1, SIDE, SIDE}, CLASSES, names, MAX_VALUE);
     }
 
+    /** A valid line is 65 small numbers (under 200 characters); a longer one is not this format. */
+    static final int MAX_LINE = 4096;
+
+    /**
+     * The next line, or null at the end; a line longer than {@link #MAX_LINE} is refused as it is read,
+     * so a file of one endless line (a gzip bomb of digits) cannot fill the heap.
+     */
     private static String readLine(BufferedReader r, Path file) throws IOException {
+        StringBuilder b = new StringBuilder(256);
         try {
-            return r.readLine();
+            for (int c; (c = r.read()) >= 0; ) {
+                if (c == '\n') return b.toString();
+                if (b.length() >= MAX_LINE) {
+                    throw new DatasetException(file, "a line longer than " + MAX_LINE + " characters: not a digits CSV file");
+                }
+                if (c != '\r') b.append((char) c);
+            }
         } catch (java.io.EOFException | java.util.zip.ZipException e) {
             throw new DatasetException(file, "truncated or corrupt compressed data: " + e.getMessage(), e);
         }
+        return b.length() == 0 ? null : b.toString();
     }
 
     /** An integer in [0, max]; a trailing ".0" is accepted since some exports write floats. */

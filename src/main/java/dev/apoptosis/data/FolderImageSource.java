@@ -1,5 +1,6 @@
 package dev.apoptosis.data;
 
+import dev.apoptosis.io.DeclaredSize;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ import java.util.Locale;
  * Images in a directory tree {@code root/<class>/<image>}. Class folders hold image files
  * ({@code .jpg}, {@code .jpeg}, {@code .png}, any case) directly; hidden files (starting with a dot)
  * are ignored; anything else (other files, nested folders, files directly in the root, an empty
- * class) is an error naming it, rather than being silently skipped.
+ * class, a symbolic link leading out of the folder) is an error naming it, rather than being
+ * silently skipped.
  */
 final class FolderImageSource implements ImageSource {
     private final Path root;
@@ -41,10 +43,12 @@ final class FolderImageSource implements ImageSource {
 
     private List<FileInfo> scan(List<String> classesOut) throws IOException {
         DataFiles.requireDirectory(root, "image folder");
+        Path realRoot = root.toRealPath();
         List<String> classes = new ArrayList<>();
         for (Path p : sortedChildren(root)) {
             String n = p.getFileName().toString();
             if (n.startsWith(".")) continue;
+            requireInside(p, realRoot);
             if (!Files.isDirectory(p)) {
                 throw new DatasetException(p, "unexpected file in the root of an image folder (expected only class folders)");
             }
@@ -58,6 +62,7 @@ final class FolderImageSource implements ImageSource {
             for (Path p : sortedChildren(dir)) {
                 String n = p.getFileName().toString();
                 if (n.startsWith(".")) continue;
+                requireInside(p, realRoot);
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                 if (a.isDirectory()) throw new DatasetException(p, "nested folder inside a class folder is not supported");
                 if (!a.isRegularFile() || !isImageName(n)) {
@@ -69,6 +74,24 @@ final class FolderImageSource implements ImageSource {
         }
         classesOut.addAll(classes);
         return files;
+    }
+
+    /**
+     * A symbolic link in the tree is followed only if it leads to a place inside the folder: a reader
+     * never follows a path out of the folder it was given (docs/reliability.md).
+     */
+    private static void requireInside(Path p, Path realRoot) throws IOException {
+        if (!Files.isSymbolicLink(p)) return;
+        Path target;
+        try {
+            target = p.toRealPath();
+        } catch (IOException e) {
+            throw new DatasetException(p, "symbolic link to a missing file (" + Files.readSymbolicLink(p) + ")");
+        }
+        if (!target.startsWith(realRoot)) {
+            throw new DatasetException(p, "symbolic link to " + target + ", outside the image folder " + realRoot
+                    + "; links are followed only within it (copy the file in, or give the folder that holds it)");
+        }
     }
 
     private static List<Path> sortedChildren(Path dir) throws IOException {
@@ -111,6 +134,9 @@ final class FolderImageSource implements ImageSource {
 
                 @Override
                 public byte[] bytes() throws IOException {
+                    // Read the size the file has now (it may have changed since the scan), checked like any declared size.
+                    long size = DataFiles.requireRegular(f.path());
+                    DeclaredSize.arrayLength(size, 1, Long.MAX_VALUE, "image file", DataFiles.refusal(f.path()));
                     return Files.readAllBytes(f.path());
                 }
             });

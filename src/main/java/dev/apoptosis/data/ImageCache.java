@@ -1,5 +1,7 @@
 package dev.apoptosis.data;
 
+import dev.apoptosis.io.OutputTarget;
+import dev.apoptosis.io.TempFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -35,8 +37,9 @@ import java.util.zip.CheckedOutputStream;
  * header implies, the checksum matches and the fingerprint equals the source's current one;
  * otherwise {@link #read} says why and the caller rebuilds it.
  *
- * <p>Writes go to a temporary file in the same folder, then are renamed over the target
- * atomically, so a reader never sees a half-written cache and concurrent writers cannot interleave.
+ * <p>Writes follow the shared output rules ({@link OutputTarget}, {@link TempFiles}: never over a
+ * link, FIFO or device; orphans of killed writes removed) and go to a temporary file in the same
+ * folder, then are renamed over the target atomically, so a reader never sees a half-written cache and concurrent writers cannot interleave.
  * The file is not forced to disk before the rename (that costs about a second for CIFAR-10): a file
  * torn by a system crash fails its length or checksum test and is simply rebuilt.
  */
@@ -72,12 +75,13 @@ final class ImageCache {
 
     /** Writes {@code ds} atomically to {@code file}. */
     static void write(Path file, ByteImageDataset ds, byte[] fingerprintHash) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
+        Path abs = OutputTarget.check(file); // the shared rules: never over a link, FIFO or device
+        TempFiles.removeOrphans(abs);
+        Path tmp = TempFiles.create(abs);
         boolean done = false;
         try {
             try (FileOutputStream fos = new FileOutputStream(tmp.toFile())) {
+                TempFiles.lock(fos.getChannel());
                 BufferedOutputStream buf = new BufferedOutputStream(fos, BUFFER);
                 CRC32C crc = new CRC32C();
                 DataOutputStream out = new DataOutputStream(new CheckedOutputStream(buf, crc));
@@ -105,19 +109,23 @@ final class ImageCache {
                 buf.flush();
             }
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException(file + ": cannot rename the cache file into place atomically", e);
             }
             done = true;
         } finally {
             if (!done) Files.deleteIfExists(tmp);
+            TempFiles.done(tmp);
         }
     }
 
     /** Reads {@code file} if it is a valid cache for {@code expectedHash}; never throws for a bad file. */
     static Read read(Path file, byte[] expectedHash, String name) {
-        if (!Files.isRegularFile(file)) return new Read(null, "no cache file");
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return new Read(null, "no cache file");
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return new Read(null, "not a regular file (links, FIFOs and devices are never read as a cache)");
+        }
         try {
             long length = Files.size(file);
             CRC32C crc = new CRC32C();

@@ -41,6 +41,7 @@ final class ImageDecoder implements AutoCloseable {
         try (ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(stream, true, true);
             int w = reader.getWidth(0), h = reader.getHeight(0);
+            checkDeclaredSize(w, h, bytes.length, name);
             Size size = new Size(w, h);
             if (dst == null || (expectW != 0 && (w != expectW || h != expectH))) return size;
             BufferedImage img = reader.read(0);
@@ -55,6 +56,25 @@ final class ImageDecoder implements AutoCloseable {
         } finally {
             reader.setInput(null);
         }
+    }
+
+    /**
+     * The most pixels a file of {@code n} bytes can encode: a PNG of 1-bit pixels under DEFLATE's
+     * largest expansion (8 pixels per byte, 1032 bytes per compressed byte). JPEG needs at least a bit
+     * per 8x8 block, so stays far below. A header claiming more is not an image this file can hold.
+     */
+    static final long PIXELS_PER_BYTE = 8 * 1032;
+
+    /** Refuses sizes the file cannot encode, or whose decoded raster (4 bytes a pixel at most) the heap cannot hold. */
+    private static void checkDeclaredSize(int w, int h, int fileBytes, String name) throws DatasetException {
+        long pixels = (long) w * h;
+        if (w <= 0 || h <= 0) throw new DatasetException(name + ": image header declares " + w + "x" + h + " pixels");
+        if (pixels > PIXELS_PER_BYTE * fileBytes) {
+            throw new DatasetException(name + ": image header declares " + w + "x" + h + " pixels, more than a " + fileBytes
+                    + "-byte file can encode; corrupt or crafted");
+        }
+        dev.apoptosis.io.DeclaredSize.arrayLength(pixels, 4, Long.MAX_VALUE, "decoded " + w + "x" + h + " image",
+                problem -> new DatasetException(name + ": " + problem));
     }
 
     private ImageReader readerFor(byte[] b, String name) throws DatasetException {

@@ -1,5 +1,6 @@
 package dev.apoptosis.data;
 
+import dev.apoptosis.io.DeclaredSize;
 import dev.apoptosis.tensor.Parallel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,15 +89,14 @@ public final class ImageFolder {
             first = d.decodeRgb(items.get(0).bytes(), items.get(0).path(), null, 0, 0, 0);
         }
         int w = first.width(), h = first.height();
-        int per = 3 * w * h;
-        if ((long) per * n > Integer.MAX_VALUE - 8) {
-            throw new DatasetException(source.describe() + ": " + n + " images of " + w + "x" + h + " exceed 2 GB in memory");
-        }
-        byte[] pixels = new byte[per * n];
+        int per = 3 * w * h; // w * h is bounded by the first file's size (ImageDecoder), so this fits
+        byte[] pixels = new byte[DeclaredSize.arrayLength((long) per * n, 1, Long.MAX_VALUE, n + " images of " + w + "x" + h,
+                problem -> new DatasetException(source.describe() + ": " + problem))];
         int[] labels = new int[n];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Failure> failure = new AtomicReference<>();
-        Parallel.forRange(Parallel.threads(), 1, (lo, hi) -> {
+        // At most one worker per image: 1000 threads for 40 images only cost start-up time.
+        Parallel.forRange(Math.min(n, Parallel.threads()), 1, (lo, hi) -> {
             try (ImageDecoder dec = new ImageDecoder()) {
                 for (int i; (i = next.getAndIncrement()) < n; ) {
                     Failure f = failure.get();

@@ -52,8 +52,8 @@ final class TarImageSource implements ImageSource {
 
     @Override
     public String fingerprint() throws IOException {
-        if (!Files.isRegularFile(archive)) throw new DatasetException(archive, "archive not found");
-        return "tar\n" + Files.size(archive) + "\t" + contentDigest(archive) + "\n" + prefix + "\n";
+        long size = DataFiles.requireRegular(archive); // a FIFO or device is refused by name, not hashed forever
+        return "tar\n" + size + "\t" + contentDigest(archive) + "\n" + prefix + "\n";
     }
 
     private static String contentDigest(Path file) throws IOException {
@@ -69,7 +69,7 @@ final class TarImageSource implements ImageSource {
 
     @Override
     public Listing list() throws IOException {
-        if (!Files.isRegularFile(archive)) throw new DatasetException(archive, "archive not found");
+        DataFiles.requireRegular(archive);
         String head = prefix.isEmpty() ? "" : prefix + "/";
         TreeSet<String> classDirs = new TreeSet<>();
         List<Held> held = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.apoptosis.data;
 
+import dev.apoptosis.io.BoundedInput;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,7 @@ public final class TarReader implements Closeable {
     public record Entry(String name, boolean directory, long size, long mtimeSeconds) {}
 
     private static final int BLOCK = 512;
-    private final InputStream in;
+    private final BoundedInput<DatasetException> in;
     private final Path archive;
     private final byte[] header = new byte[BLOCK];
     private long remaining;      // unread content bytes of the current entry
@@ -35,6 +36,10 @@ public final class TarReader implements Closeable {
 
     /** Reads from {@code in} (already decompressed); {@code archive} is used in error messages. */
     public TarReader(InputStream in, Path archive) {
+        this(BoundedInput.of(in, Long.MAX_VALUE, false, DataFiles.refusal(archive)), archive);
+    }
+
+    private TarReader(BoundedInput<DatasetException> in, Path archive) {
         this.in = in;
         this.archive = archive;
     }
@@ -100,12 +105,13 @@ public final class TarReader implements Closeable {
         }
     }
 
-    /** The whole content of the current entry (at most 2 GB). */
+    /**
+     * The whole content of the current entry (at most 2 GB), its declared size checked against what the
+     * archive can still hold and the free heap before it is allocated (see {@link BoundedInput}).
+     */
     public byte[] readContent() throws IOException {
         if (current == null) throw new IllegalStateException("TarReader: no current entry");
-        if (remaining > Integer.MAX_VALUE - 8) throw new DatasetException(archive, current.name() + ": entry too large");
-        byte[] b = new byte[(int) remaining];
-        DataFiles.readFully(in, b, 0, b.length, archive, "content of " + current.name());
+        byte[] b = in.readArray(remaining, 1, "content of " + current.name());
         remaining = 0;
         return b;
     }
@@ -117,8 +123,7 @@ public final class TarReader implements Closeable {
 
     private byte[] readSmall(long size, String what) throws IOException {
         if (size > 1 << 20) throw new DatasetException(archive, what + " of " + size + " bytes is implausibly large");
-        byte[] b = new byte[(int) size];
-        DataFiles.readFully(in, b, 0, b.length, archive, what);
+        byte[] b = in.readArray(size, 1, what);
         skipFully((BLOCK - size % BLOCK) % BLOCK);
         return b;
     }

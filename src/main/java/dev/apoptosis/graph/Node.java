@@ -37,6 +37,18 @@ public final class Node {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("node '" + name + "' (" + op.kind() + "): " + e.getMessage(), e);
         }
+        // Every later size computation multiplies these dimensions in int arithmetic: a shape such as
+        // [1, 64, 67108865] (read from a file) would silently wrap to 64 values. Refuse it here, once.
+        long values = 1;
+        for (int d : outputShape) {
+            if (d < 0) throw new IllegalArgumentException("node '" + name + "' (" + op.kind() + "): negative dimension in "
+                    + java.util.Arrays.toString(outputShape));
+            values *= d;
+            if (values > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("node '" + name + "' (" + op.kind() + "): output shape "
+                        + java.util.Arrays.toString(outputShape) + " has more values per sample than a tensor can hold (2^31 - 9)");
+            }
+        }
     }
 
     void addParameter(Parameter p) {

@@ -29,34 +29,21 @@ import java.util.List;
  * <p>Scores the weights and biases of Conv/Linear ({@code OpProperty.PARAMETER_LAYER}) nodes; BatchNorm
  * and LayerNorm affine parameters are neither moved nor scored, as in the reference.
  */
-public final class ObaCriterion implements Criterion {
+public final class ObaCriterion extends LayerCriterion {
     private final double delta0;
     private final boolean selfUnit;
     private final boolean otherUnit;
-    private final BatchNormStatistics stats;
-    private final long seed;
 
     ObaCriterion(double delta0, boolean selfUnit, boolean otherUnit, BatchNormStatistics stats, long seed) {
+        super(stats, seed);
         this.delta0 = delta0;
         this.selfUnit = selfUnit;
         this.otherUnit = otherUnit;
-        this.stats = stats;
-        this.seed = seed;
     }
 
     @Override
     public String name() {
         return "oba";
-    }
-
-    @Override
-    public boolean needsData() {
-        return true;
-    }
-
-    @Override
-    public List<Parameter> scoredParameters(Graph g) {
-        return CalibrationPass.select(g, CalibrationPass.PARAMETER_LAYERS, name(), "Conv/Linear parameter");
     }
 
     @Override

@@ -25,31 +25,18 @@ import java.util.Random;
  * <p>Scores the weights and biases of Conv/Linear ({@code OpProperty.PARAMETER_LAYER}) nodes; the
  * diagonal is that of G restricted to them.
  */
-public final class ObdCriterion implements Criterion {
+public final class ObdCriterion extends LayerCriterion {
     private final int probes;
-    private final BatchNormStatistics stats;
-    private final long seed;
 
     ObdCriterion(int probes, BatchNormStatistics stats, long seed) {
+        super(stats, seed);
         if (probes < 1) throw new IllegalArgumentException("obd: probes must be at least 1, got " + probes);
         this.probes = probes;
-        this.stats = stats;
-        this.seed = seed;
     }
 
     @Override
     public String name() {
         return "obd";
-    }
-
-    @Override
-    public boolean needsData() {
-        return true;
-    }
-
-    @Override
-    public List<Parameter> scoredParameters(Graph g) {
-        return CalibrationPass.select(g, CalibrationPass.PARAMETER_LAYERS, name(), "Conv/Linear parameter");
     }
 
     @Override

@@ -15,28 +15,15 @@ import java.util.List;
  * <p>Scores the weights and biases of Conv/Linear ({@code OpProperty.PARAMETER_LAYER}) nodes. One
  * forward and one backward pass per batch.
  */
-public final class TaylorCriterion implements Criterion {
-    private final BatchNormStatistics stats;
-    private final long seed;
+public final class TaylorCriterion extends LayerCriterion {
 
     TaylorCriterion(BatchNormStatistics stats, long seed) {
-        this.stats = stats;
-        this.seed = seed;
+        super(stats, seed);
     }
 
     @Override
     public String name() {
         return "taylor";
-    }
-
-    @Override
-    public boolean needsData() {
-        return true;
-    }
-
-    @Override
-    public List<Parameter> scoredParameters(Graph g) {
-        return CalibrationPass.select(g, CalibrationPass.PARAMETER_LAYERS, name(), "Conv/Linear parameter");
     }
 
     @Override

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Its size defaults to the number of cores and is set by {@code --threads N} on the command line,
  * the environment variable {@code APOPTOSIS_THREADS} or the system property
- * {@code apoptosis.threads}. Work is split into index ranges; the caller runs the first range itself.
+ * {@code apoptosis.threads}: a whole number from 1 to {@link #maxThreads()} (more threads than that
+ * only add start-up cost and contention; a bad setting is an error naming it, raised when the count
+ * is first needed, not an {@code ExceptionInInitializerError}). Work is split into index ranges; the caller runs the first range itself.
  * Calls made from inside a pool task run serially, so kernels may call kernels without deadlock.
  *
  * <p><b>Determinism contract.</b> Results must not depend on the thread count. Kernels therefore
@@ -20,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * problem size alone, combining partial results in chunk order.
  */
 public final class Parallel {
-    private static volatile int threads = defaultThreads();
+    /** 0 until first needed: a bad environment setting must not break the loading of this class. */
+    private static volatile int threads;
     private static ExecutorService pool;
     /** The current pool's worker threads, in creation order (the pool starts them as work arrives). */
     private static java.util.List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -36,22 +39,44 @@ public final class Parallel {
 
     private static int defaultThreads() {
         String p = System.getProperty("apoptosis.threads");
-        if (p == null || p.isBlank()) p = System.getenv("APOPTOSIS_THREADS");
-        if (p != null && !p.isBlank()) {
-            try {
-                int n = Integer.parseInt(p.trim());
-                if (n >= 1) return n;
-            } catch (NumberFormatException ignored) {
-                // fall through to the error below
-            }
-            throw new IllegalArgumentException("APOPTOSIS_THREADS / apoptosis.threads must be a positive integer, got '" + p + "'");
+        String source = "system property apoptosis.threads";
+        if (p == null || p.isBlank()) {
+            p = System.getenv("APOPTOSIS_THREADS");
+            source = "APOPTOSIS_THREADS";
         }
+        if (p != null && !p.isBlank()) return parseThreads(p, source);
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** Number of threads kernels use. */
+    /** The most threads a user may ask for: 4 per core, and at least 64. */
+    public static int maxThreads() {
+        return Math.max(64, 4 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A thread count typed by a user ({@code source} names where, for the message), checked as described above. */
+    public static int parseThreads(String text, String source) {
+        int n;
+        try {
+            n = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(source + " must be a whole number of threads, got '" + text + "'");
+        }
+        if (n < 1 || n > maxThreads()) {
+            throw new IllegalArgumentException(source + " must be between 1 and " + maxThreads() + " (4 per core, at least 64), got " + n);
+        }
+        return n;
+    }
+
+    /** Number of threads kernels use; the first call reads the settings and reports a bad one. */
     public static int threads() {
-        return threads;
+        int t = threads;
+        if (t == 0) {
+            synchronized (Parallel.class) {
+                if (threads == 0) threads = defaultThreads();
+                t = threads;
+            }
+        }
+        return t;
     }
 
     /** Sets the number of threads (at least 1); the pool is rebuilt lazily. */
@@ -80,7 +105,7 @@ public final class Parallel {
                 created.add(t);
                 return t;
             };
-            pool = Executors.newFixedThreadPool(Math.max(1, threads - 1), f);
+            pool = Executors.newFixedThreadPool(Math.max(1, threads() - 1), f);
         }
         return pool;
     }
@@ -99,7 +124,7 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
-        int t = threads;
+        int t = threads();
         int parts = Math.min(t, Math.max(1, n / Math.max(1, grain)));
         if (parts <= 1 || INSIDE.get()) {
             body.run(0, n);

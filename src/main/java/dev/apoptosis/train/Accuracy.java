@@ -10,6 +10,10 @@ import dev.apoptosis.tensor.Tensor;
  * <p>A sample is a top-k hit when fewer than k classes rank above its true class. Ranking is by
  * logit, ties broken by the lower class index (as a stable sort would), so the count is
  * deterministic. With fewer than k classes every sample is a top-k hit.
+ *
+ * <p>A row holding a NaN or an infinity cannot be ranked: every comparison with NaN is false, so it
+ * would count as a hit (a model whose outputs are all NaN scored 100%). Such a row, or a loss that
+ * is not finite, is a {@link NonFiniteException}, never a hit.
  */
 public final class Accuracy {
     private long samples;
@@ -17,14 +21,19 @@ public final class Accuracy {
     private long top5;
     private double lossSum;
 
-    /** Adds a batch: logits [N, C], labels, and the batch's mean loss (NaN to skip the loss). */
+    /** Adds a batch: logits [N, C], labels, and the batch's mean loss; refuses non-finite values (see above). */
     public void add(Tensor logits, int[] labels, double meanLoss) {
         Shapes.requireRank("Accuracy", "logits", logits, 2);
         int n = logits.dim(0), c = logits.dim(1);
         if (labels.length != n) throw new IllegalArgumentException("Accuracy: " + labels.length + " labels for " + n + " rows of logits");
+        if (!Double.isFinite(meanLoss)) throw new NonFiniteException("the batch's loss is " + meanLoss);
         float[] d = logits.data();
         int off = logits.offset();
         for (int r = 0; r < n; r++) {
+            for (int j = 0; j < c; j++) {
+                float v = d[off + r * c + j];
+                if (!Float.isFinite(v)) throw new NonFiniteException("output " + j + " of sample " + r + " of the batch is " + v);
+            }
             int y = labels[r];
             if (y < 0 || y >= c) throw new IllegalArgumentException("Accuracy: label " + y + " outside [0, " + c + ")");
             float ly = d[off + r * c + y];
@@ -37,7 +46,7 @@ public final class Accuracy {
             if (above < 5) top5++;
         }
         samples += n;
-        if (!Double.isNaN(meanLoss)) lossSum += meanLoss * n;
+        lossSum += meanLoss * n;
     }
 
     public long samples() {

@@ -12,6 +12,10 @@ import java.util.Map;
  * Loss and top-1/top-5 accuracy of a classifier over a whole dataset, in {@link Mode#EVAL}
  * (running BatchNorm statistics, no Dropout) and without keeping activations for a backward pass.
  * The model is not changed.
+ *
+ * <p>An output or a batch loss that is NaN or infinite stops the evaluation with a
+ * {@link NonFiniteException} naming the batch: such a model has no accuracy to report, and counting
+ * its samples as hits or skipping its losses would report one that looks like success.
  */
 public final class Evaluator {
     private Evaluator() {}
@@ -28,6 +32,9 @@ public final class Evaluator {
                 try (Pass p = Pass.forward(g, Map.of(input, b.images()), Mode.EVAL, 0L, false)) {
                     double l = p.loss(loss, b.labels());
                     acc.add(p.output(), b.labels(), l);
+                } catch (NonFiniteException e) {
+                    throw new NonFiniteException("model '" + g.name() + "' gives non-finite results on batch " + b.index() + " of "
+                            + loader.dataset().name() + ": " + e.getMessage() + "; its weights are not usable (diverged training?)");
                 }
             }
         }

@@ -3,7 +3,10 @@ package dev.apoptosis.train;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.tensor.Tensor;
 
-/** Detects NaN and infinity in gradients before an optimiser step can spread them into the weights. */
+/**
+ * Detects NaN and infinity: in gradients before an optimiser step can spread them into the weights,
+ * and in the weights after a step (finite gradients times a huge learning rate can overflow).
+ */
 public final class NumericGuard {
     private NumericGuard() {}
 
@@ -12,6 +15,14 @@ public final class NumericGuard {
         for (int i = 0; i < grad.size(); i++) {
             Tensor t = grad.get(i);
             if (t != null && !allFinite(t)) return grad.parameter(i).name();
+        }
+        return null;
+    }
+
+    /** The name of the first parameter whose value holds a NaN or infinity, or null if all are finite. */
+    public static String firstNonFiniteValue(java.util.List<dev.apoptosis.graph.Parameter> params) {
+        for (dev.apoptosis.graph.Parameter p : params) {
+            if (!allFinite(p.value())) return p.name();
         }
         return null;
     }

@@ -124,7 +124,15 @@ public final class Sgd {
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             Tensor b = remaining.remove(p.name());
-            if (b == null) continue;
+            if (b == null) {
+                // After a step with momentum every parameter has a buffer (created at the first step); a missing
+                // one would restart from zero and silently break the bit-identical resume.
+                if (s.step() > 0 && config.momentum() != 0) {
+                    throw new IllegalArgumentException("Sgd.loadState: the momentum buffer of " + p.name() + " is missing after "
+                            + s.step() + " steps with momentum " + config.momentum() + "; resuming would not reproduce the run");
+                }
+                continue;
+            }
             if (!b.hasShape(p.spec().shape())) {
                 throw new IllegalArgumentException("Sgd.loadState: momentum buffer of " + p.name() + " has shape "
                         + java.util.Arrays.toString(b.shape()) + ", parameter has " + java.util.Arrays.toString(p.spec().shape()));

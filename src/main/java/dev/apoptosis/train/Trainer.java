@@ -15,6 +15,7 @@ import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.data.Seeds;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.ops.SoftmaxCrossEntropy;
+import dev.apoptosis.io.OutputTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -82,6 +83,7 @@ public final class Trainer {
         if (graph.inputs().size() != 1) throw new IllegalArgumentException("train: model '" + graph.name() + "' must have exactly one input");
         this.inputName = graph.inputs().get(0).name();
         checkCompatible();
+        ClassCoverage.check(data.train(), data.name());
     }
 
     /**
@@ -129,6 +131,14 @@ public final class Trainer {
         return t;
     }
 
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return java.nio.file.Files.exists(b) && java.nio.file.Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void checkCompatible() {
         int[] in = graph.inputs().get(0).outputShape();
         int[] ds = data.train().sampleShape();
@@ -140,6 +150,20 @@ public final class Trainer {
             throw new IllegalArgumentException("model '" + graph.name() + "' takes input " + Arrays.toString(in) + " but data '"
                     + data.name() + "' gives samples of shape " + Arrays.toString(loaded)
                     + (Arrays.equals(ds, loaded) ? "" : " (stored " + Arrays.toString(ds) + ")"));
+        }
+        if (data.test() != null && data.test().size() > 0) {
+            int[] test;
+            try (DataLoader probe = data.testLoader(config.batchSize())) {
+                test = probe.sampleShape();
+            }
+            if (!Arrays.equals(in, test)) {
+                throw new IllegalArgumentException("model '" + graph.name() + "' takes input " + Arrays.toString(in) + " but the test split "
+                        + data.test().name() + " of data '" + data.name() + "' gives samples of shape " + Arrays.toString(test));
+            }
+            if (data.test().numClasses() != data.train().numClasses()) {
+                throw new IllegalArgumentException("data '" + data.name() + "': the training split has " + data.train().numClasses()
+                        + " classes but the test split " + data.test().name() + " has " + data.test().numClasses());
+            }
         }
         int[] out = graph.output().outputShape();
         if (out.length != 1 || out[0] != data.train().numClasses()) {
@@ -164,6 +188,7 @@ public final class Trainer {
     /** Runs the remaining epochs; returns when all are done. */
     public TrainResult run() throws IOException {
         long runStart = System.nanoTime();
+        OutputTarget.check(checkpointFile); // a path that cannot be written fails now, not at the end of the first epoch
         SoftmaxCrossEntropy lossFn = new SoftmaxCrossEntropy(config.labelSmoothing());
         EvalResult test = null;
         double trainLoss = Double.NaN, trainTop1 = Double.NaN;
@@ -199,7 +224,7 @@ public final class Trainer {
                 }
                 trainLoss = running.loss();
                 trainTop1 = running.top1();
-                test = data.test() == null || data.test().size() == 0 ? null : Evaluator.evaluate(graph, testLoader);
+                test = data.test() == null || data.test().size() == 0 ? null : evaluateTest(testLoader, epoch, schedule);
                 double seconds = before.seconds() + (System.nanoTime() - t0) / 1e9;
                 history.add(new EpochRecord(epoch + 1, trainLoss, trainTop1, test == null ? Double.NaN : test.loss(),
                         test == null ? Double.NaN : test.top1(), test == null ? Double.NaN : test.top5(), seconds));
@@ -207,11 +232,28 @@ public final class Trainer {
                 listener.onEpoch(new TrainListener.EpochEvent(epoch, config.epochs(), trainLoss, trainTop1, test,
                         seconds, checkpointFile));
             }
-            if (startEpoch >= config.epochs() && data.test() != null && data.test().size() > 0) {
-                test = Evaluator.evaluate(graph, testLoader); // resumed a finished run: report where it stands
+            if (startEpoch >= config.epochs()) {
+                // Resumed a finished run: report where it stands, and if asked to write elsewhere, write it there
+                // (the same state; a command that names a checkpoint must leave one).
+                if (data.test() != null && data.test().size() > 0) test = evaluateTest(testLoader, startEpoch - 1, schedule);
+                if (lastGood == null || !sameFile(lastGood, checkpointFile)) save(startEpoch, 0, test, EpochSoFar.NONE);
             }
         }
         return new TrainResult(config.epochs(), trainLoss, trainTop1, test, (System.nanoTime() - runStart) / 1e9, checkpointFile);
+    }
+
+    /**
+     * The test split's figures after {@code epoch}; non-finite outputs mean the weights the last steps
+     * produced are not usable, which is divergence like a non-finite loss (and nothing is checkpointed).
+     */
+    private EvalResult evaluateTest(DataLoader testLoader, int epoch, LrSchedule schedule) {
+        try {
+            return Evaluator.evaluate(graph, testLoader);
+        } catch (NonFiniteException e) {
+            long step = sgd.steps();
+            throw diverged("evaluating the test split after the epoch: " + e.getMessage(), epoch, -1, step,
+                    schedule.at(Math.max(0, step - 1)), true);
+        }
     }
 
     /** One SGD step on one batch; returns the batch loss. Throws before updating if anything is not finite. */
@@ -219,22 +261,36 @@ public final class Trainer {
         long step = sgd.steps();
         try (Pass p = Pass.forward(graph, Map.of(inputName, b.images()), Mode.TRAIN, Seeds.derive(config.seed(), DROPOUT_STREAM, step), true)) {
             double loss = p.loss(lossFn, b.labels());
-            if (!Double.isFinite(loss)) throw diverged("loss is " + loss, epoch, b.index(), step, lr);
+            if (!Double.isFinite(loss)) throw diverged("loss is " + loss, epoch, b.index(), step, lr, false);
             ParamVector grad = p.backward(false).parameters();
             String bad = NumericGuard.firstNonFinite(grad);
-            if (bad != null) throw diverged("gradient of " + bad + " is not finite (loss " + loss + ")", epoch, b.index(), step, lr);
-            running.add(p.output(), b.labels(), loss);
+            if (bad != null) throw diverged("gradient of " + bad + " is not finite (loss " + loss + ")", epoch, b.index(), step, lr, false);
+            try {
+                running.add(p.output(), b.labels(), loss);
+            } catch (NonFiniteException e) {
+                throw diverged(e.getMessage(), epoch, b.index(), step, lr, false);
+            }
             sgd.step(grad, lr);
+            // Finite gradients times a huge learning rate can still overflow a weight to infinity.
+            String blown = NumericGuard.firstNonFiniteValue(graph.parameters());
+            if (blown != null) {
+                throw diverged("the update made " + blown + " non-finite (loss " + loss + ")", epoch, b.index(), step, lr, true);
+            }
             return loss;
         }
     }
 
-    private NonFiniteException diverged(String what, int epoch, int batch, long step, double lr) {
+    /**
+     * The divergence error; {@code batch} -1 means after the epoch's batches, {@code updated} that the
+     * weights in memory already hold the bad values (they are never checkpointed).
+     */
+    private NonFiniteException diverged(String what, int epoch, int batch, long step, double lr, boolean updated) {
         String good = lastGood == null ? "no checkpoint was written yet"
                 : "the last good checkpoint is " + lastGood + " (" + lastGoodWhere + ")";
-        return new NonFiniteException(String.format(Locale.ROOT,
-                "training diverged at epoch %d, batch %d (step %d, lr %.6g): %s. The weights were not updated with it; %s. "
-                        + "Try a lower --lr or a --warmup.", epoch + 1, batch, step, lr, what, good));
+        String at = batch < 0 ? String.format(Locale.ROOT, "after epoch %d (%d steps, last lr %.6g)", epoch + 1, step, lr)
+                : String.format(Locale.ROOT, "at epoch %d, batch %d (step %d, lr %.6g)", epoch + 1, batch, step, lr);
+        return new NonFiniteException(String.format(Locale.ROOT, "training diverged %s: %s. %s; %s. Try a lower --lr or a --warmup.",
+                at, what, updated ? "These weights were not checkpointed" : "The weights were not updated with it", good));
     }
 
     private void save(int nextEpoch, int nextBatch, EvalResult test, EpochSoFar current) throws IOException {

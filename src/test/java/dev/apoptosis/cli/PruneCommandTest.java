@@ -65,6 +65,11 @@ class PruneCommandTest {
         var bad = TrainCommandTest.run("prune", "--model", dense.toString(), "--target-macs", "0.4,0.7", "--out", dir.resolve("x.ckpt").toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("must decrease"), bad.err());
+        long t0 = System.nanoTime();
+        var proc = TrainCommandTest.run("prune", "--model", dense.toString(), "--out", "/proc/x.ckpt");
+        assertEquals(2, proc.code());
+        assertTrue(proc.err().contains("/proc/x.ckpt"), "an unwritable --out is named before any work: " + proc.err());
+        assertTrue(System.nanoTime() - t0 < 5e9, "refused at once");
     }
 
     @Test

@@ -84,6 +84,9 @@ class TrainCommandTest {
         // Resuming a finished run has nothing left to do but is not an error; a conflicting setting is.
         Run same = run("train", "--resume", ck.toString(), "--lr", "0.05", "--progress", "quiet", "--out", dir.resolve("r.ckpt").toString());
         assertEquals(0, same.code(), same.err());
+        // Issue 16, item 4: it said it wrote r.ckpt and wrote nothing; the finished state is written there.
+        assertTrue(same.err().contains("checkpoint " + dir.resolve("r.ckpt")), same.err());
+        assertEquals(2, Checkpoint.read(dir.resolve("r.ckpt")).progress().epoch());
         // The same run cut back to its first epoch resumes for one more; provenance counts epochs from 1.
         Path cut = dir.resolve("cut.ckpt");
         TrainingProgress p = c.progress();
@@ -228,5 +231,16 @@ class TrainCommandTest {
         Run r = run("train", "--resume", f.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("broken.ckpt"), r.err());
+    }
+
+    /** Issue 16, item 4: an unwritable --out failed only at the first checkpoint, after a whole epoch, naming a temporary file. */
+    @Test
+    void anUnwritableOutIsRefusedBeforeTraining() {
+        assumeDigits();
+        Run r = run("train", "--model", "mlp", "--data", "digits", "--epochs", "1", "--out", "/proc/x.ckpt", "--progress", "quiet");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("cannot write /proc/x.ckpt"), r.err());
+        assertFalse(r.err().contains("training mlp"), "training started: " + r.err());
+        assertFalse(r.err().contains(".tmp"), r.err());
     }
 }

@@ -162,4 +162,13 @@ class CifarBinaryTest {
         DatasetException e = assertThrows(DatasetException.class, () -> CifarBinary.loadCifar10(dir, false));
         assertMentions(e.getMessage(), "batches.meta.txt", "2 class names");
     }
+
+    /** Issue 16, item 6: a class-name file that is not UTF-8 failed with "Input length = 1" and no file name. */
+    @Test
+    void classNamesThatAreNotUtf8AreRefusedByName() throws IOException {
+        writeCifar10(dir);
+        Files.write(dir.resolve("batches.meta.txt"), new byte[] {'a', '\n', (byte) 0xff, 'b', '\n'});
+        DatasetException e = assertThrows(DatasetException.class, () -> CifarBinary.loadCifar10(dir, false));
+        assertMentions(e.getMessage(), "batches.meta.txt", "not UTF-8", "byte 2");
+    }
 }

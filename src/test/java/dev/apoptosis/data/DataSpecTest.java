@@ -156,6 +156,18 @@ class DataSpecTest {
         assertEquals(3, si.test().numClasses());
     }
 
+    /** Issue 16, item 4: test images of another size than the training images failed only after a whole epoch, unnamed. */
+    @Test
+    void idxTestImagesOfAnotherSizeAreRefusedByName() throws IOException {
+        Path idx = tmp.resolve("idx");
+        TestFiles.write(idx.resolve("train-images-idx3-ubyte"), TestFiles.idxImages(0x803, 3, 2, 2, TestFiles.patternPixels(3, 4)));
+        TestFiles.write(idx.resolve("train-labels-idx1-ubyte"), TestFiles.idxLabels(0x801, new int[] {0, 1, 2}));
+        TestFiles.write(idx.resolve("t10k-images-idx3-ubyte"), TestFiles.idxImages(0x803, 1, 3, 3, TestFiles.patternPixels(1, 9)));
+        TestFiles.write(idx.resolve("t10k-labels-idx1-ubyte"), TestFiles.idxLabels(0x801, new int[] {2}));
+        DatasetException e = assertThrows(DatasetException.class, () -> DataSpec.parse("idx:" + idx).load(tmp, null));
+        assertMentions(e.getMessage(), "t10k-images-idx3-ubyte", "[1, 3, 3]", "[1, 2, 2]");
+    }
+
     @Test
     void folderFormChecksClassesAgree() throws IOException {
         Path d = tmp.resolve("f");

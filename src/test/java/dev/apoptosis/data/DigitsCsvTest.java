@@ -90,4 +90,16 @@ class DigitsCsvTest {
         DatasetException e = assertThrows(DatasetException.class, () -> DigitsCsv.load(f, "d"));
         assertMentions(e.getMessage(), f.toString(), "no samples");
     }
+
+    /** A file of one endless line (a compressed "bomb" of digits) is refused as it is read, not held whole in memory. */
+    @Test
+    void anEndlessLineIsRefusedWhileReading() throws IOException {
+        Path f = write("d.csv.gz", "1,".repeat(4 << 20), true);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        DatasetException e = assertThrows(DatasetException.class, () -> DigitsCsv.load(f, "d"));
+        assertMentions(e.getMessage(), f.toString(), "longer than 4096");
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        org.junit.jupiter.api.Assertions.assertTrue(allocated < 4 << 20, "allocated " + allocated + " bytes");
+    }
 }

@@ -4,6 +4,7 @@ import static dev.apoptosis.data.TestFiles.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,7 +66,45 @@ class IdxFilesTest {
     @Test
     void infersClassCountFromLabelsWhenAskedTo() throws IOException {
         writeGood("train", false);
-        assertEquals(10, IdxFiles.loadSplit(dir, "train", "t", 0, List.of()).numClasses());
+        TestFiles.write(dir.resolve("train-labels-idx1-ubyte"), TestFiles.idxLabels(0x801, new int[] {2, 0, 1, 1, 2}));
+        assertEquals(3, IdxFiles.loadSplit(dir, "train", "t", 0, List.of()).numClasses());
+    }
+
+    /** Issue 16, item 5: one stray label of 255 made a 256-class model without a word. */
+    @Test
+    void refusesToInferClassesFromLabelsWithGaps() throws IOException {
+        writeGood("train", false);
+        TestFiles.write(dir.resolve("train-labels-idx1-ubyte"), TestFiles.idxLabels(0x801, new int[] {2, 0, 255, 1, 2}));
+        DatasetException e = assertThrows(DatasetException.class, () -> IdxFiles.loadSplit(dir, "train", "t", 0, List.of()));
+        assertMentions(e.getMessage(), "train-labels-idx1-ubyte", "255", "record 2", "never occur");
+    }
+
+    /** Issue 16, item 3: a labels file declaring 2^31-1 labels in a few bytes ended in OutOfMemoryError. */
+    @Test
+    void refusesADeclaredLabelCountTheFileCannotHold() throws IOException {
+        Path f = dir.resolve("labels");
+        byte[] b = TestFiles.idxLabels(0x801, new int[] {1, 2, 3});
+        java.nio.ByteBuffer.wrap(b).putInt(4, Integer.MAX_VALUE);
+        TestFiles.write(f, b);
+        DatasetException e = assertThrows(DatasetException.class, () -> IdxFiles.readLabels(f));
+        assertMentions(e.getMessage(), f.toString(), "2147483647", "after 3 more");
+        TestFiles.write(f, TestFiles.gzip(b)); // compressed: bounded by what DEFLATE can expand the file to
+        assertMentions(assertThrows(DatasetException.class, () -> IdxFiles.readLabels(f)).getMessage(), f.toString(), "2147483647");
+    }
+
+    /** Issue 16, item 3: 40000x40000 declared images allocated 1.6 GB from a file under 100 bytes. */
+    @Test
+    void refusesDeclaredImagesTheFileCannotHoldBeforeAllocating() throws IOException {
+        TestFiles.write(dir.resolve("labels"), TestFiles.idxLabels(0x801, new int[] {1}));
+        byte[] img = TestFiles.idxImages(0x803, 1, 40000, 40000, new byte[20]);
+        TestFiles.write(dir.resolve("images"), img);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        DatasetException e = assertThrows(DatasetException.class,
+                () -> IdxFiles.load(dir.resolve("images"), dir.resolve("labels"), "t", 10, List.of()));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertMentions(e.getMessage(), dir.resolve("images").toString(), "1600000000", "after 20 more");
+        assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes to refuse a " + img.length + "-byte file");
     }
 
     @Test

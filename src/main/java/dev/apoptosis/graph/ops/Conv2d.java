@@ -201,7 +201,10 @@ public final class Conv2d extends Op {
         if (xDot[0] == null && wDot == null && bDot == null) return null;
         ConvGeometry g = geometry(f);
         Tensor y = Tensor.zeros(g.outputShape());
-        if (xDot[0] != null && wDot != null) {
+        if (xDot[0] != null && wDot != null && SelfDirection.is(wDot, f.params[0])) {
+            // Ẇ = W (v = θ): W⋆ẋ + Ẇ⋆x + ḃ = W⋆(x + ẋ) + ḃ, one convolution.
+            Conv2dKernels.forwardInto(g, Elementwise.add(f.inputs[0], xDot[0]), f.params[0], bDot, y, false);
+        } else if (xDot[0] != null && wDot != null) {
             // W⋆ẋ + Ẇ⋆x + ḃ as one GEMM with the two patch matrices stacked.
             Conv2dKernels.forwardPairInto(g, xDot[0], f.params[0], f.inputs[0], wDot, bDot, y, false);
         } else if (xDot[0] != null || wDot != null) {
@@ -225,7 +228,10 @@ public final class Conv2d extends Op {
         boolean bil = c.bilinear();
         if (out.wantsInput(0) && (gyDot != null || (bil && wDot != null))) {
             Tensor gx = Tensor.zeros(g.inputShape());
-            if (gyDot != null && bil && wDot != null) {
+            if (gyDot != null && bil && SelfDirection.is(wDot, w)) {
+                // Ẇ = W (v = θ): Wᵀ⋆ġ_y + Ẇᵀ⋆g_y = Wᵀ⋆(ġ_y + g_y), one convolution.
+                Conv2dKernels.backwardInputInto(g, Elementwise.add(gyDot, gy), w, gx, false);
+            } else if (gyDot != null && bil && wDot != null) {
                 // Wᵀ⋆ġ_y + Ẇᵀ⋆g_y as one GEMM with a doubled inner dimension (stride 1).
                 Conv2dKernels.backwardInputPairInto(g, gyDot, w, gy, wDot, gx, false);
             } else {

@@ -162,6 +162,12 @@ public final class Linear extends Op {
         if (xDot[0] == null && wDot == null && bDot == null) return null;
         Tensor y = newOutput(f);
         boolean acc = false;
+        if (xDot[0] != null && SelfDirection.is(wDot, f.params[0])) {
+            // Ẇ = W (v = θ): W·ẋ + Ẇ·x = W·(x + ẋ), one GEMM.
+            rowsTimesT(Elementwise.add(f.inputs[0], xDot[0]), f.params[0], y, false);
+            if (bDot != null) addBias(y, bDot);
+            return y;
+        }
         if (xDot[0] != null) {
             rowsTimesT(xDot[0], f.params[0], y, false);
             acc = true;
@@ -178,11 +184,16 @@ public final class Linear extends Op {
         if (out.wantsInput(0) && (gyDot != null || (bil && wDot != null))) {
             Tensor gx = Tensor.zeros(x.shape());
             boolean acc = false;
-            if (gyDot != null) {
-                rowsTimes(gyDot, w, gx, false);
-                acc = true;
+            if (gyDot != null && bil && SelfDirection.is(wDot, w)) {
+                // Ẇ = W (v = θ): Wᵀġ + Ẇᵀg = Wᵀ(ġ + g), one GEMM.
+                rowsTimes(Elementwise.add(gyDot, gy), w, gx, false);
+            } else {
+                if (gyDot != null) {
+                    rowsTimes(gyDot, w, gx, false);
+                    acc = true;
+                }
+                if (bil && wDot != null) rowsTimes(gy, wDot, gx, acc);
             }
-            if (bil && wDot != null) rowsTimes(gy, wDot, gx, acc);
             out.inputNew(0, gx);
         }
         if (out.wantsParam(0) && (gyDot != null || (bil && xDot[0] != null))) {
