@@ -4,10 +4,10 @@ import dev.apoptosis.data.DataFuzzTargets;
 import java.util.List;
 
 /**
- * Every binary reader of the toolkit, as fuzz targets. A new reader joins with one line here (for
- * the ONNX reader: {@code OnnxFuzzTarget.target(),} with a seed model, its {@code OnnxException} as
- * the refusal and a seal if the format has a checksum); the CI suite and {@code apoptosis fuzz}
- * then cover it.
+ * Every binary reader of the toolkit, as fuzz targets. A new reader joins with one line here (as
+ * the ONNX reader did: {@link OnnxFuzzTarget}, with seed models, its {@code OnnxFormatException} as
+ * the refusal and no seal, protocol buffers having no checksum); the CI suite and
+ * {@code apoptosis fuzz} then cover it.
  */
 public final class FuzzTargets {
     private FuzzTargets() {}
@@ -21,7 +21,8 @@ public final class FuzzTargets {
                 DataFuzzTargets.cifarBinary(),
                 DataFuzzTargets.imageCache(),
                 DataFuzzTargets.tar(),
-                DataFuzzTargets.digitsCsv());
+                DataFuzzTargets.digitsCsv(),
+                OnnxFuzzTarget.target());
     }
 
     /** The target called {@code name}, or an error listing the names. */
