@@ -1,7 +1,6 @@
 package dev.apoptosis.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.models.ModelOptions;
 import dev.apoptosis.models.ModelZoo;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Parameters;
         description = "List the dependency groups of a model (a checkpoint, or a zoo name built with random weights): "
                 + "channels, members, and whether each is prunable or why not.")
 public final class GroupsCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "MODEL", description = "Checkpoint file or zoo model name.")
+    @Parameters(paramLabel = "MODEL", description = "Checkpoint file, ONNX model (.onnx) or zoo model name.")
     String model;
 
     @Option(names = "--json", description = "One JSON object per group and line (id, name, channels, kind, prunable, reason, exact, members).")
@@ -80,7 +79,7 @@ public final class GroupsCommand implements Callable<Integer> {
 
     private Graph load() throws IOException {
         Path file = Path.of(model);
-        if (Files.exists(file)) return Checkpoint.read(file).toGraph(file);
+        if (Files.exists(file)) return dev.apoptosis.onnx.ModelFiles.read(file).toGraph(file);
         if (!ModelZoo.has(model)) {
             throw new IllegalArgumentException("'" + model + "' is neither a file nor a zoo model; zoo models: "
                     + String.join(", ", ModelZoo.entries().keySet()));

@@ -26,8 +26,9 @@ import java.util.Set;
  * multi-node forms wait in {@link Pending} values until the node that completes them; engine nodes
  * are added as the translation ({@link OnnxOps}) of each ONNX node requires.
  *
- * <p>Axis 0 of every activation is the batch: the engine's shapes are sample shapes, so an ONNX node
- * that would move or merge axis 0 is unsupported. Errors:
+ * <p>Axis 0 of every input is the batch, and the engine's shapes are sample shapes: a Transpose or
+ * Reshape that moves the batch or merges it with other axes gives a moved-batch view
+ * ({@link MovedBatch}), on which only ops that keep the batch apart are accepted. Errors:
  * <ul>
  * <li>an op type the importer does not know, or from another domain: one error listing
  *     <em>every</em> such node with its name and op type;</li>

@@ -77,6 +77,9 @@ class OnnxCommandsTest {
         r = run("info", back.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("shirt"), r.out());
+        r = run("groups", onnx.toString()); // ... and by groups
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("prunable"), r.out());
         r = run("info", onnx.toString()); // an ONNX file is taken wherever a checkpoint is
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("shirt") && r.out().contains("lenet5"), r.out());
