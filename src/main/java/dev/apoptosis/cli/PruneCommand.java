@@ -53,7 +53,7 @@ public final class PruneCommand implements Callable<Integer> {
     static final String SEGMENT = "prune.segment";
     static final String PHASE = "prune.phase";
 
-    @Option(names = "--model", paramLabel = "FILE", description = "Trained checkpoint to prune.")
+    @Option(names = "--model", paramLabel = "FILE", description = "Trained checkpoint or ONNX model to prune.")
     Path model;
     @Option(names = "--resume", paramLabel = "FILE", description = "Continue an interrupted prune run from its output checkpoint.")
     Path resume;
@@ -133,7 +133,7 @@ public final class PruneCommand implements Callable<Integer> {
             if (out == null) throw new IllegalArgumentException("--out FILE is required");
             if (Files.exists(out) && !overwrite) throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it");
             dev.apoptosis.io.OutputTarget.check(out);           // before any work: a bad --out fails now, not after a step
-            source = Checkpoint.read(model);
+            source = dev.apoptosis.onnx.ModelFiles.read(model);        // a checkpoint or an ONNX model
             settings = settings();
         }
         List<Double> targets = unstructured ? List.of(keep) : targetMacs;
