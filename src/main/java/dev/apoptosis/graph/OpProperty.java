@@ -4,8 +4,8 @@ package dev.apoptosis.graph;
  * Properties of an op kind, declared once as data and consulted everywhere (autodiff, pruning,
  * export) instead of asking "is this a Conv2d?".
  *
- * <p>Channel vocabulary: a <em>channel</em> is one index along an op's channel axis (axis 0 of an
- * image sample [C,H,W], the last axis of a token sample [T,D] or a feature vector [D]).
+ * <p>How channels flow through an op kind is not a property here: pruning declares it once per op
+ * kind in {@code dev.apoptosis.prune.channels.ChannelRules}.
  */
 public enum OpProperty {
     /**
@@ -18,14 +18,6 @@ public enum OpProperty {
     PARAMETER_LAYER,
     /** Multiplies two activations (attention's q·kᵀ and p·v): contributes OBA's parallel-connectivity term. */
     ACTIVATION_PRODUCT,
-    /** Output channel c depends only on input channel c of every input (ReLU, BatchNorm, pooling, add). */
-    CHANNEL_PRESERVING,
-    /** Every output channel depends on every input channel through a weight (Conv/Linear). */
-    CHANNEL_MIXING,
-    /** Output channels are the inputs' channels one after another (Concat). */
-    CHANNEL_CONCATENATING,
-    /** Output channel c depends on the input channels of its group only (grouped/depthwise conv). */
-    CHANNEL_GROUPED,
     /** Moves elements to other positions without arithmetic (Flatten, Reshape, Transpose, Permute). */
     INDEX_REMAPPING,
     /** Normalises with statistics of its input (BatchNorm, LayerNorm). */

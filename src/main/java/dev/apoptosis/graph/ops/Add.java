@@ -19,7 +19,7 @@ public final class Add extends Op {
     @Override public String kind() { return "Add"; }
     @Override public Attrs attrs() { return Attrs.empty(); }
     @Override public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
+        return Set.of(OpProperty.PIECEWISE_LINEAR);
     }
     @Override public int arity() { return 2; }
 

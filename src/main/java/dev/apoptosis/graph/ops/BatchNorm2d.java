@@ -61,7 +61,7 @@ import java.util.Set;
  * Conv/Linear blocks of piecewise-linear (eval-mode) networks for OBA's direction (which is zero on
  * γ and β). On the γ blocks themselves EXACT then exceeds OBA + GAUSS_NEWTON by Σ g r ẋ.
  *
- * <p>Properties: NORMALIZATION, BATCH_COUPLED, CHANNEL_PRESERVING; not PIECEWISE_LINEAR (properties do
+ * <p>Properties: NORMALIZATION, BATCH_COUPLED; not PIECEWISE_LINEAR (properties do
  * not depend on the mode, and with batch statistics the op is not), though with running statistics
  * it is affine. Not a PARAMETER_LAYER, so {@code ParamVector.obaDirection} leaves γ and β at zero.
  *
@@ -105,7 +105,7 @@ public final class BatchNorm2d extends Op {
 
     @Override
     public Set<OpProperty> properties() {
-        return Set.of(OpProperty.NORMALIZATION, OpProperty.BATCH_COUPLED, OpProperty.CHANNEL_PRESERVING);
+        return Set.of(OpProperty.NORMALIZATION, OpProperty.BATCH_COUPLED);
     }
 
     @Override public int arity() { return 1; }

@@ -30,7 +30,7 @@ public final class ClassToken extends Op {
     @Override public String kind() { return "ClassToken"; }
     @Override public Attrs attrs() { return Attrs.empty(); }
     @Override public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
+        return Set.of(OpProperty.PIECEWISE_LINEAR);
     }
     @Override public int arity() { return 1; }
 

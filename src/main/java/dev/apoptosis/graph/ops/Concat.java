@@ -25,7 +25,7 @@ public final class Concat extends Op {
 
     @Override
     public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_CONCATENATING);
+        return Set.of(OpProperty.PIECEWISE_LINEAR);
     }
 
     @Override public int arity() { return -1; }

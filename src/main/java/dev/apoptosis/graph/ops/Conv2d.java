@@ -36,8 +36,8 @@ import java.util.Set;
  * <li>rBackward: ġ_x = Wᵀ ⋆ ġ_y [+ Ẇᵀ ⋆ g_y]; ġ_W = ġ_y ⋆ xᵀ [+ g_y ⋆ ẋᵀ]; ġ_b = Σ ġ_y; bracketed
  *     terms are bilinear (weight × activation), included when {@link Curvature#bilinear()}.</li>
  * </ul>
- * Properties: a {@link OpProperty#PARAMETER_LAYER}; {@link OpProperty#CHANNEL_MIXING} with one group,
- * {@link OpProperty#CHANNEL_GROUPED} with several. Weight axes: output channels 0, input channels 1.
+ * Properties: a {@link OpProperty#PARAMETER_LAYER}. Weight axes: output channels 0, input channels 1
+ * (how channels flow through it is its line in {@code prune.channels.ChannelRules}).
  */
 public final class Conv2d extends Op {
     private final int out;
@@ -132,7 +132,7 @@ public final class Conv2d extends Op {
 
     @Override
     public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PARAMETER_LAYER, groups == 1 ? OpProperty.CHANNEL_MIXING : OpProperty.CHANNEL_GROUPED);
+        return Set.of(OpProperty.PARAMETER_LAYER);
     }
 
     @Override public int arity() { return 1; }

@@ -41,7 +41,7 @@ public final class Dropout extends ElementwiseUnaryOp {
 
     @Override
     public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING, OpProperty.STOCHASTIC);
+        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.STOCHASTIC);
     }
 
     @Override

@@ -30,7 +30,7 @@ abstract class ElementwiseActivation extends ElementwiseUnaryOp {
     }
 
     @Override public Attrs attrs() { return Attrs.empty(); }
-    @Override public Set<OpProperty> properties() { return Set.of(OpProperty.CHANNEL_PRESERVING); }
+    @Override public Set<OpProperty> properties() { return Set.of(); }
 
     @Override
     public Tensor forward(Frame f) {

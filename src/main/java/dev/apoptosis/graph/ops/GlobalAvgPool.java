@@ -24,7 +24,7 @@ public final class GlobalAvgPool extends Op {
 
     @Override
     public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
+        return Set.of(OpProperty.PIECEWISE_LINEAR);
     }
 
     @Override public int arity() { return 1; }

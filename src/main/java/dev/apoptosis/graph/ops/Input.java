@@ -24,7 +24,7 @@ public final class Input extends Op {
 
     @Override public String kind() { return "Input"; }
     @Override public Attrs attrs() { return Attrs.builder().put("shape", shape).build(); }
-    @Override public Set<OpProperty> properties() { return Set.of(OpProperty.CHANNEL_PRESERVING); }
+    @Override public Set<OpProperty> properties() { return Set.of(); }
     @Override public int arity() { return 0; }
     @Override public int[] outputShape(int[][] in) { return shape.clone(); }
 

@@ -44,8 +44,8 @@ import java.util.Set;
  * Ṅh = −r·a·(N h) − r·(x̂̇·m(h ⊙ x̂) + x̂·m(h ⊙ x̂̇)).
  *
  * <p>Channels: output channel c is input channel c normalised, so channels stay aligned (γ and β are
- * indexed by them), but the statistics couple all channels: declared {@link OpProperty#NORMALIZATION},
- * not CHANNEL_PRESERVING. γ and β are trainable but not a PARAMETER_LAYER (OBA does not perturb them).
+ * indexed by them), but the statistics couple all channels: declared {@link OpProperty#NORMALIZATION};
+ * pruning's LastAxisNormalized rule marks its groups as not exact. γ and β are trainable but not a PARAMETER_LAYER (OBA does not perturb them).
  *
  * <p>Kernels: {@link LayerNormKernels} (statistics, x̂ and y, the projection N), {@link Reductions}
  * (column sums); only Ṅh is a loop of its own here. The forward keeps x̂ and r.

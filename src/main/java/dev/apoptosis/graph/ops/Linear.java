@@ -60,7 +60,7 @@ public final class Linear extends Op {
     @Override public String kind() { return "Linear"; }
     @Override public Attrs attrs() { return Attrs.builder().put("out", out).put("bias", bias).build(); }
     @Override public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PARAMETER_LAYER, OpProperty.CHANNEL_MIXING);
+        return Set.of(OpProperty.PARAMETER_LAYER);
     }
     @Override public int arity() { return 1; }
 

@@ -67,7 +67,7 @@ abstract class Pool2dOp extends Op {
 
     @Override
     public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
+        return Set.of(OpProperty.PIECEWISE_LINEAR);
     }
 
     @Override public int arity() { return 1; }

@@ -18,7 +18,7 @@ public final class ReLU6 extends ElementwiseUnaryOp {
     @Override public String kind() { return "ReLU6"; }
     @Override public Attrs attrs() { return Attrs.empty(); }
     @Override public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING, OpProperty.READS_OWN_OUTPUT);
+        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.READS_OWN_OUTPUT);
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class Scale extends ElementwiseUnaryOp {
 
     @Override
     public Set<OpProperty> properties() {
-        return Set.of(OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
+        return Set.of(OpProperty.PIECEWISE_LINEAR);
     }
 
     private Tensor scaled(Tensor t) {

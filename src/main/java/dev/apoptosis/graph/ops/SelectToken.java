@@ -35,7 +35,7 @@ public final class SelectToken extends Op {
     @Override public String kind() { return "SelectToken"; }
     @Override public Attrs attrs() { return Attrs.builder().put("index", index).build(); }
     @Override public Set<OpProperty> properties() {
-        return Set.of(OpProperty.INDEX_REMAPPING, OpProperty.PIECEWISE_LINEAR, OpProperty.CHANNEL_PRESERVING);
+        return Set.of(OpProperty.INDEX_REMAPPING, OpProperty.PIECEWISE_LINEAR);
     }
     @Override public int arity() { return 1; }
 

@@ -215,7 +215,7 @@ class BatchNorm2dTest {
             assertEquals(0, p.outChannelAxis());
         }
         assertTrue(ps.get(0).trainable() && ps.get(1).trainable() && !ps.get(2).trainable() && !ps.get(3).trainable());
-        assertTrue(op.has(OpProperty.NORMALIZATION) && op.has(OpProperty.BATCH_COUPLED) && op.has(OpProperty.CHANNEL_PRESERVING));
+        assertTrue(op.has(OpProperty.NORMALIZATION) && op.has(OpProperty.BATCH_COUPLED));
         assertTrue(!op.has(OpProperty.PARAMETER_LAYER) && !op.has(OpProperty.PIECEWISE_LINEAR));
         OpTestSupport.assertRebuildsFromAttrs(op);
         Graph g = single();

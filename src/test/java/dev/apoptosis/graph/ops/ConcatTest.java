@@ -58,7 +58,7 @@ class ConcatTest {
         assertArrayEquals(new int[] {6, 4, 4}, op.outputShape(new int[][] {{2, 4, 4}, {4, 4, 4}}));
         assertArrayEquals(new int[] {5, 7}, op.outputShape(new int[][] {{5, 3}, {5, 4}}));
         assertArrayEquals(new int[] {9}, op.outputShape(new int[][] {{2}, {3}, {4}}));
-        assertTrue(op.has(OpProperty.CHANNEL_CONCATENATING) && op.has(OpProperty.PIECEWISE_LINEAR));
+        assertTrue(op.has(OpProperty.PIECEWISE_LINEAR));
         assertEquals(-1, op.arity());
         OpTestSupport.assertRebuildsFromAttrs(op);
     }

@@ -107,7 +107,7 @@ class DropoutTest {
     @Test
     void declaresPropertiesAndRejectsBadProbabilities() {
         Dropout op = new Dropout(0.1);
-        assertTrue(op.has(OpProperty.STOCHASTIC) && op.has(OpProperty.CHANNEL_PRESERVING));
+        assertTrue(op.has(OpProperty.STOCHASTIC));
         OpTestSupport.assertRebuildsFromAttrs(op);
         assertError(() -> new Dropout(1.0), "Dropout", "[0, 1)");
         assertError(() -> new Dropout(-0.1), "Dropout", "[0, 1)");

@@ -60,7 +60,7 @@ class MaxPool2dTest {
     void declaresShapesAndAttributes() {
         MaxPool2d op = new MaxPool2d(3, 2, 1, 1);
         assertArrayEquals(new int[] {5, 4, 3}, op.outputShape(new int[][] {{5, 8, 6}}));
-        assertTrue(op.has(OpProperty.PIECEWISE_LINEAR) && op.has(OpProperty.CHANNEL_PRESERVING));
+        assertTrue(op.has(OpProperty.PIECEWISE_LINEAR));
         OpTestSupport.assertRebuildsFromAttrs(op);
         // Stride defaults to the kernel size, as PyTorch.
         MaxPool2d d = (MaxPool2d) OpTestSupport.fromAttrs("MaxPool2d", Attrs.builder().put("kernel", 2, 2).build());

@@ -43,7 +43,7 @@ class ScaleTest {
     void declaresShapeAndAttributes() {
         Scale op = new Scale(0.25);
         assertArrayEquals(new int[] {3, 4}, op.outputShape(new int[][] {{3, 4}}));
-        assertTrue(op.has(OpProperty.PIECEWISE_LINEAR) && op.has(OpProperty.CHANNEL_PRESERVING));
+        assertTrue(op.has(OpProperty.PIECEWISE_LINEAR));
         OpTestSupport.assertRebuildsFromAttrs(op);
         assertError(() -> new Scale(Double.NaN), "Scale", "finite");
     }
