@@ -103,6 +103,8 @@ public final class PruneCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Also write run.json and steps.jsonl here.")
     Path runDir;
+    @Option(names = "--progress", defaultValue = "auto", description = "Fine-tuning progress: auto, bar, lines or quiet (default: ${DEFAULT-VALUE}).")
+    String progress;
     @Option(names = "--stop-after", paramLabel = "N", description = "Stop after N pruning steps of this invocation; --resume continues.")
     Integer stopAfter;
     @Option(names = "--overwrite", description = "Replace an existing --out file.")
@@ -190,7 +192,7 @@ public final class PruneCommand implements Callable<Integer> {
                     TrainConfig cfg = TrainConfig.builder().epochs(finetuneEpochs).batchSize(batch).lr(finetuneLr).momentum(0.9)
                             .weightDecay(1e-4).seed(seed).build();
                     meta.put(PHASE, "tuned");
-                    new Trainer(g, cfg, splits, dest, meta).run();
+                    new Trainer(g, cfg, splits, dest, meta).listener(TrainCommand.progressBar(progress)).run();
                     g = Checkpoint.readGraph(dest);
                     EvalResult ft = evaluate(g, splits);
                     System.out.printf(Locale.ROOT, "fine-tuned %d epochs: test %s%n", finetuneEpochs, ft);

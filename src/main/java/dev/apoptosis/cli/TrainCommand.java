@@ -235,6 +235,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private ProgressBar progressBar() {
+        return progressBar(progress);
+    }
+
+    /** The progress display named by a --progress value: auto, bar, lines or quiet. */
+    static ProgressBar progressBar(String progress) {
         return switch (progress.toLowerCase(Locale.ROOT)) {
             case "auto" -> ProgressBar.auto();
             case "bar" -> new ProgressBar(System.err, ProgressBar.Style.BAR, 30, System::nanoTime);
