@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "apoptosis", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Prune neural networks with Optimal Brain Apoptosis and other second-order criteria.",
         subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, GroupsCommand.class, PruneCommand.class,
-                ImportCommand.class, ExportCommand.class, BenchCommand.class, FuzzCommand.class})
+                ImportCommand.class, ExportCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class, FuzzCommand.class})
 public final class Main implements Runnable {
 
     /** From {@code --threads}; applied only while the command runs (see {@link #newCommandLine}). */

@@ -17,6 +17,10 @@ import dev.apoptosis.prune.ModelCost;
 import dev.apoptosis.prune.Pruner;
 import dev.apoptosis.prune.Selector;
 import dev.apoptosis.prune.StepRecord;
+import dev.apoptosis.runs.FinetuneRecord;
+import dev.apoptosis.runs.LayerRow;
+import dev.apoptosis.runs.RunDirectory;
+import dev.apoptosis.runs.RunInfo;
 import dev.apoptosis.train.EvalResult;
 import dev.apoptosis.train.Evaluator;
 import dev.apoptosis.train.TrainConfig;
@@ -52,6 +56,7 @@ public final class PruneCommand implements Callable<Integer> {
     static final String INITIAL = "prune.initial_channels";
     static final String SEGMENT = "prune.segment";
     static final String PHASE = "prune.phase";
+    static final String LAYERS_BEFORE = "prune.layers_before";
 
     @Option(names = "--model", paramLabel = "FILE", description = "Trained checkpoint or ONNX model to prune.")
     Path model;
@@ -101,7 +106,8 @@ public final class PruneCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--out", paramLabel = "FILE", description = "Pruned checkpoint (written after every step).")
     Path out;
-    @Option(names = "--run-dir", paramLabel = "DIR", description = "Also write run.json and steps.jsonl here.")
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Also write the run's records here for 'report' (run.json, "
+            + "steps.jsonl, finetune.jsonl, layers.json; docs/run-directory.md); with --resume, the same folder continues.")
     Path runDir;
     @Option(names = "--progress", defaultValue = "auto", description = "Fine-tuning progress: auto, bar, lines or quiet (default: ${DEFAULT-VALUE}).")
     String progress;
@@ -111,6 +117,7 @@ public final class PruneCommand implements Callable<Integer> {
     boolean overwrite;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private RunDirectory records;
 
     @Override
     public Integer call() throws Exception {
@@ -155,17 +162,22 @@ public final class PruneCommand implements Callable<Integer> {
         EvalResult dense = evaluate(g, splits);
         System.out.printf(Locale.ROOT, "prune: %s on %s, %,d MACs, %,d parameters, test %s%n", crit.name(), spec, g.macs(),
                 g.numParameters(), dense);
-        if (runDir != null && resume == null) writeRun(settings, g, dense);
+        List<LayerRow> layersBefore = resume != null && source.metadata().containsKey(LAYERS_BEFORE)
+                ? LayerRow.fromJson(source.metadata().get(LAYERS_BEFORE)) : LayerRow.of(g);
+        if (runDir != null) {
+            records = resume == null ? RunDirectory.start(runDir, runInfo(settings, source, spec, targets, k, crit, g, dense))
+                    : RunDirectory.resume(runDir);
+        }
 
         Map<String, String> meta = new LinkedHashMap<>(source.metadata());
         meta.put(SETTINGS, JSON.writeValueAsString(settings));
         meta.put(BASE, baseMacs + "," + baseParams);
         meta.put(INITIAL, JSON.writeValueAsString(initial));
+        meta.put(LAYERS_BEFORE, LayerRow.toJson(layersBefore));
         meta.put(Checkpoint.Meta.PROVENANCE, "pruned with " + crit.name() + " from " + (model != null ? model : source.metadata()
                 .getOrDefault(Checkpoint.Meta.PROVENANCE, "?")) + ": " + String.join(" ", settings.entrySet().stream()
                 .filter(e -> !e.getValue().isEmpty()).map(e -> e.getKey() + "=" + e.getValue()).toList()));
         Graph before = g;
-        StringBuilder finetuned = new StringBuilder();
         for (int seg = segment; seg < targets.size(); seg++) {
             double target = targets.get(seg);
             Path dest = targets.size() == 1 ? out : perTarget(out, target);
@@ -196,15 +208,18 @@ public final class PruneCommand implements Callable<Integer> {
                     g = Checkpoint.readGraph(dest);
                     EvalResult ft = evaluate(g, splits);
                     System.out.printf(Locale.ROOT, "fine-tuned %d epochs: test %s%n", finetuneEpochs, ft);
-                    if (runDir != null) {
-                        finetuned.append(JSON.writeValueAsString(Map.of("target", target, "top1_pruned", after.top1(),
-                                "top1_finetuned", ft.top1(), "macs", g.macs(), "params", g.numParameters()))).append('\n');
-                        writeLines(runDir.resolve("finetune.jsonl"), finetuned.toString());
+                    if (records != null) {
+                        records.appendFinetune(new FinetuneRecord(target, after.top1(), ft.top1(), finetuneEpochs, g.macs(),
+                                ModelCost.of(g).keptParams()));
                     }
                 } else {
                     meta.put(PHASE, "tuned");
                     Checkpoint.of(g, meta, null, null).write(dest);
+                    if (records != null) {
+                        records.appendFinetune(new FinetuneRecord(target, after.top1(), after.top1(), 0, g.macs(), ModelCost.of(g).keptParams()));
+                    }
                 }
+                if (records != null && seg == targets.size() - 1) records.writeLayers(LayerRow.compare(layersBefore, g));
             } else {
                 g = Checkpoint.readGraph(resume);
             }
@@ -231,7 +246,7 @@ public final class PruneCommand implements Callable<Integer> {
             meta.put(HISTORY, historyText(history));
             try {
                 Checkpoint.of(current, meta, null, null).write(dest);
-                if (runDir != null) writeLines(runDir.resolve("steps.jsonl"), historyText(history));
+                if (records != null) records.replaceSteps(history);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot write " + dest + ": " + e.getMessage(), e);
             }
@@ -331,22 +346,11 @@ public final class PruneCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private void writeRun(Map<String, String> settings, Graph g, EvalResult dense) throws IOException {
-        Files.createDirectories(runDir);
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("format", 1);
-        run.put("command", "prune");
-        run.put("settings", settings);
-        run.put("macs_before", g.macs());
-        run.put("params_before", g.numParameters());
-        run.put("top1_before", dense.top1());
-        byte[] bytes = (JSON.writeValueAsString(run) + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(runDir.resolve("run.json"), os -> os.write(bytes));
-    }
-
-    /** Rewrites a whole JSON-lines record atomically: a crash leaves the previous version, never half a line. */
-    private static void writeLines(Path file, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(file, os -> os.write(bytes));
+    private RunInfo runInfo(Map<String, String> settings, Checkpoint source, String spec, List<Double> targets, int k, Criterion crit,
+                            Graph g, EvalResult dense) {
+        return new RunInfo(RunDirectory.FORMAT, "prune", "apoptosis " + dev.apoptosis.BuildVersion.version(),
+                java.time.Instant.now().toString(), source.metadata().getOrDefault(Checkpoint.Meta.MODEL, g.name()), spec, crit.name(),
+                settings, targets, k, model.toString(), source.metadata().getOrDefault(Checkpoint.Meta.PROVENANCE, ""), g.macs(),
+                ModelCost.of(g).keptParams(), dense.top1());
     }
 }

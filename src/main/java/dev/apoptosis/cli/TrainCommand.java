@@ -9,7 +9,11 @@ import dev.apoptosis.models.ModelOptions;
 import dev.apoptosis.models.ModelZoo;
 import dev.apoptosis.train.LrSchedule;
 import dev.apoptosis.train.ProgressBar;
+import dev.apoptosis.runs.EpochRecorder;
+import dev.apoptosis.runs.RunDirectory;
+import dev.apoptosis.runs.RunInfo;
 import dev.apoptosis.train.TrainConfig;
+import dev.apoptosis.train.TrainListener;
 import dev.apoptosis.train.TrainResult;
 import dev.apoptosis.train.Trainer;
 import java.io.IOException;
@@ -98,6 +102,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Allow --out to replace an existing file when not resuming.")
     boolean overwrite;
 
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Also write the run's records here for 'report' (run.json, "
+            + "epochs.jsonl; docs/run-directory.md); with --resume, the same folder continues.")
+    Path runDir;
+
     @Option(names = "--progress", defaultValue = "auto", description = "auto, bar, lines or quiet (default: ${DEFAULT-VALUE}).")
     String progress;
 
@@ -116,7 +124,12 @@ public final class TrainCommand implements Callable<Integer> {
         } else {
             trainer = fresh();
         }
-        TrainResult r = trainer.listener(bar).run();
+        TrainListener listener = bar;
+        if (runDir != null) {
+            RunDirectory records = resume != null ? RunDirectory.resume(runDir) : RunDirectory.start(runDir, runInfo(trainer));
+            listener = new EpochRecorder(records, bar);
+        }
+        TrainResult r = trainer.listener(listener).run();
         // On stderr with the progress it concludes: stdout and a filtered stderr could interleave out of order.
         System.err.printf(Locale.ROOT, "done: %d epochs in %s; final test %s; checkpoint %s%n", r.epochs(),
                 formatSeconds(r.seconds()), r.test() == null ? "(no test set)" : r.test().toString(), r.checkpoint());
@@ -171,6 +184,15 @@ public final class TrainCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "training %s (%,d parameters, %,d MACs per sample) on %s%s: %s%n", Terminal.safe(modelName),
                 g.numParameters(), g.macs(), Terminal.safe(dataSpec), start != null ? " from " + init : "", cfg.toMap());
         return trainer;
+    }
+
+    private RunInfo runInfo(Trainer t) {
+        Map<String, String> meta = t.metadata();
+        Graph g = t.graph();
+        return new RunInfo(RunDirectory.FORMAT, "train", "apoptosis " + dev.apoptosis.BuildVersion.version(), java.time.Instant.now().toString(),
+                meta.getOrDefault(Checkpoint.Meta.MODEL, g.name()), meta.get(Checkpoint.Meta.DATA), null, t.config().toMap(), List.of(), 0,
+                init != null ? init.toString() : "model zoo", meta.getOrDefault(Checkpoint.Meta.PROVENANCE, ""), g.macs(), g.numParameters(),
+                Double.NaN);
     }
 
     private Trainer resumed() throws IOException {

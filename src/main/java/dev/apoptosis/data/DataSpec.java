@@ -17,6 +17,9 @@ import java.util.SplittableRandom;
  *   fixed seeded split: the last {@value #DIGITS_TEST_SIZE} samples of a permutation drawn with seed
  *   {@value #DIGITS_SPLIT_SEED} are the test set (1497 train / 300 test), each part in file order</td>
  *   <td>none</td><td>mean/std of the training part</td></tr>
+ * <tr><td>{@code digits-bundled}</td><td>the same file, bundled in the jar ({@value #BUNDLED_DIGITS}, with
+ *   its licence note beside it): what {@code demo} uses, so it needs nothing downloaded</td><td>none</td>
+ *   <td>as digits</td></tr>
  * <tr><td>{@code mnist}</td><td>{@code <root>/mnist/} IDX</td><td>none</td><td>0.1307 / 0.3081</td></tr>
  * <tr><td>{@code fashion-mnist}</td><td>{@code <root>/fashion-mnist/} IDX</td><td>none</td><td>0.2860 / 0.3530</td></tr>
  * <tr><td>{@code cifar10}</td><td>{@code <root>/cifar10-jpeg.tar.gz} (JPEG image folders, decoded once
@@ -40,9 +43,12 @@ public final class DataSpec {
     public static final int DIGITS_TEST_SIZE = 300;
 
     /** The dataset families. */
-    public enum Kind { DIGITS, MNIST, FASHION_MNIST, CIFAR10, CIFAR10_BIN, CIFAR100_BIN, IDX, FOLDER }
+    public enum Kind { DIGITS, DIGITS_BUNDLED, MNIST, FASHION_MNIST, CIFAR10, CIFAR10_BIN, CIFAR100_BIN, IDX, FOLDER }
 
-    private static final List<String> FORMS = List.of("digits", "mnist", "fashion-mnist", "cifar10",
+    /** Where the bundled copy of the digits lives on the class path. */
+    public static final String BUNDLED_DIGITS = "/dev/apoptosis/data/digits.csv.gz";
+
+    private static final List<String> FORMS = List.of("digits", "digits-bundled", "mnist", "fashion-mnist", "cifar10",
             "cifar10-bin:DIR", "cifar100-bin:DIR", "idx:DIR", "folder:DIR");
 
     private static final float[] MNIST_MEAN = {0.1307f}, MNIST_STD = {0.3081f};
@@ -78,6 +84,7 @@ public final class DataSpec {
         String arg = colon < 0 ? null : s.substring(colon + 1);
         Kind kind = switch (head) {
             case "digits" -> Kind.DIGITS;
+            case "digits-bundled" -> Kind.DIGITS_BUNDLED;
             case "mnist" -> Kind.MNIST;
             case "fashion-mnist" -> Kind.FASHION_MNIST;
             case "cifar10" -> Kind.CIFAR10;
@@ -125,6 +132,7 @@ public final class DataSpec {
     public DataSplits load(Path dataRoot, Path cacheDir) throws IOException {
         return switch (kind) {
             case DIGITS -> digits(dataRoot.resolve("digits").resolve("digits.csv.gz"));
+            case DIGITS_BUNDLED -> bundledDigits();
             case MNIST -> idx(requireDir(dataRoot.resolve("mnist"), "MNIST"), "mnist", 10, DIGIT_NAMES,
                     new Normalize(MNIST_MEAN, MNIST_STD));
             case FASHION_MNIST -> idx(requireDir(dataRoot.resolve("fashion-mnist"), "Fashion-MNIST"), "fashion-mnist", 10,
@@ -151,7 +159,17 @@ public final class DataSpec {
         if (!Files.exists(file)) {
             throw new DatasetException(file, "digits file not found (set " + DataPaths.DATA_ENV + " to the datasets root)");
         }
-        ByteImageDataset all = DigitsCsv.load(file, "digits");
+        return digits(DigitsCsv.load(file, "digits"));
+    }
+
+    /** The copy of the digits in the jar: the same samples, split and normalisation as {@code digits}. */
+    public static DataSplits bundledDigits() throws IOException {
+        java.io.InputStream raw = DataSpec.class.getResourceAsStream(BUNDLED_DIGITS);
+        if (raw == null) throw new DatasetException(Path.of(BUNDLED_DIGITS), "not on the class path (a jar built without its resources?)");
+        return digits(DigitsCsv.load(new java.util.zip.GZIPInputStream(raw), Path.of("jar:" + BUNDLED_DIGITS), "digits"));
+    }
+
+    private static DataSplits digits(ByteImageDataset all) {
         int[][] split = digitsSplit(all.size());
         Dataset train = new SubsetDataset("digits/train", all, split[0]);
         Dataset test = new SubsetDataset("digits/test", all, split[1]);

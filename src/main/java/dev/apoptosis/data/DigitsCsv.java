@@ -25,9 +25,17 @@ public final class DigitsCsv {
 
     /** Loads the whole file (all 1797 samples for the real one). */
     public static ByteImageDataset load(Path file, String name) throws IOException {
+        return load(DataFiles.open(file), file, name);
+    }
+
+    /**
+     * Loads from an open (already gunzipped) stream, which is closed; {@code file} names the source in
+     * errors (for a resource in the jar, its path inside the jar).
+     */
+    public static ByteImageDataset load(java.io.InputStream in, Path file, String name) throws IOException {
         List<byte[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(DataFiles.open(file), StandardCharsets.US_ASCII))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
             String line;
             int lineNo = 0;
             int blankAt = 0;

@@ -21,6 +21,8 @@ public final class ModelZoo {
 
     static {
         register("mlp", "multi-layer perceptron: Flatten, 2 x (Linear + ReLU), Linear; width = hidden units (default 256)", Mlp::build);
+        register("digits-cnn", "small BatchNorm CNN for 8x8 images (the demo's): 3 conv+BN+ReLU, max-pool, global pool, fc; "
+                + "width = first conv channels (default 16)", DigitsCnn::build);
         register("lenet5", "LeNet-5 with ReLU and max-pooling (28x28: first conv padded); width = first conv channels (default 6)", LeNet5::build);
         for (int depth : new int[] {20, 32, 56}) {
             register("resnet" + depth, "CIFAR ResNet-" + depth + " (He et al. 2016), 1x1 conv+BN shortcuts; width = first stage channels"

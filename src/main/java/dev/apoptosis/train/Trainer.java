@@ -181,6 +181,11 @@ public final class Trainer {
         return graph;
     }
 
+    /** The metadata every checkpoint of this run carries (a copy). */
+    public Map<String, String> metadata() {
+        return new LinkedHashMap<>(metadata);
+    }
+
     public TrainConfig config() {
         return config;
     }

@@ -1,11 +1,13 @@
 package dev.apoptosis.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.prune.StepRecord;
+import dev.apoptosis.runs.RunRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,15 @@ class PruneCommandTest {
         StepRecord last = StepRecord.fromJson(Files.readAllLines(run.resolve("steps.jsonl")).get(4));
         assertEquals(g.macs(), last.macs());
         assertTrue(Files.readString(run.resolve("run.json")).contains("\"top1_before\""));
+        RunRecords records = RunRecords.read(run);
+        assertFalse(records.interrupted());
+        assertEquals("oba", records.info().criterion());
+        assertEquals(denseTop1, records.info().top1Before(), 1e-12);
+        assertEquals(3, records.finetune().get(0).epochs());
+        assertEquals(top1, records.finetune().get(0).top1Finetuned(), 1e-12);
+        assertEquals(3, records.layers().size(), "fc1, fc2, fc3 of the mlp");
+        assertEquals(64, records.layers().get(0).channelsBefore());
+        assertEquals(g.node("fc1").outputShape()[0], records.layers().get(0).channelsAfter());
     }
 
     @Test
@@ -99,12 +110,20 @@ class PruneCommandTest {
         Path whole = dir.resolve("whole.ckpt"), part = dir.resolve("part.ckpt");
         assertEquals(0, TrainCommandTest.run("prune", "--model", dense.toString(), "--steps", "4", "--calib-batches", "2",
                 "--out", whole.toString()).code());
+        Path partRun = dir.resolve("part-run");
         var stopped = TrainCommandTest.run("prune", "--model", dense.toString(), "--steps", "4", "--calib-batches", "2",
-                "--out", part.toString(), "--stop-after", "2");
+                "--out", part.toString(), "--stop-after", "2", "--run-dir", partRun.toString());
         assertEquals(0, stopped.code(), stopped.err());
         assertEquals("2", Checkpoint.read(part).metadata().get("prune.step"));
-        var resumed = TrainCommandTest.run("prune", "--resume", part.toString());
+        RunRecords cut = RunRecords.read(partRun);
+        assertTrue(cut.interrupted());
+        assertEquals(2, cut.steps().size());
+        var resumed = TrainCommandTest.run("prune", "--resume", part.toString(), "--run-dir", partRun.toString());
         assertEquals(0, resumed.code(), resumed.err());
+        RunRecords done = RunRecords.read(partRun);
+        assertFalse(done.interrupted());
+        assertEquals(4, done.steps().size());
+        assertEquals(64, done.layers().get(0).channelsBefore(), "the layers before are the dense model's, not the resumed checkpoint's");
         Checkpoint a = Checkpoint.read(whole), b = Checkpoint.read(part);
         assertEquals(4, b.metadata().get("prune.history").strip().split("\n").length);
         assertEquals(a.metadata().get("prune.history").replaceAll("Seconds\":[0-9.Ee-]+", ""),

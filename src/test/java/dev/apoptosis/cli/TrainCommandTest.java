@@ -68,6 +68,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void runDirRecordsEveryEpochOnTheBundledDigits() throws IOException {
+        Path ck = dir.resolve("b.ckpt"), runDir = dir.resolve("run");
+        Run r = run("train", "--model", "digits-cnn", "--width", "4", "--data", "digits-bundled", "--epochs", "2", "--batch", "64",
+                "--out", ck.toString(), "--run-dir", runDir.toString(), "--progress", "quiet");
+        assertEquals(0, r.code(), r.err());
+        dev.apoptosis.runs.RunRecords rec = dev.apoptosis.runs.RunRecords.read(runDir);
+        assertEquals("train", rec.info().command());
+        assertEquals("digits-bundled", rec.info().data());
+        assertEquals("2", rec.info().settings().get("epochs"));
+        assertEquals(2, rec.epochs().size());
+        assertEquals(Double.parseDouble(Checkpoint.read(ck).metadata().get(Checkpoint.Meta.TOP1)), rec.epochs().get(1).testTop1(), 1e-12);
+        Run again = run("train", "--model", "digits-cnn", "--data", "digits-bundled", "--epochs", "1", "--out", dir.resolve("c.ckpt").toString(),
+                "--run-dir", runDir.toString(), "--progress", "quiet");
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already holds a run"), again.err());
+    }
+
+    @Test
     void trainThenResumeThenEvaluate() throws IOException {
         assumeDigits();
         Path ck = dir.resolve("mlp.ckpt");
