@@ -166,7 +166,12 @@ public final class Demo {
         meta.put(Checkpoint.Meta.MODEL, MODEL);
         meta.put(Checkpoint.Meta.DATA, DATA);
         meta.put(Checkpoint.Meta.PROVENANCE, provenance);
+        // The keys 'info' reads for its pruning line (the prune command's names); no prune.settings, so that
+        // 'prune --resume' refuses this file by name instead of resuming a run it did not start.
         meta.put("prune.history", history(r.steps()));
+        meta.put("prune.base", before.macs() + "," + before.keptParams());
+        meta.put("prune.step", Integer.toString(s.pruneSteps()));
+        meta.put("prune.phase", "tuned");
         TrainConfig cfg = TrainConfig.builder().epochs(s.finetuneEpochs()).batchSize(s.batch()).lr(s.finetuneLr()).momentum(0.9)
                 .weightDecay(1e-4).seed(s.seed()).build();
         new Trainer(pruned, cfg, data, ckpt, meta).listener(new EpochRecorder(run, epochLines("  fine-tune "))).run();

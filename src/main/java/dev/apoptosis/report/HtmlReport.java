@@ -60,14 +60,15 @@ public final class HtmlReport {
 
     private static void summary(Element body, List<RunSummary> sums) {
         body.appendElement("h2").text("Summary");
-        Element t = table(body, "summary", "run", "criterion", "target MACs", "status", "MACs kept", "params kept",
-                "top-1 dense", "top-1 pruned", "top-1 fine-tuned");
+        Element t = table(body, "summary", "run", "criterion", "target", "status", "MACs kept", "params kept", "top-1 dense",
+                "pruned", "fine-tuned");
         for (RunSummary s : sums) {
             var i = s.run().info();
-            Element tr = row(t, s.run().label(), i.isPrune() ? i.criterion() : "(training)", i.isPrune() ? s.targets() : "",
-                    s.status(), i.isPrune() ? RunSummary.pct(s.macsKept()) : "", i.isPrune() ? RunSummary.pct(s.paramsKept()) : "",
-                    RunSummary.pct(s.top1Dense()), RunSummary.pct(s.top1Pruned()),
-                    RunSummary.pct(s.top1Finetuned()) + (s.finetuneEpochs() > 0 && i.isPrune() ? " (" + s.finetuneEpochs() + " ep.)" : ""));
+            Element tr = i.isPrune()
+                    ? row(t, s.run().label(), i.criterion(), s.targets(), s.status(), RunSummary.pct(s.macsKept()), RunSummary.pct(s.paramsKept()),
+                            RunSummary.pct(s.top1Dense()), RunSummary.pct(s.top1Pruned()),
+                            RunSummary.pct(s.top1Finetuned()) + (s.finetuneEpochs() > 0 ? " (" + s.finetuneEpochs() + " ep.)" : ""))
+                    : row(t, s.run().label(), "(training)", "", s.status(), "", "", RunSummary.pct(s.top1Finetuned()), "", "");
             if (s.run().interrupted()) tr.addClass("interrupted");
         }
     }
@@ -289,8 +290,8 @@ public final class HtmlReport {
             svg .grid { stroke: #e6eaee; } svg .axis { stroke: #6b7780; } svg .tick { fill: #4a555d; font-size: 11px; }
             svg .axis-label { fill: #1d2329; font-size: 12px; } svg .legend { fill: #1d2329; font-size: 12px; } svg .value { fill: #4a555d; font-size: 10px; }
             .table { overflow-x: auto; } .scroll { max-height: 24rem; overflow-y: auto; }
-            table { border-collapse: collapse; font-size: .88rem; margin: .4rem 0 1rem; }
-            th, td { padding: .25rem .6rem; border-bottom: 1px solid #e6eaee; text-align: right; white-space: nowrap; }
+            table { border-collapse: collapse; font-size: .85rem; margin: .4rem 0 1rem; }
+            th, td { padding: .25rem .5rem; border-bottom: 1px solid #e6eaee; text-align: right; white-space: nowrap; }
             th:first-child, td:first-child { text-align: left; } th { background: #f4f6f8; position: sticky; top: 0; }
             tr.interrupted td { color: #a33; }
             dl.provenance { display: grid; grid-template-columns: 14rem 1fr; gap: .15rem 1rem; font-size: .88rem; }
