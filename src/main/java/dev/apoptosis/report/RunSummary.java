@@ -25,7 +25,7 @@ record RunSummary(RunRecords run, String status, double macsKept, double paramsK
                 secs += e.seconds();
                 top1 = e.testTop1();
             }
-            String status = r.interrupted() ? "interrupted after epoch " + done + " of " + total : done + " epochs";
+            String status = r.interrupted() ? "interrupted after epoch " + done + " of " + total : done + (done == 1 ? " epoch" : " epochs");
             return new RunSummary(r, status, 1, 1, Double.NaN, Double.NaN, top1, done, secs);
         }
         int done = r.steps().size();
@@ -44,7 +44,7 @@ record RunSummary(RunRecords run, String status, double macsKept, double paramsK
         for (StepRecord s : r.steps()) secs += s.importanceSeconds() + s.selectionSeconds() + s.surgerySeconds();
         String status = r.interrupted()
                 ? "interrupted after step " + done + " of " + info.expectedSteps()
-                : done + " steps";
+                : done + (done == 1 ? " step" : " steps");
         return new RunSummary(r, status, macs, params, info.top1Before(), pruned, tuned, epochs, secs);
     }
 
