@@ -7,7 +7,12 @@ import dev.apoptosis.data.DataSpec;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.importance.Criteria;
+import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.models.ModelOptions;
+import dev.apoptosis.onnx.OnnxExport;
+import dev.apoptosis.onnx.OnnxFile;
+import dev.apoptosis.onnx.OnnxImport;
 import dev.apoptosis.models.ModelZoo;
 import dev.apoptosis.prune.ModelCost;
 import dev.apoptosis.prune.Pruner;
@@ -187,13 +192,41 @@ public final class Demo {
     }
 
     /**
-     * TODO(onnx): export {@code model} with OnnxExport, read the file back with OnnxImport and compare
-     * the outputs on a test batch; wired once the onnx branch is on main. Until then: null (the
-     * summary says the step was not run).
+     * Exports {@code model} (the checkpoint's metadata, pruning history included, as the file's metadata
+     * properties), reads the file back with our own importer and compares both models' outputs on the
+     * test split. A difference above {@link #ONNX_TOLERANCE} is an error naming the file: an export
+     * that does not compute what the model computes must not pass as a result.
      */
-    private DemoResult.OnnxCheck onnx(String criterion, Path checkpoint, Graph model, DataSplits data) {
-        log.println("      skipped: this build has no ONNX export yet (TODO(onnx) in dev.apoptosis.demo.Demo)");
-        return null;
+    private DemoResult.OnnxCheck onnx(String criterion, Path checkpoint, Graph model, DataSplits data) throws IOException {
+        Path file = file(criterion + " model as ONNX", criterion + ".onnx");
+        OnnxFile.write(file, OnnxExport.toModel(model, Checkpoint.read(checkpoint).metadata(), OnnxExport.Options.defaults()));
+        Graph back = OnnxImport.toGraph(OnnxFile.read(file), file).graph();
+        double worst = 0;
+        int n = 0;
+        try (DataLoader l = data.testLoader(256); DataLoader.Epoch e = l.epoch(0)) {
+            while (e.hasNext()) {
+                Tensor x = e.next().images();
+                float[] a = outputs(model, x), b = outputs(back, x);
+                for (int i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                n += x.shape()[0];
+            }
+        }
+        if (!(worst <= ONNX_TOLERANCE)) {
+            throw new IllegalStateException(file + ": read back, its outputs differ from the model's by " + worst + " (tolerance "
+                    + ONNX_TOLERANCE + ")");
+        }
+        log.printf(Locale.ROOT, "      %s: outputs on %d test images %s%n", file, n,
+                worst == 0 ? "identical to the model's" : String.format(Locale.ROOT, "within %.2g of the model's", worst));
+        return new DemoResult.OnnxCheck(file, worst, n);
+    }
+
+    /** Largest |difference| of a logit between the model and its ONNX export read back (float32 sums in another order). */
+    static final double ONNX_TOLERANCE = 1e-4;
+
+    private static float[] outputs(Graph g, Tensor x) {
+        try (Pass p = Pass.forward(g, Map.of(g.inputs().get(0).name(), x), Mode.EVAL, 0L, false)) {
+            return p.output().toArray();
+        }
     }
 
     private static String history(List<StepRecord> steps) {

@@ -15,7 +15,7 @@ public record DemoResult(Path out, DemoSettings settings, double denseTop1, long
     /** One criterion's model: accuracy straight after pruning and after fine-tuning, and what it kept. */
     public record Pruned(String criterion, double top1Pruned, double top1Finetuned, long macs, long params, Path checkpoint, Path runDir) {}
 
-    /** The export of the first criterion's model and its read-back check (null when the demo was built without ONNX). */
+    /** The export of the first criterion's model, read back with our importer: the largest output difference over {@code samples} test images. */
     public record OnnxCheck(Path file, double maxAbsDiff, int samples) {}
 
     public DemoResult {

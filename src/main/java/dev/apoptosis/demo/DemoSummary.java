@@ -49,8 +49,8 @@ public final class DemoSummary {
     }
 
     static String onnx(DemoResult r) {
-        if (r.onnx() == null) return "ONNX: not run (this build has no ONNX export yet)";
-        return String.format(Locale.ROOT, "ONNX: %s read back with our importer, outputs on %d test images within %.2g of the model's",
-                r.onnx().file(), r.onnx().samples(), r.onnx().maxAbsDiff());
+        return String.format(Locale.ROOT, "ONNX: %s read back with our importer, outputs on %d test images %s", r.onnx().file(),
+                r.onnx().samples(), r.onnx().maxAbsDiff() == 0 ? "identical to the model's" : String.format(Locale.ROOT, "within %.2g of the model's",
+                        r.onnx().maxAbsDiff()));
     }
 }

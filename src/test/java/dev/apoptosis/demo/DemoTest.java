@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.cli.Main;
 import dev.apoptosis.graph.Graph;
@@ -15,6 +20,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +48,12 @@ class DemoTest {
     }
 
     @Test
-    void everyFileTheDemoWritesIsThereAndReadsBack() throws IOException {
+    void everyFileTheDemoWritesIsThereAndReadsBack() throws Exception {
         Path out = tmp.resolve("demo");
         DemoResult r = run(out);
 
-        Set<String> expected = new TreeSet<>(List.of("dense.ckpt", "oba.ckpt", "magnitude.ckpt", "runs", "report.html", "summary.md"));
+        Set<String> expected = new TreeSet<>(List.of("dense.ckpt", "oba.ckpt", "magnitude.ckpt", "oba.onnx", "runs", "report.html",
+                "summary.md"));
         Set<String> present = new TreeSet<>();
         try (Stream<Path> s = Files.list(out)) {
             s.forEach(p -> present.add(p.getFileName().toString()));
@@ -79,6 +86,30 @@ class DemoTest {
         assertEquals(3, train.epochs().size());
         assertEquals(r.denseTop1(), train.epochs().get(2).testTop1(), 1e-12);
 
+        // The export runs in ONNX Runtime with the model's outputs, and carries the pruning history.
+        Graph oba = Checkpoint.readGraph(out.resolve("oba.ckpt"));
+        Tensor x;
+        try (var l = dev.apoptosis.data.DataSpec.parse(Demo.DATA).load().testLoader(64); var e = l.epoch(0)) {
+            x = e.next().images();
+        }
+        float[] ours, ort;
+        try (Pass p = Pass.forward(oba, Map.of(oba.inputs().get(0).name(), x), Mode.EVAL, 0L, false)) {
+            ours = p.output().toArray();
+        }
+        byte[] onnx = Files.readAllBytes(out.resolve("oba.onnx"));
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession s = env.createSession(onnx, new OrtSession.SessionOptions());
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.toArray()), new long[] {x.shape()[0], 1, 8, 8});
+             OrtSession.Result res = s.run(Map.of(s.getInputNames().iterator().next(), in))) {
+            FloatBuffer fb = ((OnnxTensor) res.get(0)).getFloatBuffer();
+            ort = new float[fb.remaining()];
+            fb.get(ort);
+        }
+        assertEquals(ours.length, ort.length);
+        for (int i = 0; i < ours.length; i++) assertEquals(ours[i], ort[i], 1e-4, "logit " + i);
+        assertTrue(r.onnx().maxAbsDiff() <= Demo.ONNX_TOLERANCE && r.onnx().samples() == 300, r.onnx().toString());
+        assertTrue(dev.apoptosis.onnx.ModelFiles.read(out.resolve("oba.onnx")).metadata().get("prune.history").contains("\"step\":2"));
+
         Document doc = Jsoup.parse(out.resolve("report.html").toFile(), "UTF-8");
         assertEquals(List.of("oba", "magnitude"), doc.selectFirst("svg[data-chart=accuracy]").select("g.series").eachAttr("data-series"),
                 "one chart series per criterion");
@@ -86,7 +117,9 @@ class DemoTest {
         assertTrue(r.timing().denseMs() > 0 && r.timing().prunedMs() > 0);
 
         String summary = DemoSummary.text(r);
-        for (String s : List.of("oba", "magnitude", "faster", out.resolve("report.html").toString())) assertTrue(summary.contains(s), summary);
+        for (String s : List.of("oba", "magnitude", "faster", out.resolve("report.html").toString(), out.resolve("oba.onnx").toString())) {
+            assertTrue(summary.contains(s), summary);
+        }
         String md = Files.readString(out.resolve("summary.md"));
         assertTrue(md.contains("| oba | oba | 50.0% |"), md);
     }
