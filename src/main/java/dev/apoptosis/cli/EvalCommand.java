@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,8 +65,14 @@ public final class EvalCommand implements Callable<Integer> {
         }
         String name = c.metadata().getOrDefault(Checkpoint.Meta.MODEL, c.graphName());
         if (json) {
-            System.out.printf(Locale.ROOT, "{\"model\":%s,\"data\":%s,\"samples\":%d,\"loss\":%.6f,\"top1\":%.6f,\"top5\":%.6f}%n",
-                    Json.quote(name), Json.quote(spec), r.samples(), r.loss(), r.top1(), r.top5());
+            Map<String, Object> o = new java.util.LinkedHashMap<>();
+            o.put("model", name);
+            o.put("data", spec);
+            o.put("samples", r.samples());
+            o.put("loss", Json.number(r.loss()));
+            o.put("top1", Json.number(r.top1()));
+            o.put("top5", Json.number(r.top5()));
+            System.out.println(Json.write(o));
         } else {
             System.out.printf(Locale.ROOT, "%s on %s: %s%n", Terminal.safe(name), Terminal.safe(spec), r);
         }

@@ -10,7 +10,9 @@ import dev.apoptosis.train.InputNormalization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -174,36 +176,37 @@ public final class InfoCommand implements Callable<Integer> {
     }
 
     private String json(Checkpoint c, Graph g) throws IOException {
-        StringBuilder b = new StringBuilder("{");
-        b.append("\"file\":").append(Json.quote(file.toString()));
-        b.append(",\"bytes\":").append(Files.size(file));
-        b.append(",\"graph\":").append(Json.quote(c.graphName()));
-        b.append(",\"parameters\":").append(g.numParameters());
-        b.append(",\"macs\":").append(g.macs());
-        b.append(",\"input\":").append(Arrays.toString(g.inputs().get(0).outputShape()).replace(" ", ""));
-        b.append(",\"output\":").append(Arrays.toString(g.output().outputShape()).replace(" ", ""));
-        b.append(",\"metadata\":").append(object(c.metadata()));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("file", file.toString());
+        o.put("bytes", Files.size(file));
+        o.put("graph", c.graphName());
+        o.put("parameters", g.numParameters());
+        o.put("macs", g.macs());
+        o.put("input", g.inputs().get(0).outputShape());
+        o.put("output", g.output().outputShape());
+        o.put("metadata", c.metadata());
         TrainingProgress p = c.progress();
         if (p != null) {
-            b.append(",\"progress\":{\"epochsDone\":").append(p.epoch()).append(",\"batch\":").append(p.batch());
-            if (c.optimizer() != null) b.append(",\"steps\":").append(c.optimizer().step());
-            b.append(",\"settings\":").append(object(p.config()));
-            b.append(",\"history\":[");
-            StringJoiner rows = new StringJoiner(",");
+            Map<String, Object> progress = new LinkedHashMap<>();
+            progress.put("epochsDone", p.epoch());
+            progress.put("batch", p.batch());
+            if (c.optimizer() != null) progress.put("steps", c.optimizer().step());
+            progress.put("settings", p.config());
+            List<Map<String, Object>> rows = new ArrayList<>();
             for (EpochRecord r : p.history()) {
-                rows.add("{\"epoch\":" + r.epoch() + ",\"trainLoss\":" + Json.number(r.trainLoss()) + ",\"trainTop1\":"
-                        + Json.number(r.trainTop1()) + ",\"testLoss\":" + Json.number(r.testLoss()) + ",\"testTop1\":"
-                        + Json.number(r.testTop1()) + ",\"testTop5\":" + Json.number(r.testTop5()) + ",\"seconds\":"
-                        + Json.number(r.seconds()) + "}");
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", r.epoch());
+                row.put("trainLoss", Json.number(r.trainLoss()));
+                row.put("trainTop1", Json.number(r.trainTop1()));
+                row.put("testLoss", Json.number(r.testLoss()));
+                row.put("testTop1", Json.number(r.testTop1()));
+                row.put("testTop5", Json.number(r.testTop5()));
+                row.put("seconds", Json.number(r.seconds()));
+                rows.add(row);
             }
-            b.append(rows).append("]}");
+            progress.put("history", rows);
+            o.put("progress", progress);
         }
-        return b.append("}\n").toString();
-    }
-
-    private static String object(Map<String, String> m) {
-        StringJoiner j = new StringJoiner(",", "{", "}");
-        m.forEach((k, v) -> j.add(Json.quote(k) + ":" + Json.quote(v)));
-        return j.toString();
+        return Json.write(o) + "\n";
     }
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
  * characters (C0, DEL, C1, ESC included) and invisible format characters (bidirectional overrides
  * that make text read differently from what it is) are shown as visible escapes: {@code \e},
  * {@code \n}, {@code \r} or {@code \\u009b}; a tab is left as it is. Everything else, accents and other scripts
- * included, is printed as it is. JSON output has its own escaping ({@link Json#quote}).
+ * included, is printed as it is. JSON output has its own escaping ({@link Json}).
  */
 final class Terminal {
     private Terminal() {}

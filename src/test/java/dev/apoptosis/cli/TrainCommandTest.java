@@ -3,6 +3,7 @@ package dev.apoptosis.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -129,7 +130,8 @@ class TrainCommandTest {
         Run e = run("eval", "--model", ck.toString(), "--json");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("\"samples\":300"), e.out());
-        assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "\"top1\":%.6f", Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)))), e.out() + " vs " + c.metadata());
+        assertEquals(Double.parseDouble(c.metadata().get(Checkpoint.Meta.TOP1)),
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.out()).get("top1").asDouble(), 1e-12, e.out() + " vs " + c.metadata());
     }
 
     @Test
@@ -161,9 +163,10 @@ class TrainCommandTest {
         try (DataLoader l = new DataSplits("digits", digits.train(), digits.test(), digits.trainTransform(), other).testLoader(256)) {
             expected = Evaluator.evaluate(Checkpoint.readGraph(moved), l);
         }
-        assertTrue(e.out().contains(String.format(Locale.ROOT, "\"loss\":%.6f,\"top1\":%.6f", expected.loss(), expected.top1())),
-                e.out() + " vs " + expected);
-        assertFalse(plain.out().contains(String.format(Locale.ROOT, "\"loss\":%.6f", expected.loss())),
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(expected.loss(), json.readTree(e.out()).get("loss").asDouble(), 1e-12, e.out() + " vs " + expected);
+        assertEquals(expected.top1(), json.readTree(e.out()).get("top1").asDouble(), 1e-12, e.out() + " vs " + expected);
+        assertNotEquals(expected.loss(), json.readTree(plain.out()).get("loss").asDouble(), 1e-6,
                 "the shifted inputs must change the loss, or this test could not tell the normalisations apart");
 
         // Labels that mean other classes are refused, naming the first difference.
