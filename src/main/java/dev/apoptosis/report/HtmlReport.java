@@ -76,9 +76,16 @@ public final class HtmlReport {
     private static void accuracy(Element body, List<RunRecords> runs) {
         Map<String, List<double[]>> tuned = new LinkedHashMap<>(), pruned = new LinkedHashMap<>();
         boolean anyTuning = false;
+        // One line per criterion; runs of a criterion that started from different models (another
+        // source or cost) would put fractions of different bases on one line, so each base gets its own.
+        Map<String, java.util.Set<String>> bases = new LinkedHashMap<>();
+        for (RunRecords r : runs) {
+            if (r.info().isPrune()) bases.computeIfAbsent(r.info().criterion(), k -> new java.util.LinkedHashSet<>()).add(base(r));
+        }
         for (RunRecords r : runs) {
             if (!r.info().isPrune() || r.finetune().isEmpty()) continue;
             String c = r.info().criterion();
+            if (bases.get(c).size() > 1) c += " from " + java.nio.file.Path.of(r.info().source()).getFileName();
             tuned.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {1, r.info().top1Before()});
             pruned.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {1, r.info().top1Before()});
             for (FinetuneRecord f : r.finetune()) {
@@ -93,13 +100,19 @@ public final class HtmlReport {
         List<LineChart.Series> series = new ArrayList<>();
         int i = 0;
         for (String c : tuned.keySet()) {
-            String color = Palette.criterion(c, i++);
+            String first = Palette.criterion(c, i);
+            String color = series.stream().anyMatch(x -> x.color().equals(first)) ? Palette.cycle(i + 3) : first;
+            i++;
             series.add(new LineChart.Series(c, color, false, sorted(tuned.get(c))));
             if (anyTuning) series.add(new LineChart.Series(c + ", before fine-tuning", color, true, sorted(pruned.get(c))));
         }
         figure(body, LineChart.draw("accuracy", "Top-1 accuracy against the fraction of MACs kept", "MACs kept (of the dense model)",
                 "top-1 accuracy", series, null, null, Axis.percent(), Axis.percent()),
                 "One line per criterion through the dense model (100%) and every pruning target; solid: after fine-tuning, dashed: straight after pruning.");
+    }
+
+    private static String base(RunRecords r) {
+        return r.info().source() + "|" + r.info().macsBefore();
     }
 
     private static List<double[]> sorted(List<double[]> pts) {

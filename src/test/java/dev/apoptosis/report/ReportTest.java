@@ -66,6 +66,16 @@ class ReportTest {
     }
 
     @Test
+    void runsFromDifferentModelsDoNotShareALine() throws IOException {
+        Path a = RunFixtures.prune(tmp.resolve("a"), "oba", List.of(0.5), 2, 2);
+        Path b = RunFixtures.prune(tmp.resolve("b"), "oba", List.of(0.5), 2, 2);
+        Path run = b.resolve("run.json");
+        Files.writeString(run, Files.readString(run).replace("\"dense.ckpt\"", "\"other/pruned.onnx\""));
+        Document doc = report(List.of(a, b));
+        assertEquals(List.of("oba from dense.ckpt", "oba from pruned.onnx"), series(doc, "accuracy"));
+    }
+
+    @Test
     void anInterruptedRunIsShownAsFarAsItGot() throws IOException {
         Document doc = report(List.of(RunFixtures.prune(tmp.resolve("oba"), "oba", List.of(0.5), 4, 4),
                 RunFixtures.prune(tmp.resolve("cut"), "magnitude", List.of(0.5), 5, 2)));
