@@ -85,7 +85,7 @@ public final class HtmlReport {
         for (RunRecords r : runs) {
             if (!r.info().isPrune() || r.finetune().isEmpty()) continue;
             String c = r.info().criterion();
-            if (bases.get(c).size() > 1) c += " from " + java.nio.file.Path.of(r.info().source()).getFileName();
+            if (bases.get(c).size() > 1) c += " from " + (r.info().source() == null ? "?" : java.nio.file.Path.of(r.info().source()).getFileName());
             tuned.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {1, r.info().top1Before()});
             pruned.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {1, r.info().top1Before()});
             for (FinetuneRecord f : r.finetune()) {
