@@ -100,9 +100,7 @@ public final class HtmlReport {
         List<LineChart.Series> series = new ArrayList<>();
         int i = 0;
         for (String c : tuned.keySet()) {
-            String first = Palette.criterion(c, i);
-            String color = series.stream().anyMatch(x -> x.color().equals(first)) ? Palette.cycle(i + 3) : first;
-            i++;
+            String color = Palette.unused(Palette.criterion(c, i++), series.stream().map(LineChart.Series::color).toList());
             series.add(new LineChart.Series(c, color, false, sorted(tuned.get(c))));
             if (anyTuning) series.add(new LineChart.Series(c + ", before fine-tuning", color, true, sorted(pruned.get(c))));
         }
@@ -136,7 +134,8 @@ public final class HtmlReport {
                 Map<String, LayerRow> m = new LinkedHashMap<>();
                 for (LayerRow l : r.layers()) m.put(l.name(), l);
                 double[] v = names.stream().mapToDouble(n -> m.containsKey(n) ? m.get(n).channelsAfter() : Double.NaN).toArray();
-                series.add(new BarChart.Series(r.label(), Palette.criterion(r.info().criterion(), i++), v));
+                String color = Palette.unused(Palette.criterion(r.info().criterion(), i++), series.stream().map(BarChart.Series::color).toList());
+                series.add(new BarChart.Series(r.label(), color, v));
             }
             figure(body, BarChart.draw("channels", "Output channels per layer of " + e.getKey(), "output channels (features)", names, series),
                     e.getKey() + ": output channels (features for a linear layer) of every layer with weights, before pruning and after each run.");

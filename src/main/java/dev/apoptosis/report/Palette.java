@@ -15,6 +15,17 @@ final class Palette {
         return CRITERIA.getOrDefault(name, cycle(index));
     }
 
+    /** {@code preferred}, or if a series already has it, the first colour of the cycle that none has. */
+    static String unused(String preferred, java.util.Collection<String> used) {
+        if (!used.contains(preferred)) return preferred;
+        for (String c : EXTRA) if (!used.contains(c)) return c;
+        for (String c : CYCLE) if (!used.contains(c)) return c;
+        return preferred;
+    }
+
+    /** Colours no criterion owns, for a second run of the same criterion. */
+    private static final String[] EXTRA = {"#5c6b73", "#b8860b", "#17a2b8", "#7a9a01", "#a0522d"};
+
     static String cycle(int i) {
         return CYCLE[Math.floorMod(i, CYCLE.length)];
     }

@@ -63,6 +63,8 @@ class ReportTest {
         assertEquals(5, oba.select("circle").size(), "dense twice, 0.7, 0.4, 0.5: every run's points on one line");
         assertEquals(3, doc.select("svg[data-chart=accuracy] g.series-aux").size(), "a dashed before-fine-tuning line per criterion");
         assertEquals(List.of("before", "oba (oba-a)", "oba (oba-b)", "magnitude (mag)", "taylor"), series(doc, "channels"));
+        List<String> fills = doc.select("svg[data-chart=channels] g.series").stream().map(g -> g.selectFirst("rect").attr("fill")).toList();
+        assertEquals(fills.size(), new java.util.HashSet<>(fills).size(), "every run's bars in a colour of their own: " + fills);
     }
 
     @Test
