@@ -1,5 +1,11 @@
 package dev.apoptosis.autodiff;
 
+import dev.apoptosis.graph.Mode;
+import dev.apoptosis.graph.Accumulation;
+import dev.apoptosis.graph.Loss;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Adjoints;
+import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.Node;
 import dev.apoptosis.graph.OpProperty;

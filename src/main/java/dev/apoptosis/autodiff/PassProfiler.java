@@ -1,5 +1,6 @@
 package dev.apoptosis.autodiff;
 
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.graph.Node;
 
 /**

@@ -1,6 +1,6 @@
 package dev.apoptosis.bench;
 
-import dev.apoptosis.autodiff.Curvature;
+import dev.apoptosis.graph.Curvature;
 import java.util.Arrays;
 import java.util.function.Consumer;
 

@@ -1,7 +1,7 @@
 package dev.apoptosis.bench;
 
-import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.autodiff.PassProfiler;

@@ -1,6 +1,6 @@
 package dev.apoptosis.cli;
 
-import dev.apoptosis.autodiff.Curvature;
+import dev.apoptosis.graph.Curvature;
 import dev.apoptosis.bench.AutodiffBench;
 import dev.apoptosis.tensor.Parallel;
 import picocli.CommandLine.Command;

@@ -7,7 +7,7 @@ import dev.apoptosis.data.DataSpec;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.importance.Criteria;
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.models.ModelOptions;
 import dev.apoptosis.onnx.OnnxExport;

@@ -1,8 +1,5 @@
 package dev.apoptosis.graph;
 
-import dev.apoptosis.autodiff.Adjoints;
-import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Frame;
 import dev.apoptosis.tensor.Tensor;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package dev.apoptosis.importance;
 
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 
 /**
  * Where BatchNorm takes its mean and variance during an importance pass.

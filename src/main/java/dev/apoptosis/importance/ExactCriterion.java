@@ -1,6 +1,6 @@
 package dev.apoptosis.importance;
 
-import dev.apoptosis.autodiff.Curvature;
+import dev.apoptosis.graph.Curvature;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.graph.Graph;

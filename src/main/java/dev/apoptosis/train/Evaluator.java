@@ -1,6 +1,6 @@
 package dev.apoptosis.train;
 
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.data.Batch;
 import dev.apoptosis.data.DataLoader;

@@ -1,7 +1,7 @@
 package dev.apoptosis.train;
 
 import dev.apoptosis.BuildVersion;
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.checkpoint.Checkpoint;

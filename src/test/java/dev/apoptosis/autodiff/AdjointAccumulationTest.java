@@ -1,5 +1,9 @@
 package dev.apoptosis.autodiff;
 
+import dev.apoptosis.graph.Mode;
+import dev.apoptosis.graph.Accumulation;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Adjoints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,9 @@
 package dev.apoptosis.autodiff;
 
+import dev.apoptosis.graph.Mode;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Adjoints;
+import dev.apoptosis.graph.Frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 

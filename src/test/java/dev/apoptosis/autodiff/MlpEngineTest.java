@@ -1,5 +1,7 @@
 package dev.apoptosis.autodiff;
 
+import dev.apoptosis.graph.Mode;
+import dev.apoptosis.graph.Curvature;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

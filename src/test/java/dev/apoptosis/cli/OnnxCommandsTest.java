@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.graph.Graph;

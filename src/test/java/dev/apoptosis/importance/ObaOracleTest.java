@@ -2,8 +2,8 @@ package dev.apoptosis.importance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.graph.Graph;

@@ -3,7 +3,7 @@ package dev.apoptosis.onnx;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.Parameter;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.apoptosis.autodiff.Adjoints;
-import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Frame;
+import dev.apoptosis.graph.Adjoints;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.GraphBuilder;

@@ -1,7 +1,7 @@
 package dev.apoptosis.testing;
 
-import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Loss;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Loss;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Random;
 

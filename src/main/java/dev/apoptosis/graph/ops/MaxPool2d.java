@@ -1,6 +1,6 @@
 package dev.apoptosis.graph.ops;
 
-import dev.apoptosis.autodiff.Frame;
+import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.tensor.Pool2dKernels;
 import dev.apoptosis.tensor.PoolGeometry;

@@ -1,8 +1,8 @@
 package dev.apoptosis.graph.ops;
 
-import dev.apoptosis.autodiff.Adjoints;
-import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Frame;
+import dev.apoptosis.graph.Adjoints;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.tensor.Relu;

@@ -1,7 +1,7 @@
 package dev.apoptosis.graph.ops;
 
-import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Loss;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Loss;
 import dev.apoptosis.tensor.CrossEntropyKernels;
 import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Shapes;

@@ -1,6 +1,6 @@
 package dev.apoptosis.graph.ops;
 
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.graph.Graph;

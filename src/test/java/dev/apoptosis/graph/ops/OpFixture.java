@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.apoptosis.autodiff.Curvature;
-import dev.apoptosis.autodiff.Loss;
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Curvature;
+import dev.apoptosis.graph.Loss;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.ParamVector;
 import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.graph.Graph;

@@ -2,7 +2,7 @@ package dev.apoptosis.graph.ops;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.GraphBuilder;
 import dev.apoptosis.graph.Node;

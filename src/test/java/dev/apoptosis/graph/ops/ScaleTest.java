@@ -4,7 +4,7 @@ import static dev.apoptosis.graph.ops.OpTestSupport.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.apoptosis.autodiff.Mode;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.GraphBuilder;
 import dev.apoptosis.graph.Node;

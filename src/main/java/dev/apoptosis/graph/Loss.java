@@ -1,4 +1,4 @@
-package dev.apoptosis.autodiff;
+package dev.apoptosis.graph;
 
 import dev.apoptosis.tensor.Tensor;
 

@@ -1,4 +1,4 @@
-package dev.apoptosis.autodiff;
+package dev.apoptosis.graph;
 
 /**
  * How a forward pass treats training-only behaviour.

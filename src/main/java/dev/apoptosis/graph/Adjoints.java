@@ -1,4 +1,4 @@
-package dev.apoptosis.autodiff;
+package dev.apoptosis.graph;
 
 import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
@@ -37,8 +37,8 @@ public final class Adjoints {
         this(wantInputs, numParams, wantParams, null);
     }
 
-    /** With {@code donated}: the output adjoint the engine gives up to the rule (see the class comment), or null. */
-    Adjoints(boolean[] wantInputs, int numParams, boolean wantParams, Tensor donated) {
+    /** Engine side. With {@code donated}: the output adjoint the engine gives up to the rule (see the class comment), or null. */
+    public Adjoints(boolean[] wantInputs, int numParams, boolean wantParams, Tensor donated) {
         this.donated = donated;
         this.inputs = new Tensor[wantInputs.length];
         this.owned = new boolean[wantInputs.length];
@@ -119,8 +119,8 @@ public final class Adjoints {
         return inputs[i];
     }
 
-    /** True if the engine owns {@link #inputAdjoint}(i) and may write into it. */
-    boolean ownsInputAdjoint(int i) {
+    /** Engine side: true if the engine owns {@link #inputAdjoint}(i) and may write into it. */
+    public boolean ownsInputAdjoint(int i) {
         return owned[i];
     }
 

@@ -1,6 +1,5 @@
-package dev.apoptosis.autodiff;
+package dev.apoptosis.graph;
 
-import dev.apoptosis.graph.Node;
 import dev.apoptosis.tensor.Tensor;
 import java.util.Random;
 
@@ -55,13 +54,16 @@ public final class Frame {
         return donated[i];
     }
 
-    /** Offers {@code inputs} (null entries: not donated) to the next forward rule; null withdraws the offer. */
-    void donate(Tensor[] inputs) {
+    /**
+     * Engine side (the pass that runs the rules): offers {@code inputs} (null entries: not donated)
+     * to the next forward rule; null withdraws the offer. Rules do not call it.
+     */
+    public void donate(Tensor[] inputs) {
         this.donated = inputs;
     }
 
-    /** True if the forward rule asked for donated input i, and so may have written over it. */
-    boolean took(int i) {
+    /** Engine side: true if the forward rule asked for donated input i, and so may have written over it. */
+    public boolean took(int i) {
         return taken != null && taken[i];
     }
 

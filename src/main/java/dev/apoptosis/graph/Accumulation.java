@@ -1,4 +1,4 @@
-package dev.apoptosis.autodiff;
+package dev.apoptosis.graph;
 
 import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
@@ -11,13 +11,14 @@ import dev.apoptosis.tensor.Tensor;
  * itself) and that no one else can see, the other term is added into it in place; only when neither is
  * owned is a new tensor allocated. Float addition commutes exactly, so a + b computed into b is
  * bit-identical to a + b computed into a new tensor, and the order of a chain of sums is unchanged:
- * the result never depends on which term was owned.
+ * the result never depends on which term was owned. Engine side: {@link Adjoints} and the pass use
+ * it; rules do not.
  */
-final class Accumulation {
+public final class Accumulation {
     private Accumulation() {}
 
     /** acc + t; the result is owned by the caller (it is {@code acc}, {@code t} or a new tensor). */
-    static Tensor add(Tensor acc, boolean accOwned, Tensor t, boolean tOwned) {
+    public static Tensor add(Tensor acc, boolean accOwned, Tensor t, boolean tOwned) {
         if (accOwned) return Elementwise.addInPlace(t, acc);
         if (tOwned) return Elementwise.addInPlace(acc, t);
         return Elementwise.add(acc, t);

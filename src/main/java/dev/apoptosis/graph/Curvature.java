@@ -1,4 +1,4 @@
-package dev.apoptosis.autodiff;
+package dev.apoptosis.graph;
 
 /**
  * Which second-order terms a reverse pass carrying R-adjoints includes (see docs: second-order.md).
