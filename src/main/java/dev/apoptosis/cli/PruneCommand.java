@@ -192,7 +192,7 @@ public final class PruneCommand implements Callable<Integer> {
                 }
                 g = pruneTo(g, target, first, k, k, crit, splits, baseMacs, baseParams, initial, meta, history, dest);
                 EvalResult after = evaluate(g, splits);
-                System.out.print(layerTable(before, g));
+                System.out.print(unstructured ? dev.apoptosis.prune.SparsityTable.of(g).format() : layerTable(before, g));
                 System.out.printf(Locale.ROOT, "pruned to %s: %,d MACs (%.1f%% of %,d), %,d of %,d parameters kept; test %s%n",
                         unstructured ? "keep " + target : "MACs " + target, g.macs(), 100.0 * g.macs() / baseMacs, baseMacs,
                         ModelCost.of(g).keptParams(), baseParams, after);
