@@ -1,6 +1,5 @@
 package dev.apoptosis.checkpoint;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -8,21 +7,14 @@ import java.nio.file.Path;
  * truncated, corrupted (checksum mismatch) or inconsistent. The message names the file and what is
  * wrong; nothing of such a file is ever returned.
  */
-public final class CheckpointException extends IOException {
-    private final Path file;
+public final class CheckpointException extends dev.apoptosis.io.FileException {
+    private static final long serialVersionUID = 1L;
 
     public CheckpointException(Path file, String problem) {
-        super("checkpoint " + file + ": " + problem);
-        this.file = file;
+        super("checkpoint", file, problem, null);
     }
 
     public CheckpointException(Path file, String problem, Throwable cause) {
-        super("checkpoint " + file + ": " + problem, cause);
-        this.file = file;
-    }
-
-    /** The offending file. */
-    public Path file() {
-        return file;
+        super("checkpoint", file, problem, cause);
     }
 }

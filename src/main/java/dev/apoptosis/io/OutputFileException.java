@@ -1,6 +1,5 @@
 package dev.apoptosis.io;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -8,22 +7,19 @@ import java.nio.file.Path;
  * symbolic link, or its folder cannot be created or written. The message names the target (never
  * only a temporary file) and what is wrong.
  */
-public final class OutputFileException extends IOException {
+public final class OutputFileException extends dev.apoptosis.io.FileException {
     private static final long serialVersionUID = 1L;
-    private final transient Path target;
 
-    public OutputFileException(Path target, String problem) {
-        super("cannot write " + target + ": " + problem);
-        this.target = target;
+    public OutputFileException(Path file, String problem) {
+        super("cannot write", file, problem, null);
     }
 
-    public OutputFileException(Path target, String problem, Throwable cause) {
-        super("cannot write " + target + ": " + problem, cause);
-        this.target = target;
+    public OutputFileException(Path file, String problem, Throwable cause) {
+        super("cannot write", file, problem, cause);
     }
 
-    /** The file that was to be written. */
+    /** The file that was to be written (the same as {@link #file()}). */
     public Path target() {
-        return target;
+        return file();
     }
 }

@@ -1,6 +1,5 @@
 package dev.apoptosis.onnx;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -9,21 +8,14 @@ import java.nio.file.Path;
  * data), or a model whose graph is inconsistent or uses what the importer does not support. The
  * message names the file and the problem; nothing of such a file is ever returned.
  */
-public final class OnnxFormatException extends IOException {
-    private final Path file;
+public final class OnnxFormatException extends dev.apoptosis.io.FileException {
+    private static final long serialVersionUID = 1L;
 
     public OnnxFormatException(Path file, String problem) {
-        super("ONNX model " + file + ": " + problem);
-        this.file = file;
+        super("ONNX model", file, problem, null);
     }
 
     public OnnxFormatException(Path file, String problem, Throwable cause) {
-        super("ONNX model " + file + ": " + problem, cause);
-        this.file = file;
-    }
-
-    /** The offending file (may be a placeholder name for bytes read from memory). */
-    public Path file() {
-        return file;
+        super("ONNX model", file, problem, cause);
     }
 }
