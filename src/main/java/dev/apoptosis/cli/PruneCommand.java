@@ -104,7 +104,8 @@ public final class PruneCommand implements Callable<Integer> {
     double finetuneLr;
     @Option(names = "--seed", defaultValue = "0", description = "Seed of calibration order and fine-tuning (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--out", paramLabel = "FILE", description = "Pruned checkpoint (written after every step).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Pruned checkpoint (written after every step); FILE.onnx writes "
+            + "ONNX at the end and keeps the steps' checkpoint beside it as FILE.ckpt (for --resume).")
     Path out;
     @Option(names = "--run-dir", paramLabel = "DIR", description = "Also write the run's records here for 'report' (run.json, "
             + "steps.jsonl, finetune.jsonl, layers.json; docs/run-directory.md); with --resume, the same folder continues.")
@@ -117,6 +118,9 @@ public final class PruneCommand implements Callable<Integer> {
     boolean overwrite;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** With {@code --out X.onnx}: the ONNX file written at the end (the steps go to X.ckpt). */
+    private Path onnxOut;
     private RunDirectory records;
 
     @Override
@@ -140,6 +144,13 @@ public final class PruneCommand implements Callable<Integer> {
         } else {
             if (model == null) throw new IllegalArgumentException("--model FILE is required (or --resume FILE)");
             if (out == null) throw new IllegalArgumentException("--out FILE is required");
+            if (dev.apoptosis.onnx.ModelFiles.isOnnx(out)) {
+                // The steps need a checkpoint to resume from; the ONNX file is written from it at the end.
+                onnxOut = out;
+                out = withExtension(out, ".ckpt");
+                if (Files.exists(onnxOut) && !overwrite) throw new IllegalArgumentException(onnxOut + " exists; pass --overwrite to replace it");
+                dev.apoptosis.io.OutputTarget.check(onnxOut);
+            }
             if (Files.exists(out) && !overwrite) throw new IllegalArgumentException(out + " exists; pass --overwrite to replace it");
             dev.apoptosis.io.OutputTarget.check(out);           // before any work: a bad --out fails now, not after a step
             source = dev.apoptosis.onnx.ModelFiles.read(model);        // a checkpoint or an ONNX model
@@ -226,7 +237,20 @@ public final class PruneCommand implements Callable<Integer> {
             if (dest != out && seg == targets.size() - 1) Files.copy(dest, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             System.out.println("wrote " + dest);
         }
+        if (onnxOut != null) {
+            Checkpoint done = Checkpoint.read(out);
+            dev.apoptosis.onnx.OnnxFile.write(onnxOut, dev.apoptosis.onnx.OnnxExport.toModel(done.toGraph(out), done.metadata(),
+                    new dev.apoptosis.onnx.OnnxExport.Options(false, Map.of())));
+            System.out.println("wrote " + onnxOut + " (ONNX, with the pruning provenance in its metadata; resume from " + out + ")");
+        }
         return 0;
+    }
+
+    /** model.onnx and ".ckpt" give model.ckpt. */
+    static Path withExtension(Path p, String ext) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return p.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ext);
     }
 
     /** One target's pruning steps from step {@code first}; the checkpoint {@code dest} is written after every step. */
