@@ -98,6 +98,9 @@ public final class PruneCommand implements Callable<Integer> {
             + "statistics): drop (leave them out of the group mean; do not prune groups made only of them) or reference (as the "
             + "released code) (default: ${DEFAULT-VALUE}).")
     String noiseRemedy;
+    @Option(names = "--recalibrate", defaultValue = "0", paramLabel = "N", description = "After pruning, re-estimate BatchNorm "
+            + "running statistics with N training-mode forward passes (no weight change; default: ${DEFAULT-VALUE}, as the reference).")
+    int recalibrate;
     @Option(names = "--finetune-epochs", defaultValue = "0", description = "Fine-tuning epochs after pruning (default: ${DEFAULT-VALUE}).")
     int finetuneEpochs;
     @Option(names = "--finetune-lr", defaultValue = "0.001", description = "Fine-tuning learning rate (default: ${DEFAULT-VALUE}).")
@@ -202,6 +205,10 @@ public final class PruneCommand implements Callable<Integer> {
                     return 0;
                 }
                 g = pruneTo(g, target, first, k, k, crit, splits, baseMacs, baseParams, initial, meta, history, dest);
+                if (recalibrate > 0) {
+                    int ran = dev.apoptosis.prune.Recalibration.run(g, splits, recalibrate, batch, seed);
+                    System.out.printf(Locale.ROOT, "recalibrated BatchNorm statistics on %d batches%n", ran);
+                }
                 EvalResult after = evaluate(g, splits);
                 System.out.print(unstructured ? dev.apoptosis.prune.SparsityTable.of(g).format() : layerTable(before, g));
                 System.out.printf(Locale.ROOT, "pruned to %s: %,d MACs (%.1f%% of %,d), %,d of %,d parameters kept; test %s%n",
@@ -318,6 +325,7 @@ public final class PruneCommand implements Callable<Integer> {
         s.put("reduction", reduction);
         s.put("normalizer", normalizer);
         s.put("noise_remedy", noiseRemedy);
+        s.put("recalibrate", Integer.toString(recalibrate));
         s.put("seed", Long.toString(seed));
         s.put("data", data == null ? "" : data);
         return s;
@@ -340,6 +348,7 @@ public final class PruneCommand implements Callable<Integer> {
         reduction = s.get("reduction");
         normalizer = s.get("normalizer");
         noiseRemedy = s.getOrDefault("noise_remedy", "drop");
+        recalibrate = Integer.parseInt(s.getOrDefault("recalibrate", "0"));
         seed = Long.parseLong(s.get("seed"));
         if (!s.get("data").isEmpty() && data == null) data = s.get("data");
     }
