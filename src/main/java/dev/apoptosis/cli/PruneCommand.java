@@ -137,10 +137,15 @@ public final class PruneCommand implements Callable<Integer> {
             source = Checkpoint.read(resume);
             String s = source.metadata().get(SETTINGS);
             if (s == null) throw new IllegalArgumentException(resume + " is not the output of a prune run (no " + SETTINGS + ")");
-            settings = JSON.readValue(s, new TypeReference<LinkedHashMap<String, String>>() {});
-            apply(settings);
-            segment = Integer.parseInt(source.metadata().getOrDefault(SEGMENT, "0"));
-            firstStep = Integer.parseInt(source.metadata().get(STEP)) + 1;
+            try {
+                settings = JSON.readValue(s, new TypeReference<LinkedHashMap<String, String>>() {});
+                apply(settings);
+                segment = Integer.parseInt(source.metadata().getOrDefault(SEGMENT, "0"));
+                firstStep = Integer.parseInt(meta(source, STEP)) + 1;
+                for (String key : List.of(BASE, INITIAL)) meta(source, key);
+            } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("--resume " + resume + ": not a usable prune state: " + e.getMessage(), e);
+            }
             tuned = "tuned".equals(source.metadata().get(PHASE));
             for (String line : source.metadata().getOrDefault(HISTORY, "").split("\n")) if (!line.isBlank()) history.add(StepRecord.fromJson(line));
             if (out == null) out = resume;
@@ -163,6 +168,10 @@ public final class PruneCommand implements Callable<Integer> {
         for (int i = 1; i < targets.size(); i++) {
             if (!(targets.get(i) < targets.get(i - 1))) throw new IllegalArgumentException("--target-macs must decrease, got " + targets);
         }
+        // Every choice is checked before any work (the first use is after a dense evaluation).
+        choice(ChannelScores.Reduction.class, reduction, "--reduction");
+        choice(ChannelScores.Normalizer.class, normalizer, "--normalizer");
+        choice(ChannelScores.NoiseRemedy.class, noiseRemedy, "--noise-remedy");
         int k = steps != null ? steps : unstructured ? 49 : 50;
         Criterion crit = criterion();
         Graph g = source.toGraph(resume != null ? resume : model);
@@ -287,10 +296,17 @@ public final class PruneCommand implements Callable<Integer> {
         else pb.targetMacs(target);
         return pb.steps(k).calibrationBatches(calibBatches).batchSize(batch).seed(seed)
                 .selection(new Selector.Settings(local, maxRatio, roundTo, heads,
-                        ChannelScores.NoiseRemedy.valueOf(noiseRemedy.toUpperCase(Locale.ROOT))))
-                .reduction(ChannelScores.Reduction.valueOf(reduction.toUpperCase(Locale.ROOT)))
-                .normalizer(ChannelScores.Normalizer.valueOf(normalizer.toUpperCase(Locale.ROOT)))
+                        choice(ChannelScores.NoiseRemedy.class, noiseRemedy, "--noise-remedy")))
+                .reduction(choice(ChannelScores.Reduction.class, reduction, "--reduction"))
+                .normalizer(choice(ChannelScores.Normalizer.class, normalizer, "--normalizer"))
                 .resumeAt(first, baseMacs, baseParams, initial).lastStep(last).listener(listener).build().run().graph();
+    }
+
+    /** The constant of {@code type} named by an option value, or an error listing the choices. */
+    static <E extends Enum<E>> E choice(Class<E> type, String value, String option) {
+        for (E e : type.getEnumConstants()) if (e.name().equalsIgnoreCase(value)) return e;
+        throw new IllegalArgumentException(option + " must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ", got '" + value + "'");
     }
 
     /** out.ckpt and target 0.4 give out-0.4.ckpt. */
@@ -331,26 +347,40 @@ public final class PruneCommand implements Callable<Integer> {
         return s;
     }
 
+    /** A setting a resumed run needs; a checkpoint without it is not a prune run's state. */
+    private String req(Map<String, String> s, String key) {
+        String v = s.get(key);
+        if (v == null) throw new IllegalArgumentException("setting '" + key + "' is missing");
+        return v;
+    }
+
+    /** Metadata a resumed run needs, named when it is missing. */
+    private static String meta(Checkpoint c, String key) {
+        String v = c.metadata().get(key);
+        if (v == null) throw new IllegalArgumentException("metadata '" + key + "' is missing");
+        return v;
+    }
+
     private void apply(Map<String, String> s) {
-        criterion = s.get("criterion");
-        criterionOptions = s.get("criterion_options").isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(s.get("criterion_options").split(";")));
-        unstructured = s.get("mode").equals("unstructured");
+        criterion = req(s, "criterion");
+        criterionOptions = req(s, "criterion_options").isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(req(s, "criterion_options").split(";")));
+        unstructured = req(s, "mode").equals("unstructured");
         targetMacs = new ArrayList<>();
-        for (String t : s.get("target_macs").split(",")) targetMacs.add(Double.parseDouble(t));
-        keep = Double.parseDouble(s.get("keep"));
-        steps = s.get("steps").isEmpty() ? null : Integer.valueOf(s.get("steps"));
-        calibBatches = Integer.parseInt(s.get("calib_batches"));
-        batch = Integer.parseInt(s.get("batch"));
-        local = Boolean.parseBoolean(s.get("local"));
-        maxRatio = Double.parseDouble(s.get("max_ratio"));
-        roundTo = Integer.parseInt(s.get("round_to"));
-        heads = Boolean.parseBoolean(s.get("heads"));
-        reduction = s.get("reduction");
-        normalizer = s.get("normalizer");
+        for (String t : req(s, "target_macs").split(",")) targetMacs.add(Double.parseDouble(t));
+        keep = Double.parseDouble(req(s, "keep"));
+        steps = req(s, "steps").isEmpty() ? null : Integer.valueOf(req(s, "steps"));
+        calibBatches = Integer.parseInt(req(s, "calib_batches"));
+        batch = Integer.parseInt(req(s, "batch"));
+        local = Boolean.parseBoolean(req(s, "local"));
+        maxRatio = Double.parseDouble(req(s, "max_ratio"));
+        roundTo = Integer.parseInt(req(s, "round_to"));
+        heads = Boolean.parseBoolean(req(s, "heads"));
+        reduction = req(s, "reduction");
+        normalizer = req(s, "normalizer");
         noiseRemedy = s.getOrDefault("noise_remedy", "drop");
         recalibrate = Integer.parseInt(s.getOrDefault("recalibrate", "0"));
-        seed = Long.parseLong(s.get("seed"));
-        if (!s.get("data").isEmpty() && data == null) data = s.get("data");
+        seed = Long.parseLong(req(s, "seed"));
+        if (!req(s, "data").isEmpty() && data == null) data = req(s, "data");
     }
 
     private EvalResult evaluate(Graph g, DataSplits splits) {
@@ -366,9 +396,8 @@ public final class PruneCommand implements Callable<Integer> {
         for (Node n : before.nodes()) {
             if (!n.op().has(OpProperty.PARAMETER_LAYER)) continue;
             Node m = after.node(n.name());
-            int[] s0 = n.outputShape(), s1 = m.outputShape();
-            int a0 = s0.length == 3 ? 0 : s0.length - 1, a1 = s1.length == 3 ? 0 : s1.length - 1;
-            b.append(String.format(Locale.ROOT, "%-32s %9d %9d %,16d %,16d%n", Terminal.safe(n.name()), s0[a0], s1[a1], n.macs(), m.macs()));
+            b.append(String.format(Locale.ROOT, "%-32s %9d %9d %,16d %,16d%n", Terminal.safe(n.name()),
+                    dev.apoptosis.prune.LayerWidth.outputChannels(n), dev.apoptosis.prune.LayerWidth.outputChannels(m), n.macs(), m.macs()));
         }
         return b.toString();
     }

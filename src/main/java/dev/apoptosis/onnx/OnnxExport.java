@@ -198,7 +198,7 @@ public final class OnnxExport {
                 List<String> ins = new ArrayList<>();
                 for (int i = 0; i < n.inputs().size(); i++) ins.add(in(n, i));
                 int[] s = n.inputShapes()[0];
-                node(name, "Concat", ins, name, OnnxAttribute.ofInt("axis", 1 + (s.length == 3 ? 0 : s.length - 1)));
+                node(name, "Concat", ins, name, OnnxAttribute.ofInt("axis", 1 + dev.apoptosis.graph.ops.Concat.concatAxis(s)));
             }
             case "Flatten" -> node(name, "Flatten", List.of(x), name, OnnxAttribute.ofInt("axis", 1));
             case "Reshape" -> {

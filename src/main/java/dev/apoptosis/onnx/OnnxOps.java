@@ -727,7 +727,7 @@ final class OnnxOps {
             nodes.add(node(a));
         }
         int r = first.length + 1;
-        int natural = first.length == 3 ? 0 : first.length - 1;
+        int natural = dev.apoptosis.graph.ops.Concat.concatAxis(first);
         if (Consts.axis(axis, r, "Concat") != natural + 1) {
             throw new Unsupported("axis " + axis + " of sample shape " + Arrays.toString(first) + " (the engine concatenates channels: axis " + (natural + 1) + ")");
         }

@@ -61,10 +61,9 @@ public record LayerRow(String name, String kind, @JsonProperty("channels_before"
         }
     }
 
-    /** Output channels: axis 0 of an image [C, H, W], else the last axis (features, or token width). */
+    /** Output channels: the length of the weight's output-channel axis. */
     static int channels(Node n) {
-        int[] s = n.outputShape();
-        return s.length == 3 ? s[0] : s[s.length - 1];
+        return dev.apoptosis.prune.LayerWidth.outputChannels(n);
     }
 
     /** Parameters the layer keeps (unstructured masks count only kept entries). */

@@ -76,6 +76,16 @@ class PruneCommandTest {
         var bad = TrainCommandTest.run("prune", "--model", dense.toString(), "--target-macs", "0.4,0.7", "--out", dir.resolve("x.ckpt").toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("must decrease"), bad.err());
+        var choice = TrainCommandTest.run("prune", "--model", dense.toString(), "--reduction", "median", "--out", dir.resolve("y.ckpt").toString());
+        assertEquals(2, choice.code());
+        assertTrue(choice.err().contains("--reduction must be one of [mean, sum, max], got 'median'"), choice.err());
+        // A checkpoint that claims prune settings but lacks the rest of the state is refused by name.
+        Checkpoint half = Checkpoint.read(dense).withMetadata("prune.settings", "{\"criterion\":\"oba\"}");
+        Path halfFile = dir.resolve("half.ckpt");
+        half.write(halfFile);
+        var resumed = TrainCommandTest.run("prune", "--resume", halfFile.toString());
+        assertEquals(2, resumed.code());
+        assertTrue(resumed.err().contains("--resume " + halfFile + ": not a usable prune state"), resumed.err());
         long t0 = System.nanoTime();
         var proc = TrainCommandTest.run("prune", "--model", dense.toString(), "--out", "/proc/x.ckpt");
         assertEquals(2, proc.code());

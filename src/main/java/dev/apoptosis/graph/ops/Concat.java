@@ -50,7 +50,7 @@ public final class Concat extends Op {
 
 
     /** The axis of a sample shape that inputs are joined along: 0 of an image [C, H, W], else the last. */
-    static int concatAxis(int[] sampleShape) {
+    public static int concatAxis(int[] sampleShape) {
         return sampleShape.length == 3 ? 0 : sampleShape.length - 1;
     }
 

@@ -12,7 +12,7 @@ final class Concatenating implements ChannelRule {
     @Override
     public NodeLayout apply(Site s) {
         Dim[] first = s.input(0);
-        int axis = first.length == 3 ? 0 : first.length - 1;
+        int axis = dev.apoptosis.graph.ops.Concat.concatAxis(s.outputShape());  // the op decides its join axis
         List<Dim> parts = new ArrayList<>();
         for (Dim[] in : s.inputs()) {
             parts.add(in[axis]);
