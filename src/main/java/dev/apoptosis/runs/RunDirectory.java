@@ -57,7 +57,7 @@ public final class RunDirectory {
         RunDirectory d = new RunDirectory(dir);
         for (String name : List.of(STEPS, EPOCHS, FINETUNE)) {
             Path f = dir.resolve(name);
-            if (Files.exists(f)) d.lines.put(name, new java.util.ArrayList<>(Files.readAllLines(f, StandardCharsets.UTF_8)));
+            if (Files.exists(f)) d.lines.put(name, new java.util.ArrayList<>(RunRecords.readText(f).lines().toList()));
         }
         return d;
     }

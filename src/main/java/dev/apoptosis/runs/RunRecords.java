@@ -72,7 +72,7 @@ public record RunRecords(Path dir, RunInfo info, List<StepRecord> steps, List<Ep
     private static RunInfo readRunJson(Path file) throws IOException {
         JsonNode tree;
         try {
-            tree = RunJson.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            tree = RunJson.MAPPER.readTree(readText(file));
         } catch (JsonProcessingException e) {
             throw new RunFormatException(file, "not JSON: " + e.getOriginalMessage());
         }
@@ -99,7 +99,7 @@ public record RunRecords(Path dir, RunInfo info, List<StepRecord> steps, List<Ep
     private static <T> List<T> readLines(Path file, Class<T> type) throws IOException {
         List<T> out = new ArrayList<>();
         if (!Files.exists(file)) return out;
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = readText(file).lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) throw new RunFormatException(file, i + 1, "blank line (one JSON object per line expected)");
@@ -117,7 +117,7 @@ public record RunRecords(Path dir, RunInfo info, List<StepRecord> steps, List<Ep
     private static List<LayerRow> readLayers(Path file) throws IOException {
         if (!Files.exists(file)) return null;
         try {
-            JsonNode tree = RunJson.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            JsonNode tree = RunJson.MAPPER.readTree(readText(file));
             if (tree == null || !tree.isObject()) throw new RunFormatException(file, "not a JSON object");
             JsonNode f = tree.get("format");
             if (f == null || f.asInt() != RunDirectory.FORMAT) {
@@ -131,6 +131,25 @@ public record RunRecords(Path dir, RunInfo info, List<StepRecord> steps, List<Ep
             return out;
         } catch (JsonProcessingException e) {
             throw new RunFormatException(file, "malformed: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Run records are small; anything larger is not one (and is refused before it is read). */
+    static final long MAX_RECORD_BYTES = 64L << 20;
+
+    /**
+     * A record file's text, through the readers' shared rule (a regular file, so a FIFO cannot hang
+     * the report) and a size bound checked before reading.
+     */
+    static String readText(Path file) throws IOException {
+        long size = dev.apoptosis.io.InputFiles.requireRegular(file, problem -> new RunFormatException(file, problem));
+        if (size > MAX_RECORD_BYTES) {
+            throw new RunFormatException(file, size + " bytes; a run record holds at most " + MAX_RECORD_BYTES);
+        }
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new RunFormatException(file, "not UTF-8 text");
         }
     }
 }

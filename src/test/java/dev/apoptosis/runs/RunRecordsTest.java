@@ -35,6 +35,19 @@ class RunRecordsTest {
     }
 
     @Test
+    void aRecordThatIsAFifoOrNotTextIsRefusedByName() throws Exception {
+        Path d = RunFixtures.prune(tmp.resolve("odd"), "oba", List.of(0.5), 2, 2);
+        Path steps = d.resolve(RunDirectory.STEPS);
+        Files.write(steps, new byte[] {(byte) 0xff, (byte) 0xfe, '{', '}'});
+        RunFormatException e = assertThrows(RunFormatException.class, () -> RunRecords.read(d));
+        assertTrue(e.getMessage().contains(steps.toString()) && e.getMessage().contains("not UTF-8"), e.getMessage());
+        Files.delete(steps);
+        assertEquals(0, new ProcessBuilder("mkfifo", steps.toString()).start().waitFor());
+        e = assertThrows(RunFormatException.class, () -> RunRecords.read(d));   // would block forever if opened
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+    }
+
+    @Test
     void anInterruptedPruneRunIsReadAsFarAsItGot() throws IOException {
         RunRecords r = RunRecords.read(RunFixtures.prune(tmp.resolve("cut"), "oba", List.of(0.5), 5, 2));
         assertTrue(r.interrupted());
