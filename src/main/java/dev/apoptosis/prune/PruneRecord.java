@@ -24,21 +24,11 @@ public record PruneRecord(List<Removal> removals, ModelCost before, ModelCost af
 
     /** One line of JSON (Jackson's form of this record), as run directories and checkpoint provenance store it. */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a prune record as JSON", e);
-        }
+        return RecordJson.write(this);
     }
 
     /** Reads what {@link #toJson} wrote. */
     public static PruneRecord fromJson(String json) {
-        try {
-            return JSON.readValue(json, PruneRecord.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("not a prune record: " + e.getOriginalMessage(), e);
-        }
+        return RecordJson.read(json, PruneRecord.class);
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -16,20 +16,10 @@ public record StepRecord(int step, long targetMacs, long macs, long params, long
     }
 
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a step record as JSON", e);
-        }
+        return RecordJson.write(this);
     }
 
     public static StepRecord fromJson(String json) {
-        try {
-            return JSON.readValue(json, StepRecord.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("not a pruning step record: " + e.getOriginalMessage(), e);
-        }
+        return RecordJson.read(json, StepRecord.class);
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }
