@@ -95,23 +95,24 @@ public final class Pruner {
         Graph g = copy(start);
         List<StepRecord> history = new ArrayList<>();
         for (int k = firstStep; k <= lastStep; k++) {
-            StepRecord r = unstructured ? unstructuredStep(g, k) : structuredStep(g, k);
-            if (!unstructured) g = lastGraph;
+            Step s = unstructured ? unstructuredStep(g, k) : structuredStep(g, k);
+            g = s.graph();
+            StepRecord r = s.record();
             history.add(r);
             if (listener != null) listener.afterStep(r, g, steps);
         }
         return new Result(g, history, before, ModelCost.of(g));
     }
 
-    private Graph lastGraph;
+    /** What one step leaves: the model (smaller after surgery; the same graph, masked, when unstructured) and its record. */
+    private record Step(Graph graph, StepRecord record) {}
 
-    private StepRecord structuredStep(Graph g, int k) {
+    private Step structuredStep(Graph g, int k) {
         long targetMacs = (long) Math.floor(baseMacs * Math.pow(target, (double) k / steps));
         if (k == steps) targetMacs = (long) Math.floor(baseMacs * target);
-        lastGraph = g;
         if (g.macs() <= targetMacs) {
             ModelCost c = ModelCost.of(g);
-            return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), 0, 0, 0, 0, 0, List.of());
+            return new Step(g, new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), 0, 0, 0, 0, 0, List.of()));
         }
         long t0 = System.nanoTime();
         Scores scores = estimate(g, k);
@@ -124,19 +125,20 @@ public final class Pruner {
         long t2 = System.nanoTime();
         int removed = 0;
         for (int[] r : sel.removals().values()) removed += r.length;
+        Graph next = g;
         List<PruneRecord.Removal> what = List.of();
         if (removed > 0) {
             Surgery.Result sr = Surgery.remove(groups, sel.removals());
-            lastGraph = sr.graph();
+            next = sr.graph();
             what = sr.record().removals();
         }
         long t3 = System.nanoTime();
-        ModelCost c = ModelCost.of(lastGraph);
-        return new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), removed, noise, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                (t3 - t2) / 1e9, what);
+        ModelCost c = ModelCost.of(next);
+        return new Step(next, new StepRecord(k, targetMacs, c.macs(), c.params(), c.keptParams(), removed, noise, (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9, (t3 - t2) / 1e9, what));
     }
 
-    private StepRecord unstructuredStep(Graph g, int k) {
+    private Step unstructuredStep(Graph g, int k) {
         long t0 = System.nanoTime();
         Scores scores = estimate(g, k);
         long t1 = System.nanoTime();
@@ -173,8 +175,8 @@ public final class Pruner {
         }
         long t2 = System.nanoTime();
         ModelCost c = ModelCost.of(g);
-        return new StepRecord(k, c.macs(), c.macs(), c.params(), c.keptParams(), removed, 0, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0,
-                List.of());
+        return new Step(g, new StepRecord(k, c.macs(), c.macs(), c.params(), c.keptParams(), removed, 0, (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9, 0, List.of()));
     }
 
     /**
