@@ -74,8 +74,9 @@ public final class PruneCommand implements Callable<Integer> {
     List<Double> targetMacs;
     @Option(names = "--unstructured", description = "Prune single weights (masks) instead of channels.")
     boolean unstructured;
-    @Option(names = "--keep", defaultValue = "0.5", description = "Unstructured: fraction of Conv/Linear weights to keep (default: ${DEFAULT-VALUE}).")
-    double keep;
+    @Option(names = "--keep", defaultValue = "0.5", split = ",", description = "Unstructured: fraction of Conv/Linear weights to keep "
+            + "(default: ${DEFAULT-VALUE}); a decreasing list (0.5,0.2,0.1) prunes on from each fraction to the next and records each.")
+    List<Double> keep;
     @Option(names = "--steps", description = "Pruning steps (default: 50 structured, 49 unstructured).")
     Integer steps;
     @Option(names = "--calib-batches", defaultValue = "200", description = "Calibration batches per step (default: ${DEFAULT-VALUE}).")
@@ -164,9 +165,11 @@ public final class PruneCommand implements Callable<Integer> {
             source = dev.apoptosis.onnx.ModelFiles.read(model);        // a checkpoint or an ONNX model
             settings = settings();
         }
-        List<Double> targets = unstructured ? List.of(keep) : targetMacs;
+        List<Double> targets = unstructured ? keep : targetMacs;
         for (int i = 1; i < targets.size(); i++) {
-            if (!(targets.get(i) < targets.get(i - 1))) throw new IllegalArgumentException("--target-macs must decrease, got " + targets);
+            if (!(targets.get(i) < targets.get(i - 1))) {
+                throw new IllegalArgumentException((unstructured ? "--keep" : "--target-macs") + " must decrease, got " + targets);
+            }
         }
         // Every choice is checked before any work (the first use is after a dense evaluation).
         choice(ChannelScores.Reduction.class, reduction, "--reduction");
@@ -330,7 +333,7 @@ public final class PruneCommand implements Callable<Integer> {
         s.put("criterion_options", String.join(";", criterionOptions));
         s.put("mode", unstructured ? "unstructured" : "structured");
         s.put("target_macs", String.join(",", targetMacs.stream().map(String::valueOf).toList()));
-        s.put("keep", Double.toString(keep));
+        s.put("keep", String.join(",", keep.stream().map(String::valueOf).toList()));
         s.put("steps", steps == null ? "" : Integer.toString(steps));
         s.put("calib_batches", Integer.toString(calibBatches));
         s.put("batch", Integer.toString(batch));
@@ -367,7 +370,8 @@ public final class PruneCommand implements Callable<Integer> {
         unstructured = req(s, "mode").equals("unstructured");
         targetMacs = new ArrayList<>();
         for (String t : req(s, "target_macs").split(",")) targetMacs.add(Double.parseDouble(t));
-        keep = Double.parseDouble(req(s, "keep"));
+        keep = new ArrayList<>();
+        for (String t : req(s, "keep").split(",")) keep.add(Double.parseDouble(t));
         steps = req(s, "steps").isEmpty() ? null : Integer.valueOf(req(s, "steps"));
         calibBatches = Integer.parseInt(req(s, "calib_batches"));
         batch = Integer.parseInt(req(s, "batch"));

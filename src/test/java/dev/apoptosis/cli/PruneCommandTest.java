@@ -116,6 +116,22 @@ class PruneCommandTest {
         }
         assertEquals((long) Math.floor(0.3 * entries), kept, "the exact kept fraction");
 
+        // A decreasing list of kept fractions prunes on from each to the next, one record per fraction.
+        Path ul = dir.resolve("ulist.ckpt"), ulRun = dir.resolve("ulist-run");
+        var list = TrainCommandTest.run("prune", "--model", dense.toString(), "--unstructured", "--keep", "0.5,0.2", "--steps", "2",
+                "--calib-batches", "2", "--out", ul.toString(), "--run-dir", ulRun.toString());
+        assertEquals(0, list.code(), list.err());
+        var fractions = RunRecords.read(ulRun).finetune();
+        assertEquals(2, fractions.size());
+        assertEquals(0.5, fractions.get(0).target());
+        assertEquals(0.2, fractions.get(1).target());
+        long keptList = 0;
+        for (var p : Checkpoint.readGraph(ul).parameters()) keptList += p.keptEntries();
+        assertEquals((long) Math.floor(0.2 * entries), keptList, "the last fraction, exactly");
+        var increasing = TrainCommandTest.run("prune", "--model", dense.toString(), "--unstructured", "--keep", "0.2,0.5",
+                "--out", dir.resolve("bad.ckpt").toString());
+        assertTrue(increasing.code() != 0 && increasing.err().contains("--keep must decrease"), increasing.err());
+
         // A run stopped after step 2 of 4 and resumed ends exactly where an uninterrupted run ends.
         Path whole = dir.resolve("whole.ckpt"), part = dir.resolve("part.ckpt");
         assertEquals(0, TrainCommandTest.run("prune", "--model", dense.toString(), "--steps", "4", "--calib-batches", "2",
