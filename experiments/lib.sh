@@ -4,6 +4,7 @@
 #   OUT          where run directories, checkpoints and logs go (default: experiments/out)
 #   APOPTOSIS    the launcher (default: a frozen copy of the built jar, see freeze below)
 #   THREADS      kernel threads per run (default: all cores)
+#   EXTRA_CP     more class path entries (speed.sh: ONNX Runtime)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT=${OUT:-$root/experiments/out}
@@ -24,7 +25,7 @@ freeze() {
 apoptosis() {
   if [ -n "${APOPTOSIS:-}" ]; then $APOPTOSIS ${THREADS:+--threads "$THREADS"} "$@"; return; fi
   freeze
-  java --add-modules jdk.incubator.vector -Xms2g -Xmx8g -XX:+UseG1GC -cp "$OUT/jar/apoptosis.jar:$OUT/jar/lib/*" \
+  java --add-modules jdk.incubator.vector -Xms2g -Xmx8g -XX:+UseG1GC -cp "$OUT/jar/apoptosis.jar:$OUT/jar/lib/*${EXTRA_CP:+:$EXTRA_CP}" \
       dev.apoptosis.cli.Main ${THREADS:+--threads "$THREADS"} "$@" 2> >(grep -v '^WARNING: Using incubator modules' >&2)
 }
 
