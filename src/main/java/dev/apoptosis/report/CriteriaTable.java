@@ -108,7 +108,8 @@ public final class CriteriaTable {
             if (!t.equals(table)) {
                 if (table != null) b.append('\n');
                 table = t;
-                b.append(String.format(Locale.ROOT, "%s from %s, %s (dense top-1 %s)%n%n", r.model(), r.source(),
+                b.append(String.format(Locale.ROOT, "%s from %s, %s (dense top-1 %s)%n%n", r.model(),
+                        r.source() == null ? "?" : java.nio.file.Path.of(r.source()).getFileName(),
                         r.structured() ? "structured" : "unstructured", RunSummary.pct(r.top1Dense())));
                 b.append("| criterion | variant | target | seeds | MACs kept | params kept | top-1 after pruning | after fine-tuning | epochs | wall time |\n");
                 b.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
