@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Inference speed of the pruned ResNet-20s of cifar10-resnet20.sh against their dense model, in this
+# Inference speed of the pruned ResNet-20s of cifar10.sh resnet20 against their dense model, in this
 # toolkit and in ONNX Runtime (the same models exported), at batch 1 (latency) and 64 (throughput),
 # with 1 and 2 threads. Writes OUT/speed/threads-N.md; run it after the table phase.
 #
