@@ -4,7 +4,9 @@
 #
 #   experiments/cifar10.sh MODEL [PHASE...]      MODEL: resnet20, resnet56, vgg11 (a zoo name)
 #                                                 phases: dense table unstructured ablations seeds
-#   SEEDS="1 2" SEED_CRITERIA="oba taylor" ...    which extra seeds, for which criteria (phase seeds)
+#   SEEDS="1 2" SEED_CRITERIA="oba taylor" ...    which extra seeds, for which criteria (phase seeds; the
+#                                                 criteria may also be written into OUT/cifar10-MODEL/seed-criteria)
+# Several copies may run at once (THREADS=1 each, one per core): they share the runs out (lib.sh claim).
 #
 # Run in the background with a log:  nohup experiments/cifar10.sh resnet20 > r20.log 2>&1 &
 # Rebuild the tables from what has finished:  experiments/summarize.sh
@@ -45,7 +47,7 @@ for phase in $phases; do
     seeds)
       for seed in ${SEEDS:-1}; do
         for target in 0.5 0.25; do
-          for c in ${SEED_CRITERIA:-oba taylor}; do
+          for c in ${SEED_CRITERIA:-$(cat "$OUT/seed-criteria" 2>/dev/null || echo oba taylor)}; do
             prune "$c-$target-s$seed" --model "$dense" --criterion "$c" --target-macs "$target" --seed "$seed" "${protocol[@]}"
           done
         done

@@ -46,7 +46,25 @@ train() {
 # prune NAME ARGS...: one prune run into OUT/NAME.ckpt and the run directory OUT/NAME. Skipped when
 # its run directory holds a fine-tuning record for every target; continued with --resume from its
 # checkpoint when interrupted after a step; started again when it never finished a step.
+# Several scripts may work through the same runs at once (one per core): a run is claimed with a lock
+# directory holding the claimer's PID, and a run claimed by a live process is skipped.
+claim() {
+  local lock="$OUT/$1.lock"
+  if ! mkdir "$lock" 2>/dev/null; then
+    kill -0 "$(cat "$lock/pid" 2>/dev/null)" 2>/dev/null && return 1
+    rm -rf "$lock"; mkdir "$lock" 2>/dev/null || return 1
+  fi
+  echo $$ > "$lock/pid"
+}
+release() { rm -rf "$OUT/$1.lock"; }
+
 prune() {
+  claim "$1" || { echo "$1: being run by another process; skipped"; return 0; }
+  prune_unclaimed "$@"     # a failure exits the script (set -e); its lock then names a dead process
+  release "$1"
+}
+
+prune_unclaimed() {
   local name=$1; shift
   local dir="$OUT/$name" ckpt="$OUT/$name.ckpt"
   if [ -f "$dir/run.json" ]; then
