@@ -110,7 +110,7 @@ public final class CriteriaTable {
                 table = t;
                 b.append(String.format(Locale.ROOT, "%s from %s, %s (dense top-1 %s)%n%n", r.model(),
                         r.source() == null ? "?" : java.nio.file.Path.of(r.source()).getFileName(),
-                        r.structured() ? "structured" : "unstructured", RunSummary.pct(r.top1Dense())));
+                        r.structured() ? "structured" : "unstructured", accuracy(r.top1Dense())));
                 b.append("| criterion | variant | target | seeds | MACs kept | params kept | top-1 after pruning | after fine-tuning | epochs | wall time |\n");
                 b.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
             }
@@ -192,15 +192,19 @@ public final class CriteriaTable {
         return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    /** {@code 81.2%}, or {@code 81.2% ± 0.3 (2)} over seeds. */
+    /** {@code 81.20%}, or {@code 81.20% ± 0.35 (2)} over seeds: two decimals, since seed spreads are tenths of a point. */
     static String spread(List<Double> v) {
-        if (v.size() == 1) return RunSummary.pct(v.get(0));
+        if (v.size() == 1) return accuracy(v.get(0));
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (double x : v) {
             lo = Math.min(lo, x);
             hi = Math.max(hi, x);
         }
-        return String.format(Locale.ROOT, "%s ± %.1f (%d)", RunSummary.pct(mean(v)), 100 * (hi - lo) / 2, v.size());
+        return String.format(Locale.ROOT, "%s ± %.2f (%d)", accuracy(mean(v)), 100 * (hi - lo) / 2, v.size());
+    }
+
+    private static String accuracy(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f%%", 100 * v) : "–";
     }
 
     private static String fraction(double t) {

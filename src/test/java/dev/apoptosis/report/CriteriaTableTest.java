@@ -55,9 +55,9 @@ class CriteriaTableTest {
 
         String md = CriteriaTable.markdown(runs);
         String obaLine = md.lines().filter(l -> l.startsWith("| oba |  |")).findFirst().orElseThrow();
-        assertTrue(obaLine.contains("| 0,1 |") && obaLine.contains("45.0% ± 5.0 (2)") && obaLine.contains("**78.5% ± 0.5 (2)**"), obaLine);
+        assertTrue(obaLine.contains("| 0,1 |") && obaLine.contains("45.00% ± 5.00 (2)") && obaLine.contains("**78.50% ± 0.50 (2)**"), obaLine);
         String taylorLine = md.lines().filter(l -> l.startsWith("| taylor |")).findFirst().orElseThrow();
-        assertTrue(taylorLine.contains("| 77.6% |"), "a single seed has no spread, and is not bold below the best mean: " + taylorLine);
+        assertTrue(taylorLine.contains("| 77.60% |"), "a single seed has no spread, and is not bold below the best mean: " + taylorLine);
         String refLine = md.lines().filter(l -> l.contains("noise_remedy=reference")).findFirst().orElseThrow();
         assertTrue(!refLine.contains("**"), "a variant alone in its comparison is not 'best': " + refLine);
     }
@@ -74,7 +74,7 @@ class CriteriaTableTest {
                 "an unstructured run's own protocol (steps) is not a variant of the structured runs");
         assertEquals(0.4, rows.get(1).keptFraction(), 1e-12, "unstructured rows are placed by the weights they keep");
         String md = CriteriaTable.markdown(runs);
-        assertTrue(md.contains("resnet20 from dense.ckpt, structured (dense top-1 80.0%)"), md);
+        assertTrue(md.contains("resnet20 from dense.ckpt, structured (dense top-1 80.00%)"), md);
         assertTrue(md.contains("resnet20 from dense.ckpt, unstructured"), md);
     }
 
