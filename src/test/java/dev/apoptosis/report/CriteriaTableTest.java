@@ -32,7 +32,8 @@ class CriteriaTableTest {
         Path dir = tmp.resolve(name);
         RunDirectory d = RunDirectory.start(dir, new RunInfo(RunDirectory.FORMAT, "prune", "apoptosis test", "2026-01-01T00:00:00Z",
                 "resnet20", "cifar10", criterion, settings, ts, 10, "dense.ckpt", "", 1000, 100, 0.8));
-        for (double[] t : targets) d.appendFinetune(new FinetuneRecord(t[0], t[1], t[2], 2, Math.round(1000 * t[3]), 40));
+        int epochs = "unstructured".equals(settings.get("mode")) ? 0 : 2;     // the unstructured protocol does not fine-tune
+        for (double[] t : targets) d.appendFinetune(new FinetuneRecord(t[0], t[1], t[2], epochs, Math.round(1000 * t[3]), 40));
         return RunRecords.read(dir);
     }
 
@@ -76,6 +77,9 @@ class CriteriaTableTest {
         String md = CriteriaTable.markdown(runs);
         assertTrue(md.contains("resnet20 from dense.ckpt, structured (dense top-1 80.00%)"), md);
         assertTrue(md.contains("resnet20 from dense.ckpt, unstructured"), md);
+        String unstructured = md.substring(md.indexOf("unstructured ("));
+        assertTrue(unstructured.contains("| top-1 (no fine-tuning) |") && !unstructured.contains("after fine-tuning"),
+                "a table without fine-tuning has no fine-tuning column: " + unstructured);
     }
 
     @Test
