@@ -4,6 +4,7 @@
 #
 #   experiments/cifar10.sh MODEL [PHASE...]      MODEL: resnet20, resnet56, vgg11 (a zoo name)
 #                                                 phases: dense table unstructured ablations seeds
+#   USTEPS=2 ...                                  unstructured steps per kept fraction (default 5)
 #   SEEDS="1 2" SEED_CRITERIA="oba taylor" ...    which extra seeds, for which criteria (phase seeds; the
 #                                                 criteria may also be written into OUT/cifar10-MODEL/seed-criteria)
 # Several copies may run at once (THREADS=1 each, one per core): they share the runs out (lib.sh claim).
@@ -34,7 +35,7 @@ for phase in $phases; do
       done ;;
     unstructured)   # the reference's unstructured protocol: no fine-tuning, accuracy at each kept fraction
       for c in magnitude taylor obd oba exact; do
-        prune "u-$c-s0" --model "$dense" --unstructured --criterion "$c" --keep 0.5,0.2,0.1,0.05 --steps 5 \
+        prune "u-$c-s0" --model "$dense" --unstructured --criterion "$c" --keep 0.5,0.2,0.1,0.05 --steps "${USTEPS:-5}" \
             --calib-batches 20 --batch 64 --seed 0
       done ;;
     ablations)      # at 50 % of the MACs, seed 0, beside the table's oba-0.5-s0 and exact-0.5-s0
