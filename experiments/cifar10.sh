@@ -3,7 +3,8 @@
 # resumes interrupted ones, so the script can be killed and started again at any time.
 #
 #   experiments/cifar10.sh MODEL [PHASE...]      MODEL: resnet20, resnet56, vgg11 (a zoo name)
-#                                                 phases: dense table unstructured ablations recalibration seeds
+#                                                 phases: dense table unstructured unstructured-recal ablations
+#                                                 recalibration seeds
 #   USTEPS=2 ...                                  unstructured steps per kept fraction (default 5)
 #   SEEDS="1 2" SEED_CRITERIA="oba taylor" ...    which extra seeds, for which criteria (phase seeds; the
 #                                                 criteria may also be written into OUT/cifar10-MODEL/seed-criteria)
@@ -39,6 +40,11 @@ for phase in $phases; do
         prune "u-$c-s0" --model "$dense" --unstructured --criterion "$c" --keep 0.5,0.2,0.1,0.05 --steps "${USTEPS:-5}" \
             --calib-batches 20 --batch 64 --seed 0
       done ;;
+    unstructured-recal)   # the same with BatchNorm statistics re-estimated at each kept fraction
+      for c in ${RECAL_CRITERIA:-magnitude taylor oba}; do
+        prune "u-$c-s0-recal" --model "$dense" --unstructured --criterion "$c" --keep 0.5,0.2,0.1,0.05 --steps "${USTEPS:-5}" \
+            --calib-batches 20 --batch 64 --seed 0 --recalibrate 50
+      done ;;
     ablations)      # at 50 % of the MACs, seed 0, beside the table's oba-0.5-s0 and exact-0.5-s0
       for c in oba exact; do
         prune "$c-0.5-s0-bnrunning" --model "$dense" --criterion "$c" --criterion-option batchnorm=running \
@@ -59,6 +65,6 @@ for phase in $phases; do
           done
         done
       done ;;
-    *) echo "unknown phase '$phase' (dense table unstructured ablations recalibration seeds)" >&2; exit 2 ;;
+    *) echo "unknown phase '$phase' (dense table unstructured unstructured-recal ablations recalibration seeds)" >&2; exit 2 ;;
   esac
 done
