@@ -120,8 +120,20 @@ public final class PruneCommand implements Callable<Integer> {
     Integer stopAfter;
     @Option(names = "--overwrite", description = "Replace an existing --out file.")
     boolean overwrite;
+    @Option(names = "--cluster", paramLabel = "MASTER", description = "Estimate importance on Apache Spark: local[N] or "
+            + "spark://HOST:PORT; the scores and decisions equal those without it (docs/cluster.md). Selection, surgery and "
+            + "evaluation run here; --data must be readable at the same path on every worker.")
+    String cluster;
+    @Option(names = "--cluster-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "With --cluster: how long to "
+            + "wait for the master and a first executor before giving up (default: ${DEFAULT-VALUE}).")
+    int clusterTimeout;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The data spec in use (for the cluster's executors, which load it themselves). */
+    private String dataSpec;
+    /** With --cluster: the session, opened at the first pruning step and closed when the command ends (no Spark type: see dev.apoptosis.cluster). */
+    private dev.apoptosis.cluster.ClusterSession session;
 
     /** With {@code --out X.onnx}: the ONNX file written at the end (the steps go to X.ckpt). */
     private Path onnxOut;
@@ -129,6 +141,14 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return prune();
+        } finally {
+            if (session != null) session.close();
+        }
+    }
+
+    private Integer prune() throws Exception {
         Checkpoint source;
         Map<String, String> settings;
         int segment = 0, firstStep = 1;
@@ -176,11 +196,17 @@ public final class PruneCommand implements Callable<Integer> {
         choice(ChannelScores.Normalizer.class, normalizer, "--normalizer");
         choice(ChannelScores.NoiseRemedy.class, noiseRemedy, "--noise-remedy");
         int k = steps != null ? steps : unstructured ? 49 : 50;
+        if (cluster != null && finetuneEpochs > 0) {
+            throw new IllegalArgumentException("--cluster distributes importance estimation only; fine-tuning on the cluster is not "
+                    + "implemented: use --finetune-epochs 0 with --cluster and fine-tune the pruned checkpoint separately");
+        }
+        if (cluster != null && clusterTimeout < 1) throw new IllegalArgumentException("--cluster-timeout must be >= 1 s, got " + clusterTimeout);
         Criterion crit = criterion();
         Graph g = source.toGraph(resume != null ? resume : model);
         String spec = data != null ? data : source.metadata().get(Checkpoint.Meta.DATA);
         if (spec == null) throw new IllegalArgumentException("--data is required: the checkpoint does not record its dataset");
         DataSplits splits = TrainCommand.load(spec);
+        dataSpec = spec;
         long baseMacs = resume != null ? Long.parseLong(source.metadata().get(BASE).split(",")[0]) : g.macs();
         long baseParams = resume != null ? Long.parseLong(source.metadata().get(BASE).split(",")[1]) : g.numParameters();
         Map<String, Integer> initial = resume != null
@@ -295,6 +321,10 @@ public final class PruneCommand implements Callable<Integer> {
             }
         };
         Pruner.Builder pb = Pruner.builder(g, crit, splits);
+        if (cluster != null) {
+            if (session == null) session = dev.apoptosis.cluster.Cluster.open(cluster, java.time.Duration.ofSeconds(clusterTimeout));
+            pb.estimation(session.estimation(splits, dataSpec, criterion, criterionOptions));
+        }
         if (unstructured) pb.keepWeights(target);
         else pb.targetMacs(target);
         return pb.steps(k).calibrationBatches(calibBatches).batchSize(batch).seed(seed)

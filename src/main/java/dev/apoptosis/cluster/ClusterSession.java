@@ -1,0 +1,30 @@
+package dev.apoptosis.cluster;
+
+import dev.apoptosis.data.DataSplits;
+import dev.apoptosis.prune.Estimation;
+import java.util.List;
+
+/**
+ * A connection to a cluster as the rest of the code sees it: no Spark type in sight, so holding one
+ * does not load Spark. Obtained from {@link Cluster#open}; closing it stops the Spark context (and,
+ * for {@code local[N]}, the embedded executors).
+ */
+public interface ClusterSession extends AutoCloseable {
+    /** The master URL it was opened with. */
+    String master();
+
+    /** Task slots available now (cores of the registered executors; N for {@code local[N]}). */
+    int slots();
+
+    /**
+     * Importance estimation over the executors: each reads the calibration batches of its blocks
+     * from {@code dataSpec} (a spec every executor can read: bundled data or a shared path) and
+     * scores them with the criterion {@code criterion} made with {@code criterionOptions}
+     * ({@code KEY=VALUE} as {@code --criterion-option} takes them). {@code driverData} is the same
+     * data loaded on the driver, which only counts the batches to plan the blocks.
+     */
+    Estimation estimation(DataSplits driverData, String dataSpec, String criterion, List<String> criterionOptions);
+
+    @Override
+    void close();
+}
