@@ -120,9 +120,10 @@ public final class PruneCommand implements Callable<Integer> {
     Integer stopAfter;
     @Option(names = "--overwrite", description = "Replace an existing --out file.")
     boolean overwrite;
-    @Option(names = "--cluster", paramLabel = "MASTER", description = "Estimate importance on Apache Spark: local[N] or "
-            + "spark://HOST:PORT; the scores and decisions equal those without it (docs/cluster.md). Selection, surgery and "
-            + "evaluation run here; --data must be readable at the same path on every worker.")
+    @Option(names = "--cluster", paramLabel = "MASTER", description = "Estimate importance and fine-tune on Apache Spark: "
+            + "local[N] or spark://HOST:PORT. The scores and decisions equal those without it; fine-tuning is data-parallel SGD "
+            + "(docs/cluster.md). Selection, surgery, evaluation and checkpoints stay here; --data must be readable at the same "
+            + "path on every worker.")
     String cluster;
     @Option(names = "--cluster-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "With --cluster: how long to "
             + "wait for the master and a first executor before giving up (default: ${DEFAULT-VALUE}).")
@@ -196,10 +197,6 @@ public final class PruneCommand implements Callable<Integer> {
         choice(ChannelScores.Normalizer.class, normalizer, "--normalizer");
         choice(ChannelScores.NoiseRemedy.class, noiseRemedy, "--noise-remedy");
         int k = steps != null ? steps : unstructured ? 49 : 50;
-        if (cluster != null && finetuneEpochs > 0) {
-            throw new IllegalArgumentException("--cluster distributes importance estimation only; fine-tuning on the cluster is not "
-                    + "implemented: use --finetune-epochs 0 with --cluster and fine-tune the pruned checkpoint separately");
-        }
         if (cluster != null && clusterTimeout < 1) throw new IllegalArgumentException("--cluster-timeout must be >= 1 s, got " + clusterTimeout);
         Criterion crit = criterion();
         Graph g = source.toGraph(resume != null ? resume : model);
@@ -260,7 +257,9 @@ public final class PruneCommand implements Callable<Integer> {
                     TrainConfig cfg = TrainConfig.builder().epochs(finetuneEpochs).batchSize(batch).lr(finetuneLr).momentum(0.9)
                             .weightDecay(1e-4).seed(seed).build();
                     meta.put(PHASE, "tuned");
-                    new Trainer(g, cfg, splits, dest, meta).listener(TrainCommand.progressBar(progress)).run();
+                    Trainer tuner = new Trainer(g, cfg, splits, dest, meta).listener(TrainCommand.progressBar(progress));
+                    if (cluster != null) tuner.computation(session().training(dataSpec, batch, seed, cfg.labelSmoothing()));
+                    tuner.run();
                     g = Checkpoint.readGraph(dest);
                     EvalResult ft = evaluate(g, splits);
                     System.out.printf(Locale.ROOT, "fine-tuned %d epochs: test %s%n", finetuneEpochs, ft);
@@ -321,10 +320,7 @@ public final class PruneCommand implements Callable<Integer> {
             }
         };
         Pruner.Builder pb = Pruner.builder(g, crit, splits);
-        if (cluster != null) {
-            if (session == null) session = dev.apoptosis.cluster.Cluster.open(cluster, java.time.Duration.ofSeconds(clusterTimeout));
-            pb.estimation(session.estimation(splits, dataSpec, criterion, criterionOptions));
-        }
+        if (cluster != null) pb.estimation(session().estimation(splits, dataSpec, criterion, criterionOptions));
         if (unstructured) pb.keepWeights(target);
         else pb.targetMacs(target);
         return pb.steps(k).calibrationBatches(calibBatches).batchSize(batch).seed(seed)
@@ -333,6 +329,12 @@ public final class PruneCommand implements Callable<Integer> {
                 .reduction(choice(ChannelScores.Reduction.class, reduction, "--reduction"))
                 .normalizer(choice(ChannelScores.Normalizer.class, normalizer, "--normalizer"))
                 .resumeAt(first, baseMacs, baseParams, initial).lastStep(last).listener(listener).build().run().graph();
+    }
+
+    /** The --cluster session, opened at first use (so a run that fails its checks never starts Spark). */
+    private dev.apoptosis.cluster.ClusterSession session() {
+        if (session == null) session = dev.apoptosis.cluster.Cluster.open(cluster, java.time.Duration.ofSeconds(clusterTimeout));
+        return session;
     }
 
     /** The constant of {@code type} named by an option value, or an error listing the choices. */

@@ -2,6 +2,7 @@ package dev.apoptosis.cluster;
 
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.prune.Estimation;
+import dev.apoptosis.train.StepComputation;
 import java.util.List;
 
 /**
@@ -24,6 +25,13 @@ public interface ClusterSession extends AutoCloseable {
      * data loaded on the driver, which only counts the batches to plan the blocks.
      */
     Estimation estimation(DataSplits driverData, String dataSpec, String criterion, List<String> criterionOptions);
+
+    /**
+     * Data-parallel training steps for a {@link dev.apoptosis.train.Trainer}: each batch of the loader
+     * {@code dataSpec}'s training split gives with {@code batchSize} and {@code dataSeed} is split over
+     * {@link #slots} executor tasks (see {@code SparkTraining} for what equals a single-process step).
+     */
+    StepComputation training(String dataSpec, int batchSize, long dataSeed, double labelSmoothing);
 
     @Override
     void close();

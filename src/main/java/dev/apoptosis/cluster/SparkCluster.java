@@ -2,6 +2,7 @@ package dev.apoptosis.cluster;
 
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.prune.Estimation;
+import dev.apoptosis.train.StepComputation;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -149,6 +150,11 @@ final class SparkCluster implements ClusterSession {
     @Override
     public Estimation estimation(DataSplits driverData, String dataSpec, String criterion, List<String> criterionOptions) {
         return new SparkEstimation(this, driverData, dataSpec, criterion, criterionOptions);
+    }
+
+    @Override
+    public StepComputation training(String dataSpec, int batchSize, long dataSeed, double labelSmoothing) {
+        return new SparkTraining(this, dataSpec, batchSize, dataSeed, labelSmoothing, slots());
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.apoptosis.train;
 import dev.apoptosis.BuildVersion;
 import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.ParamVector;
-import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.checkpoint.CheckpointException;
 import dev.apoptosis.checkpoint.EpochRecord;
@@ -62,6 +61,7 @@ public final class Trainer {
     private EpochSoFar startFigures = EpochSoFar.NONE;
     private final List<EpochRecord> history = new ArrayList<>();
     private TrainListener listener = TrainListener.NONE;
+    private StepComputation computation = new LocalStep();
     private Path lastGood;
     private String lastGoodWhere;
 
@@ -177,6 +177,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Where the steps' gradients are computed (default: {@link LocalStep}, in this process). */
+    public Trainer computation(StepComputation c) {
+        this.computation = java.util.Objects.requireNonNull(c);
+        return this;
+    }
+
     public Graph graph() {
         return graph;
     }
@@ -264,25 +270,24 @@ public final class Trainer {
     /** One SGD step on one batch; returns the batch loss. Throws before updating if anything is not finite. */
     private double step(Batch b, double lr, SoftmaxCrossEntropy lossFn, Accuracy running, int epoch) {
         long step = sgd.steps();
-        try (Pass p = Pass.forward(graph, Map.of(inputName, b.images()), Mode.TRAIN, Seeds.derive(config.seed(), DROPOUT_STREAM, step), true)) {
-            double loss = p.loss(lossFn, b.labels());
-            if (!Double.isFinite(loss)) throw diverged("loss is " + loss, epoch, b.index(), step, lr, false);
-            ParamVector grad = p.backward(false).parameters();
-            String bad = NumericGuard.firstNonFinite(grad);
-            if (bad != null) throw diverged("gradient of " + bad + " is not finite (loss " + loss + ")", epoch, b.index(), step, lr, false);
-            try {
-                running.add(p.output(), b.labels(), loss);
-            } catch (NonFiniteException e) {
-                throw diverged(e.getMessage(), epoch, b.index(), step, lr, false);
-            }
-            sgd.step(grad, lr);
-            // Finite gradients times a huge learning rate can still overflow a weight to infinity.
-            String blown = NumericGuard.firstNonFiniteValue(graph.parameters());
-            if (blown != null) {
-                throw diverged("the update made " + blown + " non-finite (loss " + loss + ")", epoch, b.index(), step, lr, true);
-            }
-            return loss;
+        StepComputation.Result r = computation.compute(graph, b, lossFn, Seeds.derive(config.seed(), DROPOUT_STREAM, step));
+        double loss = r.loss();
+        if (!Double.isFinite(loss)) throw diverged("loss is " + loss, epoch, b.index(), step, lr, false);
+        ParamVector grad = r.gradient();
+        String bad = NumericGuard.firstNonFinite(grad);
+        if (bad != null) throw diverged("gradient of " + bad + " is not finite (loss " + loss + ")", epoch, b.index(), step, lr, false);
+        try {
+            running.add(r.output(), b.labels(), loss);
+        } catch (NonFiniteException e) {
+            throw diverged(e.getMessage(), epoch, b.index(), step, lr, false);
         }
+        sgd.step(grad, lr);
+        // Finite gradients times a huge learning rate can still overflow a weight to infinity.
+        String blown = NumericGuard.firstNonFiniteValue(graph.parameters());
+        if (blown != null) {
+            throw diverged("the update made " + blown + " non-finite (loss " + loss + ")", epoch, b.index(), step, lr, true);
+        }
+        return loss;
     }
 
     /**

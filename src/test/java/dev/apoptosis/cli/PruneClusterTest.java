@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code prune --cluster local[2]} against the same command without it (the oracle): the same
  * channels removed at every step and the same pruned model, bit for bit. And the refusals: an
- * unreachable master fails fast, fine-tuning on the cluster is refused by name.
+ * unreachable master fails fast, a master that is not local[N] or spark:// is refused by name.
  */
 class PruneClusterTest {
     @TempDir
@@ -75,6 +75,18 @@ class PruneClusterTest {
     }
 
     @Test
+    void fineTuningOnTheClusterWritesTheDriversCheckpoint() throws IOException {
+        Path out = dir.resolve("tuned.ckpt");
+        var r = TrainCommandTest.run(prune(model(), out, "--cluster", "local[2]", "--finetune-epochs", "1", "--finetune-lr", "0.01",
+                "--progress", "quiet"));
+        assertEquals(0, r.code(), r.err());
+        Checkpoint c = Checkpoint.read(out);
+        assertEquals("tuned", c.metadata().get("prune.phase"));
+        assertEquals("1", c.metadata().get(Checkpoint.Meta.EPOCH), "the Trainer's checkpoint after its epoch");
+        assertTrue(c.optimizer() != null && c.optimizer().step() > 0, "momentum state kept for resuming");
+    }
+
+    @Test
     void unreachableMasterFailsFastWithAClearError() throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -88,10 +100,7 @@ class PruneClusterTest {
     }
 
     @Test
-    void fineTuningOnTheClusterAndBadMastersAreRefusedByName() throws IOException {
-        var r = TrainCommandTest.run(prune(model(), dir.resolve("y.ckpt"), "--cluster", "local[2]", "--finetune-epochs", "1"));
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("fine-tuning on the cluster is not implemented"), r.err());
+    void badMastersAreRefusedByName() throws IOException {
         var bad = TrainCommandTest.run(prune(model(), dir.resolve("z.ckpt"), "--cluster", "yarn"));
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--cluster must be local[N] or spark://HOST:PORT"), bad.err());

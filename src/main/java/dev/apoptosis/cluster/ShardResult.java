@@ -1,0 +1,14 @@
+package dev.apoptosis.cluster;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What one executor returns for its shard of a training batch: the shard's size, its mean loss, the
+ * gradient of that mean loss for every trainable parameter in graph order (null: zero), its logits
+ * and the BatchNorm input moments. Everything the driver needs to build the whole batch's step.
+ */
+record ShardResult(int shard, int samples, double loss, float[][] gradient, float[] logits, List<BatchNormMoments> batchNorm)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+}
