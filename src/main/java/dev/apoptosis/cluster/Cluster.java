@@ -19,12 +19,24 @@ public final class Cluster {
      * not answer or gives no executor, instead of waiting for ever.
      */
     public static ClusterSession open(String master, Duration timeout) {
+        return open(master, timeout, java.util.Map.of());
+    }
+
+    /**
+     * {@link #open(String, Duration)} with Spark settings on top of this code's own ({@code spark.*}
+     * keys, as {@code spark-submit --conf} takes them): e.g. {@code spark.driver.host} on a machine
+     * whose name resolves to an address the workers cannot reach, or {@code spark.executor.memory}.
+     */
+    public static ClusterSession open(String master, Duration timeout, java.util.Map<String, String> sparkConf) {
         if (master == null || master.isBlank()) throw new IllegalArgumentException("--cluster: the master URL is empty");
         if (!(master.startsWith("local[") || master.startsWith("spark://"))) {
             throw new IllegalArgumentException("--cluster must be local[N] or spark://HOST:PORT, got '" + master + "'");
         }
         requireSpark();
-        return SparkCluster.start(master, timeout);
+        for (String k : sparkConf.keySet()) {
+            if (!k.startsWith("spark.")) throw new IllegalArgumentException("Spark setting '" + k + "' does not start with 'spark.'");
+        }
+        return SparkCluster.start(master, timeout, sparkConf);
     }
 
     /** True if Spark's classes can be loaded (without initialising any). */

@@ -45,13 +45,14 @@ final class SparkCluster implements ClusterSession {
         this.sc = sc;
     }
 
-    static SparkCluster start(String master, Duration timeout) {
+    static SparkCluster start(String master, Duration timeout, java.util.Map<String, String> extra) {
         quietLogging();
         if (master.startsWith("spark://")) probe(master, timeout);
         SparkConf conf = new SparkConf().setMaster(master).setAppName("apoptosis")
                 .set("spark.ui.enabled", "false")
                 .set("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        extra.forEach(conf::set);
         // The constructor blocks while a standalone master registers the application; bound that wait.
         ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "apoptosis-spark-start");
