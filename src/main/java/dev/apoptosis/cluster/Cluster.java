@@ -49,9 +49,10 @@ public final class Cluster {
         }
     }
 
-    static void requireSpark() {
+    /** An error saying how to get Spark unless it is on the class path. */
+    public static void requireSpark() {
         if (!sparkAvailable()) {
-            throw new IllegalStateException("--cluster needs Apache Spark on the class path, which the plain jar leaves out: run through "
+            throw new IllegalStateException("--cluster and 'bench cluster' need Apache Spark on the class path, which the plain jar leaves out: run through "
                     + "./apoptosis (it adds target/cluster-lib/* for --cluster and 'bench cluster'), or add the jars of target/cluster-lib "
                     + "(built by 'mvn package') to -cp yourself");
         }

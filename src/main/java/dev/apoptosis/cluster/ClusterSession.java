@@ -14,6 +14,9 @@ public interface ClusterSession extends AutoCloseable {
     /** The master URL it was opened with. */
     String master();
 
+    /** Executors registered now (for {@code local[N]}: 1, the driver's own). */
+    int executors();
+
     /** Task slots available now (cores of the registered executors; N for {@code local[N]}). */
     int slots();
 

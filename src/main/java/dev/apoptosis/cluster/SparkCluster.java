@@ -52,7 +52,8 @@ final class SparkCluster implements ClusterSession {
                 .set("spark.ui.enabled", "false")
                 .set("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-        extra.forEach(conf::set);
+        // Extra executor JVM options add to the ones the kernels need rather than replace them.
+        extra.forEach((k, v) -> conf.set(k, k.equals("spark.executor.extraJavaOptions") ? EXECUTOR_JAVA_OPTIONS + " " + v : v));
         // The constructor blocks while a standalone master registers the application; bound that wait.
         ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "apoptosis-spark-start");
@@ -117,8 +118,9 @@ final class SparkCluster implements ClusterSession {
         }
     }
 
-    /** Registered executors, the driver not counted. */
-    int executors() {
+    /** Registered executors, the driver not counted (except in local mode, where it is the executor). */
+    @Override
+    public int executors() {
         return Math.max(0, sc.statusTracker().getExecutorInfos().length - (master.startsWith("local") ? 0 : 1));
     }
 
@@ -132,6 +134,28 @@ final class SparkCluster implements ClusterSession {
             String key = "org.slf4j.simpleLogger.log." + p;
             if (System.getProperty(key) == null) System.setProperty(key, p.equals("org.apache.hadoop") ? "error" : "warn");
         }
+        // Destroying a step's model broadcast warns about pieces an executor never fetched: expected, not a problem.
+        String bm = "org.slf4j.simpleLogger.log.org.apache.spark.storage.BlockManager";
+        if (System.getProperty(bm) == null) System.setProperty(bm, "error");
+    }
+
+    /**
+     * Seconds of one step that does no work: {@code payload} broadcast, one task per slot that only
+     * reads it, results collected, broadcast destroyed. What Spark itself costs per step (scheduling,
+     * shipping, task start and result round trips), without any model or data work.
+     */
+    double emptyStep(byte[] payload) {
+        int tasks = slots();
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < tasks; i++) ids.add(i);
+        long t0 = System.nanoTime();
+        org.apache.spark.broadcast.Broadcast<byte[]> b = sc.broadcast(payload);
+        try {
+            sc.parallelize(ids, tasks).map(i -> b.value().length).collect();
+        } finally {
+            b.destroy();
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     JavaSparkContext context() {

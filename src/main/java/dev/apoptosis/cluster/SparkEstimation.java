@@ -28,7 +28,7 @@ final class SparkEstimation implements Estimation {
     SparkEstimation(SparkCluster cluster, DataSplits driverData, String dataSpec, String criterion, List<String> criterionOptions) {
         this.cluster = cluster;
         this.driverData = driverData;
-        this.dataSpec = dataSpec;
+        this.dataSpec = SharedData.spec(dataSpec);
         this.criterion = criterion;
         this.criterionOptions = List.copyOf(criterionOptions);
     }

@@ -36,7 +36,7 @@ final class SparkTraining implements StepComputation {
     SparkTraining(SparkCluster cluster, String dataSpec, int batchSize, long dataSeed, double labelSmoothing, int shards) {
         if (shards < 1) throw new IllegalArgumentException("shards must be >= 1, got " + shards);
         this.cluster = cluster;
-        this.task = new TrainShard(dataSpec, batchSize, dataSeed, labelSmoothing);
+        this.task = new TrainShard(SharedData.spec(dataSpec), batchSize, dataSeed, labelSmoothing);
         this.shards = shards;
     }
 

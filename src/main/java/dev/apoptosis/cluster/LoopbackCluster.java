@@ -9,20 +9,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Spark standalone cluster on 127.0.0.1 made of child JVMs started from Spark's own classes: one
+ * A Spark standalone cluster on 127.0.0.1 made of child JVMs started from Spark's own classes (for
+ * {@code bench cluster} and the tests; a real cluster is started with Spark's own scripts): one
  * {@code org.apache.spark.deploy.master.Master} and N {@code org.apache.spark.deploy.worker.Worker}s
  * of one core each, all on this JVM's class path. Workers start their executors with Spark's
  * launcher, which wants a Spark home with a {@code jars} folder unless SPARK_TESTING is set; the
  * executors' class path then comes from the application ({@code spark.executor.extraClassPath}).
  * Logs go to files in {@code dir}. {@link #close} kills every process tree it started.
  */
-final class LoopbackCluster implements AutoCloseable {
+public final class LoopbackCluster implements AutoCloseable {
     private final Path dir;
     private final int masterPort;
     private final Process master;
     private final List<Process> workers = new ArrayList<>();
 
-    LoopbackCluster(Path dir, int workers) throws IOException {
+    /** Starts a master and {@code workers} one-core workers, logging to files in {@code dir}; returns once the master listens. */
+    public LoopbackCluster(Path dir, int workers) throws IOException {
         this.dir = dir;
         this.masterPort = freePort();
         this.master = start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", Integer.toString(masterPort),
@@ -32,17 +34,18 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** The master URL. */
-    String url() {
+    public String url() {
         return "spark://127.0.0.1:" + masterPort;
     }
 
     /** What the driver must set to be reachable on loopback and fit small executors. */
-    static Map<String, String> driverConf() {
+    public static Map<String, String> driverConf() {
         return Map.of("spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1", "spark.executor.memory", "640m",
                 "spark.executor.cores", "1");
     }
 
-    void addWorker() throws IOException {
+    /** Starts one more one-core worker. */
+    public void addWorker() throws IOException {
         int n = workers.size();
         Path work = Files.createDirectories(dir.resolve("worker" + n));
         workers.add(start("worker" + n, "org.apache.spark.deploy.worker.Worker", url(), "--host", "127.0.0.1", "--cores", "1",
@@ -50,7 +53,7 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** Kills worker {@code i} and its executors at once (SIGKILL), as a machine that fails. */
-    void killWorker(int i) {
+    public void killWorker(int i) {
         Process w = workers.get(i);
         w.descendants().forEach(ProcessHandle::destroyForcibly);
         w.destroyForcibly();
@@ -71,7 +74,7 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** The log of process {@code name} (master, worker0, ...), for failure messages. */
-    String log(String name) {
+    public String log(String name) {
         try {
             return Files.readString(dir.resolve(name + ".log"));
         } catch (IOException e) {
@@ -103,6 +106,7 @@ final class LoopbackCluster implements AutoCloseable {
         throw new IOException("the master did not listen on " + port + " within 60 s: " + log("master"));
     }
 
+    /** Kills every process started, with its children (the executors). */
     @Override
     public void close() {
         for (Process w : workers) {
