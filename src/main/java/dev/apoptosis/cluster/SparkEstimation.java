@@ -15,7 +15,8 @@ import org.apache.spark.broadcast.Broadcast;
  * A step's importance on the cluster: the model is broadcast once (each executor fetches it once per
  * step, whatever its number of tasks), every {@link Calibration} block is one task, and the driver
  * adds the returned block sums in block order, which is the single-machine order: the scores are
- * bit-identical to {@link dev.apoptosis.prune.LocalEstimation}'s. A block whose executor is lost is
+ * bit-identical to {@link dev.apoptosis.prune.LocalEstimation}'s on the same graph (which must be in
+ * the node order a rebuild gives, see {@link #requireCanonicalOrder}). A block whose executor is lost is
  * recomputed by Spark's task retry; {@code collect} keeps one result per partition, so it is
  * counted once. A criterion that needs no data is computed on the driver.
  */
@@ -43,6 +44,7 @@ final class SparkEstimation implements Estimation {
             c.accumulate(g, null, null, empty);
             return empty;
         }
+        requireCanonicalOrder(g);
         int available = calibration.available(driverData);
         int blocks = Calibration.blocks(available);
         ImportanceTask task = new ImportanceTask(dataSpec, criterion, criterionOptions, calibration, available);
@@ -67,5 +69,23 @@ final class SparkEstimation implements Estimation {
             ordered.add(r.toScores(empty));
         }
         return Calibration.combine(empty, ordered);
+    }
+
+    /**
+     * The executors rebuild the model from its checkpoint bytes, which orders the nodes as
+     * {@code Graph.rebuild} does; a graph built in code (the model zoo) may be in another order, and a
+     * node's adjoint summed from three or more consumers in another order differs in its last bits.
+     * Every graph the Pruner hands over is a rebuilt one; anything else is refused rather than
+     * silently scored in a different order from the single machine's.
+     */
+    private static void requireCanonicalOrder(Graph g) {
+        List<dev.apoptosis.graph.Node> mine = g.nodes(), canonical = g.rebuild(java.util.Map.of(), java.util.Map.of()).nodes();
+        for (int i = 0; i < mine.size(); i++) {
+            if (!mine.get(i).name().equals(canonical.get(i).name())) {
+                throw new IllegalArgumentException("model '" + g.name() + "' is not in the node order the executors rebuild it in (node "
+                        + i + " is " + mine.get(i).name() + ", rebuilt " + canonical.get(i).name() + "): pass g.rebuild(Map.of(), Map.of()), "
+                        + "as the Pruner does, so that every process sums in the same order");
+            }
+        }
     }
 }

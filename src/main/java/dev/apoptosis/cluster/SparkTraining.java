@@ -73,14 +73,20 @@ final class SparkTraining implements StepComputation {
         float[] logits = new float[n * classes];
         int at = 0;
         List<BatchNormMoments> moments = null;
+        java.util.Map<String, Integer> slot = new java.util.HashMap<>();
+        for (int i = 0; i < params.size(); i++) slot.put(params.get(i).name(), i);
         for (int s = 0; s < results.size(); s++) {
             ShardResult r = results.get(s);
             if (r.shard() != s) throw new IllegalStateException("shard " + r.shard() + " came back in place of shard " + s);
+            if (!slot.keySet().equals(new java.util.HashSet<>(r.parameters()))) {
+                throw new IllegalStateException("shard " + s + " has gradients of " + r.parameters() + ", the driver's model trains " + slot.keySet());
+            }
             double w = (double) r.samples() / n;
             loss += w * r.loss();
-            for (int i = 0; i < grad.length; i++) {
-                float[] gi = r.gradient()[i];
+            for (int j = 0; j < r.parameters().size(); j++) {
+                float[] gi = r.gradient()[j];
                 if (gi == null) continue;
+                int i = slot.get(r.parameters().get(j));
                 if (grad[i] == null) grad[i] = new double[gi.length];
                 for (int k = 0; k < gi.length; k++) grad[i][k] += w * gi[k];
             }

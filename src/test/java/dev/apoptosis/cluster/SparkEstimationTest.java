@@ -61,6 +61,22 @@ class SparkEstimationTest {
     }
 
     @Test
+    void aResidualNetworkScoresBitForBitAndAGraphInAnotherNodeOrderIsRefused() {
+        // A zoo ResNet lists its shortcut after the block's second conv; a rebuilt one (what the Pruner
+        // scores, and what executors decode) in Kahn order. The rebuilt one is scored identically.
+        Graph zoo = ModelZoo.build("resnet20", ModelOptions.defaults().withClasses(10).withInput(1, 8, 8).withWidth(4).withSeed(2));
+        Graph rebuilt = zoo.rebuild(java.util.Map.of(), java.util.Map.of());
+        Criterion c = Criteria.create("oba");
+        Calibration cal = new Calibration(1, 8, 32, 5);
+        Scores local = new LocalEstimation(digits).estimate(rebuilt, c, cal);
+        Scores spread = cluster.estimation(digits, "digits-bundled", "oba", List.of()).estimate(rebuilt, c, cal);
+        for (String p : local.names()) assertArrayEquals(local.sum(p), spread.sum(p), p);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> cluster.estimation(digits, "digits-bundled", "oba", List.of()).estimate(zoo, c, cal));
+        assertTrue(e.getMessage().contains("not in the node order the executors rebuild it in"), e.getMessage());
+    }
+
+    @Test
     void blockOrderIsTheCanonicalOrderNotTheNaiveRunningSum() {
         // The oracle is only meaningful if the blocks are really summed separately: the block sums
         // added in order equal what LocalEstimation returns, by construction of Calibration.

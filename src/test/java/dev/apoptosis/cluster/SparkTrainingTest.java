@@ -96,6 +96,23 @@ class SparkTrainingTest {
         assertArrayEquals(first.buffers().get(1).value().toArray(), other.buffers().get(1).value().toArray(), 1e-5f, "running_var");
     }
 
+    @Test
+    void aResidualNetworkTrainsOnTheClusterWithTheWholeBatchsStatistics() throws IOException {
+        // Shortcut additions and ReLUs around every BatchNorm: each layer's input must still be readable
+        // for its moments after the forward pass (the executors' pass keeps every output).
+        ModelOptions o = ModelOptions.defaults().withClasses(10).withInput(1, 8, 8).withWidth(4).withSeed(3);
+        TrainConfig cfg = config().epochs(1).build();
+        Graph one = ModelZoo.build("resnet20", o), spread = ModelZoo.build("resnet20", o);
+        stopAfterOneStep(one, cfg, null);
+        stopAfterOneStep(spread, cfg, cluster);
+        Node first = null;
+        for (Node n : one.nodes()) if (first == null && n.op() instanceof BatchNorm2d) first = n;
+        assertArrayEquals(first.buffers().get(1).value().toArray(), spread.node(first.name()).buffers().get(1).value().toArray(), 1e-5f);
+        for (Map.Entry<String, Tensor> e : spread.state().entrySet()) {
+            for (float v : e.getValue().toArray()) assertTrue(Float.isFinite(v), e.getKey());
+        }
+    }
+
     /** Runs the Trainer until its first step is done (a checkpoint every batch, stopped from the listener). */
     private void stopAfterOneStep(Graph g, TrainConfig cfg, ClusterSession on) throws IOException {
         Trainer t = new Trainer(g, cfg.toBuilder().checkpointEvery(1).build(), digits, dir.resolve(on == null ? "a.ckpt" : "b.ckpt"), Map.of());
