@@ -4,6 +4,7 @@
 #   OUT          where run directories, checkpoints and logs go (default: experiments/out)
 #   APOPTOSIS    the launcher (default: a frozen copy of the built jar, see freeze below)
 #   THREADS      kernel threads per run (default: all cores)
+#   EXTRA_CP     more class path entries (speed.sh: ONNX Runtime)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT=${OUT:-$root/experiments/out}
@@ -13,7 +14,7 @@ mkdir -p "$OUT"
 # libraries taken once per OUT (delete OUT/jar to take a new one; finished runs stay finished).
 freeze() {
   if [ ! -f "$OUT/jar/apoptosis.jar" ]; then
-    (cd "$root" && mvn -B -q -DskipTests package)
+    (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package)
     mkdir -p "$OUT/jar.tmp"
     cp "$root/target/apoptosis-0.1.0-SNAPSHOT.jar" "$OUT/jar.tmp/apoptosis.jar"
     cp -r "$root/target/lib" "$OUT/jar.tmp/lib"
@@ -24,7 +25,7 @@ freeze() {
 apoptosis() {
   if [ -n "${APOPTOSIS:-}" ]; then $APOPTOSIS ${THREADS:+--threads "$THREADS"} "$@"; return; fi
   freeze
-  java --add-modules jdk.incubator.vector -Xms2g -Xmx8g -XX:+UseG1GC -cp "$OUT/jar/apoptosis.jar:$OUT/jar/lib/*" \
+  java --add-modules jdk.incubator.vector -Xms2g -Xmx8g -XX:+UseG1GC -cp "$OUT/jar/apoptosis.jar:$OUT/jar/lib/*${EXTRA_CP:+:$EXTRA_CP}" \
       dev.apoptosis.cli.Main ${THREADS:+--threads "$THREADS"} "$@" 2> >(grep -v '^WARNING: Using incubator modules' >&2)
 }
 
@@ -45,7 +46,25 @@ train() {
 # prune NAME ARGS...: one prune run into OUT/NAME.ckpt and the run directory OUT/NAME. Skipped when
 # its run directory holds a fine-tuning record for every target; continued with --resume from its
 # checkpoint when interrupted after a step; started again when it never finished a step.
+# Several scripts may work through the same runs at once (one per core): a run is claimed with a lock
+# directory holding the claimer's PID, and a run claimed by a live process is skipped.
+claim() {
+  local lock="$OUT/$1.lock"
+  if ! mkdir "$lock" 2>/dev/null; then
+    kill -0 "$(cat "$lock/pid" 2>/dev/null)" 2>/dev/null && return 1
+    rm -rf "$lock"; mkdir "$lock" 2>/dev/null || return 1
+  fi
+  echo $$ > "$lock/pid"
+}
+release() { rm -rf "$OUT/$1.lock"; }
+
 prune() {
+  claim "$1" || { echo "$1: being run by another process; skipped"; return 0; }
+  prune_unclaimed "$@"     # a failure exits the script (set -e); its lock then names a dead process
+  release "$1"
+}
+
+prune_unclaimed() {
   local name=$1; shift
   local dir="$OUT/$name" ckpt="$OUT/$name.ckpt"
   if [ -f "$dir/run.json" ]; then

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code apoptosis bench kernels}: GFLOP/s of square sgemm and of CIFAR ResNet-20 convolutions. */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
-        description = "GFLOP/s of sgemm (n = 256, 512, 1024) and of ResNet-20 convolutions (batch 128).")
+        description = "The FMA peak of 1 and N threads, then GFLOP/s of sgemm (n = 256, 512, 1024) and of ResNet-20 convolutions "
+                + "(batch 128), each also as a share of that peak.")
 public final class BenchKernelsCommand implements Runnable {
     @Mixin
     BenchOutput out;
@@ -25,7 +26,19 @@ public final class BenchKernelsCommand implements Runnable {
     public void run() {
         dev.apoptosis.bench.Timing.KernelRuns runs = BenchOutput.kernelRuns(reps, warmUpSeconds);
         int threads = Parallel.threads();
-        java.util.function.Consumer<BenchResult> sink = r -> out.print(r.toJson(), r.toText());
+        // The FMA limit first, so that every kernel figure also reads as a share of what this machine can do.
+        double seconds = Math.max(0.3, warmUpSeconds), runMs = seconds / 3 * 1000;     // ms: the length of one of its 3 runs
+        double peak1 = dev.apoptosis.bench.FmaPeak.gflops(1, seconds);
+        double peak = threads == 1 ? peak1 : dev.apoptosis.bench.FmaPeak.gflops(threads, seconds);
+        out.print(new BenchResult("fma_peak", 1, runMs, peak1, Double.NaN).toJson(),
+                String.format(java.util.Locale.ROOT, "%-44s threads=1  %9.2f GFLOP/s  (%s)", "fma_peak", peak1, dev.apoptosis.bench.CpuModel.name()));
+        if (threads > 1) {
+            out.print(new BenchResult("fma_peak", threads, runMs, peak, Double.NaN).toJson(),
+                    String.format(java.util.Locale.ROOT, "%-44s threads=%d  %9.2f GFLOP/s  (%.2fx one thread: %s)", "fma_peak", threads, peak,
+                            peak / peak1, peak / peak1 < 1.4 ? "the threads share FMA units, e.g. hyperthreads of one core" : "separate cores"));
+        }
+        java.util.function.Consumer<BenchResult> sink = r -> out.print(r.toJson(), r.toText()
+                + (Double.isNaN(r.gflops()) ? "" : String.format(java.util.Locale.ROOT, "  %5.1f%% of peak", 100 * r.gflops() / peak)));
         GemmBench.run(threads, runs, sink);
         ConvBench.run(threads, runs, sink);
     }

@@ -24,11 +24,28 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "report.html", description = "HTML file to write (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--table", description = "Print the evidence table instead of the run-by-run summary: rows of criterion, variant "
+            + "and target with their seeds aggregated (mean ± half-range).")
+    boolean table;
+
+    @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also write the accuracy-against-kept-MACs chart alone, as a "
+            + "standalone SVG file (for a README or results page).")
+    Path chart;
+
     @Override
     public Integer call() throws Exception {
         List<RunRecords> runs = Report.read(dirs);
-        System.out.print(Report.write(runs, out));
+        String summary = Report.write(runs, out);
+        System.out.print(table ? dev.apoptosis.report.CriteriaTable.markdown(runs) : summary);
         System.out.println();
+        if (chart != null) {
+            String svg = dev.apoptosis.report.HtmlReport.accuracySvg(runs);
+            if (svg == null) throw new IllegalArgumentException("--chart: no run given has finished a pruning target, so there is nothing to draw");
+            dev.apoptosis.io.OutputTarget.check(chart);
+            byte[] bytes = svg.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            dev.apoptosis.checkpoint.AtomicFile.write(chart, os -> os.write(bytes));
+            System.out.println("wrote " + chart);
+        }
         System.out.println("wrote " + out);
         return 0;
     }

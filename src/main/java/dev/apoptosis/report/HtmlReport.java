@@ -2,7 +2,6 @@ package dev.apoptosis.report;
 
 import dev.apoptosis.checkpoint.EpochRecord;
 import dev.apoptosis.prune.StepRecord;
-import dev.apoptosis.runs.FinetuneRecord;
 import dev.apoptosis.runs.LayerRow;
 import dev.apoptosis.runs.RunRecords;
 import java.util.ArrayList;
@@ -74,29 +73,57 @@ public final class HtmlReport {
     }
 
     private static void accuracy(Element body, List<RunRecords> runs) {
+        List<CriteriaTable.Row> rows = CriteriaTable.rows(runs);
+        if (rows.isEmpty()) return;
+        Element svg = accuracyChart(rows);
+        body.appendElement("h2").text(svg.selectFirst("title").text().replace("Top-1 accuracy against the fraction of", "Accuracy against"));
+        figure(body, svg, "One line per criterion through the dense model (100%) and every target, the mean over seeds; solid: after "
+                + "fine-tuning, dashed: straight after pruning. Unstructured runs are placed by the weights they keep.");
+    }
+
+    /**
+     * The accuracy chart alone as a standalone SVG document (its styles inside it), for a README or
+     * results page to show; null when the runs have no finished target.
+     */
+    public static String accuracySvg(List<RunRecords> runs) {
+        List<CriteriaTable.Row> rows = CriteriaTable.rows(runs);
+        if (rows.isEmpty()) return null;
+        Element svg = accuracyChart(rows);
+        // The page's chart rules without the page: a fixed size, and a font named for viewers without the page's.
+        svg.prependElement("style").appendChild(new org.jsoup.nodes.DataNode(SVG_CSS.lines().skip(1).map(l -> l.strip().replace("svg .", "."))
+                .reduce("svg { background: #fff; font-size: 12px; font-family: \"DejaVu Sans\", sans-serif; }", (a, l) -> a + " " + l)));
+        svg.removeAttr("class");
+        svg.prependChild(svg.selectFirst("title"));
+        // XML syntax, and viewBox restored: jsoup stores attribute names lower-cased, which an HTML page's
+        // parser undoes for inline SVG but an SVG file's XML parser does not.
+        Document doc = new Document("");
+        doc.outputSettings().syntax(Document.OutputSettings.Syntax.xml).charset(java.nio.charset.StandardCharsets.UTF_8);
+        doc.appendChild(svg);
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + doc.outerHtml().strip().replaceFirst(" viewbox=", " viewBox=") + "\n";
+    }
+
+    private static Element accuracyChart(List<CriteriaTable.Row> rows) {
+        // One line per criterion and variant through the dense model (1.0) and every target, seeds
+        // averaged; lines of another dense model or mode are named apart.
         Map<String, List<double[]>> tuned = new LinkedHashMap<>(), pruned = new LinkedHashMap<>();
+        java.util.Set<String> bases = new java.util.HashSet<>(), modes = new java.util.HashSet<>();
         boolean anyTuning = false;
-        // One line per criterion; runs of a criterion that started from different models (another
-        // source or cost) would put fractions of different bases on one line, so each base gets its own.
-        Map<String, java.util.Set<String>> bases = new LinkedHashMap<>();
-        for (RunRecords r : runs) {
-            if (r.info().isPrune()) bases.computeIfAbsent(r.info().criterion(), k -> new java.util.LinkedHashSet<>()).add(base(r));
+        for (CriteriaTable.Row r : rows) {
+            bases.add(r.model() + "|" + r.source());
+            modes.add(String.valueOf(r.structured()));
+            anyTuning |= r.finetuneEpochs() > 0;
         }
-        for (RunRecords r : runs) {
-            if (!r.info().isPrune() || r.finetune().isEmpty()) continue;
-            String c = r.info().criterion();
-            if (bases.get(c).size() > 1) c += " from " + (r.info().source() == null ? "?" : java.nio.file.Path.of(r.info().source()).getFileName());
-            tuned.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {1, r.info().top1Before()});
-            pruned.computeIfAbsent(c, k -> new ArrayList<>()).add(new double[] {1, r.info().top1Before()});
-            for (FinetuneRecord f : r.finetune()) {
-                double x = (double) f.macs() / r.info().macsBefore();
-                tuned.get(c).add(new double[] {x, f.top1Finetuned()});
-                pruned.get(c).add(new double[] {x, f.top1Pruned()});
-                anyTuning |= f.epochs() > 0;
-            }
+        for (CriteriaTable.Row r : rows) {
+            String c = r.criterion() + (r.variant().isEmpty() ? "" : " " + r.variant())
+                    + (bases.size() > 1 ? " from " + (r.source() == null ? "?" : java.nio.file.Path.of(r.source()).getFileName()) : "")
+                    + (modes.size() > 1 ? (r.structured() ? ", channels" : ", weights") : "");
+            tuned.computeIfAbsent(c, k -> new ArrayList<>(List.of(new double[] {1, r.top1Dense()})));
+            pruned.computeIfAbsent(c, k -> new ArrayList<>(List.of(new double[] {1, r.top1Dense()})));
+            tuned.get(c).add(new double[] {r.keptFraction(), CriteriaTable.mean(r.top1Finetuned())});
+            pruned.get(c).add(new double[] {r.keptFraction(), CriteriaTable.mean(r.top1Pruned())});
         }
-        if (tuned.isEmpty()) return;
-        body.appendElement("h2").text("Accuracy against kept MACs");
+        boolean weights = modes.equals(java.util.Set.of("false"));
+        String what = weights ? "weights" : modes.size() > 1 ? "MACs (channels) or weights" : "MACs";
         List<LineChart.Series> series = new ArrayList<>();
         int i = 0;
         for (String c : tuned.keySet()) {
@@ -104,13 +131,8 @@ public final class HtmlReport {
             series.add(new LineChart.Series(c, color, false, sorted(tuned.get(c))));
             if (anyTuning) series.add(new LineChart.Series(c + ", before fine-tuning", color, true, sorted(pruned.get(c))));
         }
-        figure(body, LineChart.draw("accuracy", "Top-1 accuracy against the fraction of MACs kept", "MACs kept (of the dense model)",
-                "top-1 accuracy", series, null, null, Axis.percent(), Axis.percent()),
-                "One line per criterion through the dense model (100%) and every pruning target; solid: after fine-tuning, dashed: straight after pruning.");
-    }
-
-    private static String base(RunRecords r) {
-        return r.info().source() + "|" + r.info().macsBefore();
+        return LineChart.draw("accuracy", "Top-1 accuracy against the fraction of " + what + " kept", what + " kept (of the dense model)",
+                "top-1 accuracy", series, null, null, Axis.percent(), Axis.percent());
     }
 
     private static List<double[]> sorted(List<double[]> pts) {
@@ -292,15 +314,19 @@ public final class HtmlReport {
         return String.format(Locale.ROOT, "%.3f", s);
     }
 
+    /** The charts' styles: the page's, and inside a standalone SVG ({@link #accuracySvg}). */
+    private static final String SVG_CSS = """
+            svg.chart { width: 100%; max-width: 860px; height: auto; background: #fff; font-size: 12px; }
+            svg .grid { stroke: #e6eaee; } svg .axis { stroke: #6b7780; } svg .tick { fill: #4a555d; font-size: 11px; }
+            svg .axis-label { fill: #1d2329; font-size: 12px; } svg .legend { fill: #1d2329; font-size: 12px; } svg .value { fill: #4a555d; font-size: 10px; }
+            """;
     private static final String CSS = """
             body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #1d2329; margin: 2rem auto;
                    max-width: 980px; padding: 0 1rem; line-height: 1.45; }
             h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #dde2e6; padding-bottom: .2rem; }
             h3 { font-size: 1rem; margin-bottom: .3rem; } .lede { color: #5c6b73; }
             figure { margin: 1rem 0; } figcaption { color: #5c6b73; font-size: .9rem; max-width: 640px; }
-            svg.chart { width: 100%; max-width: 860px; height: auto; background: #fff; font-size: 12px; }
-            svg .grid { stroke: #e6eaee; } svg .axis { stroke: #6b7780; } svg .tick { fill: #4a555d; font-size: 11px; }
-            svg .axis-label { fill: #1d2329; font-size: 12px; } svg .legend { fill: #1d2329; font-size: 12px; } svg .value { fill: #4a555d; font-size: 10px; }
+            """ + SVG_CSS + """
             .table { overflow-x: auto; } .scroll { max-height: 24rem; overflow-y: auto; }
             table { border-collapse: collapse; font-size: .85rem; margin: .4rem 0 1rem; }
             th, td { padding: .25rem .5rem; border-bottom: 1px solid #e6eaee; text-align: right; white-space: nowrap; }

@@ -65,10 +65,21 @@ final class WinogradConv2d {
      * batch 128, ResNet-20 and VGG shapes): 32 channels and up (1.1-1.3x at 32-64, 1.4-1.6x at
      * 128-256, 1.0-1.25x at 512 on 4x4), outputs of at least 4x4. With 16 channels the GEMMs are too thin for the transforms
      * to pay off (0.8x), and on 2x2 outputs a tile is mostly padding (0.6-0.7x).
+     *
+     * <p>The batch must also hold at least {@link #MIN_TILES} tiles: the transforms' fixed cost is
+     * amortised over tiles, and small-batch inference has few. Measured on ResNet-20's convolutions
+     * (AMD EPYC, 1 thread, thread CPU ms of `bench profile --by-node`, Winograd against GEMM): 64
+     * channels 8x8 at batch 1 (16 tiles) 0.30 against 0.08 ms, batch 4 0.37/0.24, batch 16 (256
+     * tiles) 0.98/0.96, batch 64 3.23/3.83; 32 channels 16x16 at batch 1 (64 tiles) 0.10/0.06,
+     * batch 4 0.27/0.22, batch 16 (1,024 tiles) 0.88/0.92, batch 64 3.43/3.73.
      */
     static boolean worthwhile(ConvGeometry g) {
-        return Math.min(g.inChannels(), g.outChannels()) >= 32 && g.outH() >= 4 && g.outW() >= 4;
+        long tiles = (long) g.n() * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+        return Math.min(g.inChannels(), g.outChannels()) >= 32 && g.outH() >= 4 && g.outW() >= 4 && tiles >= MIN_TILES;
     }
+
+    /** Fewest tiles in a batch for Winograd to pay off (see {@link #worthwhile}). */
+    static final int MIN_TILES = 2 * TARGET_TILES;
 
     /**
      * The weight gradient gains less (its GEMMs pack a transposed operand): 1.1-1.3x from 128

@@ -60,7 +60,7 @@ class ReportTest {
                 RunFixtures.prune(tmp.resolve("taylor"), "taylor", List.of(0.5), 2, 2)));
         assertEquals(List.of("oba", "magnitude", "taylor"), series(doc, "accuracy"));
         Element oba = doc.selectFirst("svg[data-chart=accuracy] g.series[data-series=oba]");
-        assertEquals(5, oba.select("circle").size(), "dense twice, 0.7, 0.4, 0.5: every run's points on one line");
+        assertEquals(4, oba.select("circle").size(), "dense, 0.7, 0.5, 0.4: every run's points on one line");
         assertEquals(3, doc.select("svg[data-chart=accuracy] g.series-aux").size(), "a dashed before-fine-tuning line per criterion");
         assertEquals(List.of("before", "oba (oba-a)", "oba (oba-b)", "magnitude (mag)", "taylor"), series(doc, "channels"));
         List<String> fills = doc.select("svg[data-chart=channels] g.series").stream().map(g -> g.selectFirst("rect").attr("fill")).toList();

@@ -205,6 +205,17 @@ class WinogradConv2dTest {
         assertTrue(differ, "Winograd and GEMM round differently somewhere, so the bit checks above can tell them apart");
     }
 
+    /** AUTO takes Winograd for a training batch of ResNet-20's 64-channel convolution, not for one image (16 tiles). */
+    @Test
+    void autoNeedsEnoughTilesInTheBatch() {
+        ConvGeometry one = ConvGeometry.builder().batch(1).input(64, 8, 8).outChannels(64).kernel(3).padding(1).build();
+        ConvGeometry many = ConvGeometry.builder().batch(64).input(64, 8, 8).outChannels(64).kernel(3).padding(1).build();
+        assertFalse(WinogradConv2d.worthwhile(one));
+        assertTrue(WinogradConv2d.worthwhile(many));
+        ConvGeometry thin = ConvGeometry.builder().batch(64).input(16, 32, 32).outChannels(16).kernel(3).padding(1).build();
+        assertFalse(WinogradConv2d.worthwhile(thin), "16 channels: the GEMMs are too thin whatever the batch");
+    }
+
     @Test
     void unsupportedGeometriesAreNotDispatchedAndThrowIfCalledDirectly() {
         ConvGeometry stride2 = ConvGeometry.builder().batch(2).input(4, 8, 8).outChannels(4).kernel(3).stride(2)

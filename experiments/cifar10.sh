@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The CIFAR-10 evidence for ResNet-20 (docs/results.md), in phases; each phase skips finished runs
-# and resumes interrupted ones, so the script can be killed and started again at any time.
+# The CIFAR-10 evidence (docs/results.md) for one model, in phases; each phase skips finished runs and
+# resumes interrupted ones, so the script can be killed and started again at any time.
 #
-#   experiments/cifar10-resnet20.sh [PHASE...]     phases: dense table unstructured ablations seeds
-#   SEEDS="1 2" SEED_CRITERIA="oba taylor" ...     which extra seeds, for which criteria (phase seeds)
+#   experiments/cifar10.sh MODEL [PHASE...]      MODEL: resnet20, resnet56, vgg11 (a zoo name)
+#                                                 phases: dense table unstructured ablations seeds
+#   SEEDS="1 2" SEED_CRITERIA="oba taylor" ...    which extra seeds, for which criteria (phase seeds; the
+#                                                 criteria may also be written into OUT/cifar10-MODEL/seed-criteria)
+# Several copies may run at once (THREADS=1 each, one per core): they share the runs out (lib.sh claim).
 #
-# Run in the background with a log:  nohup experiments/cifar10-resnet20.sh > r20.log 2>&1 &
+# Run in the background with a log:  nohup experiments/cifar10.sh resnet20 > r20.log 2>&1 &
 # Rebuild the tables from what has finished:  experiments/summarize.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-OUT=$OUT/cifar10-resnet20; mkdir -p "$OUT"
+model=${1:?"usage: cifar10.sh MODEL [PHASE...]"}; shift
+OUT=$OUT/cifar10-$model; mkdir -p "$OUT"
 phases=${*:-dense table unstructured ablations seeds}
 dense=$OUT/dense.ckpt
 
@@ -19,8 +23,8 @@ protocol=(--steps 10 --calib-batches 20 --batch 64 --recalibrate 50 --finetune-e
 
 for phase in $phases; do
   case $phase in
-    dense)   # 8 epochs, one cosine cycle: 81.20 % on the 2-vCPU machine in 47 min
-      train dense --model resnet20 --data cifar10 --epochs 8 --batch 128 --lr 0.1 --momentum 0.9 --nesterov \
+    dense)   # 8 epochs, one cosine cycle (ResNet-20: 81.20 % in 47 min on the shared 2-vCPU machine)
+      train dense --model "$model" --data cifar10 --epochs 8 --batch 128 --lr 0.1 --momentum 0.9 --nesterov \
           --wd 5e-4 --schedule cosine --warmup 1 --seed 1 --checkpoint-every 100 ;;
     table)
       for target in 0.5 0.25; do
@@ -43,7 +47,7 @@ for phase in $phases; do
     seeds)
       for seed in ${SEEDS:-1}; do
         for target in 0.5 0.25; do
-          for c in ${SEED_CRITERIA:-oba taylor}; do
+          for c in ${SEED_CRITERIA:-$(cat "$OUT/seed-criteria" 2>/dev/null || echo oba taylor)}; do
             prune "$c-$target-s$seed" --model "$dense" --criterion "$c" --target-macs "$target" --seed "$seed" "${protocol[@]}"
           done
         done
