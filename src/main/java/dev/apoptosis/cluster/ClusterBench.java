@@ -1,6 +1,5 @@
 package dev.apoptosis.cluster;
 
-import dev.apoptosis.data.Batch;
 import dev.apoptosis.data.DataLoader;
 import dev.apoptosis.data.DataSpec;
 import dev.apoptosis.data.DataSplits;
@@ -20,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -31,33 +29,53 @@ import java.util.function.Supplier;
 /**
  * {@code bench cluster}: what Spark buys and costs. One importance step (the median of a few) and one
  * fine-tuning epoch (data-parallel SGD steps over every batch of an epoch, without evaluation or
- * checkpoints) are timed in one process on one kernel thread, then on loopback standalone clusters of
- * 1, 2, 4... one-core executors (separate JVMs, as on real machines: the model is serialised and
- * broadcast, results travel over sockets). The speed-up is the one-process time over the cluster's;
- * Spark's overhead per step is the 1-executor time minus the one-process time, i.e. everything the
- * cluster adds to the same work (scheduling, model shipping, task start, result transfer, and a
- * fresh executor JVM's slower code until the JIT compiler is done). The empty step isolates Spark's
- * own part: a job that broadcasts the model's bytes and runs one task per executor doing nothing.
+ * checkpoints) are timed on loopback standalone clusters of 1, 2, 4... one-core executors (separate
+ * JVMs, as on real machines: the model is serialised and broadcast, results travel over sockets)
+ * and, alternating with them, in this process on one kernel thread. Alternating matters on a shared
+ * machine: a one-process figure taken minutes earlier may have met another load, so every ratio is
+ * made of times measured in the same minute. The speed-up is the one-process time over the
+ * cluster's; Spark's overhead per step is the 1-executor time minus the one-process time for the same
+ * work, i.e. everything the cluster adds (scheduling, model shipping, task start, result transfer,
+ * and a fresh executor JVM's slower code until the JIT compiler is done). The empty step isolates
+ * Spark's own part: a job that broadcasts the model's bytes and runs one task per executor doing
+ * nothing.
  */
 public final class ClusterBench {
-    /** One configuration's figures: {@code executors} 0 is the one-process baseline. */
-    public record Result(int executors, double importanceSeconds, double epochSeconds, int trainSteps, double importanceSpeedUp,
-                         double epochSpeedUp, double importanceOverhead, double stepOverhead, double emptyStep) {
+    /** One cluster size's figures beside the one-process figures measured alternately with them. */
+    public record Result(int executors, double localImportance, double importance, double localEpoch, double epoch, int trainSteps,
+                         double emptyStep) {
+        public double importanceSpeedUp() {
+            return localImportance / importance;
+        }
+
+        public double epochSpeedUp() {
+            return localEpoch / epoch;
+        }
+
+        /** Seconds the cluster adds to one importance step (meaningful for 1 executor: the same work). */
+        public double importanceOverhead() {
+            return importance - localImportance;
+        }
+
+        /** Seconds the cluster adds to one training step (meaningful for 1 executor). */
+        public double stepOverhead() {
+            return (epoch - localEpoch) / trainSteps;
+        }
+
         public String toText() {
-            String who = executors == 0 ? "1 process, 1 thread " : String.format(Locale.ROOT, "%d executor%s (1 core each)", executors,
-                    executors == 1 ? " " : "s");
-            String over = (executors == 0 ? "" : String.format(Locale.ROOT, "   empty step %.1f ms", emptyStep * 1e3))
-                    + (executors != 1 ? "" : String.format(Locale.ROOT, "   overhead vs 1 process: %+.3f s/importance step, %+.1f ms/train step",
-                    importanceOverhead, stepOverhead * 1e3));
-            return String.format(Locale.ROOT, "%-24s importance %7.3f s/step (x%.2f)   epoch %7.2f s = %3d steps (x%.2f)%s", who,
-                    importanceSeconds, importanceSpeedUp, epochSeconds, trainSteps, epochSpeedUp, over);
+            String over = executors != 1 ? "" : String.format(Locale.ROOT, "   overhead: %+.3f s/importance step, %+.1f ms/train step",
+                    importanceOverhead(), stepOverhead() * 1e3);
+            return String.format(Locale.ROOT, "%d executor%s  importance %6.3f s/step vs %6.3f in 1 process (x%.2f)   epoch of %d steps "
+                    + "%6.2f s vs %5.2f (x%.2f)   empty step %5.1f ms%s", executors, executors == 1 ? " " : "s", importance, localImportance,
+                    importanceSpeedUp(), trainSteps, epoch, localEpoch, epochSpeedUp(), emptyStep * 1e3, over);
         }
 
         public String toJson() {
-            return String.format(Locale.ROOT, "{\"bench\":\"cluster\",\"executors\":%d,\"importance_s\":%.6f,\"epoch_s\":%.6f,\"train_steps\":%d,"
-                    + "\"importance_speedup\":%.4f,\"epoch_speedup\":%.4f,\"importance_overhead_s\":%.6f,\"step_overhead_s\":%.6f,"
-                    + "\"empty_step_s\":%.6f}", executors, importanceSeconds, epochSeconds, trainSteps, importanceSpeedUp, epochSpeedUp,
-                    importanceOverhead, stepOverhead, emptyStep);
+            return String.format(Locale.ROOT, "{\"bench\":\"cluster\",\"executors\":%d,\"importance_s\":%.6f,\"local_importance_s\":%.6f,"
+                    + "\"epoch_s\":%.6f,\"local_epoch_s\":%.6f,\"train_steps\":%d,\"importance_speedup\":%.4f,\"epoch_speedup\":%.4f,"
+                    + "\"importance_overhead_s\":%.6f,\"step_overhead_s\":%.6f,\"empty_step_s\":%.6f}", executors, importance,
+                    localImportance, epoch, localEpoch, trainSteps, importanceSpeedUp(), epochSpeedUp(), importanceOverhead(),
+                    stepOverhead(), emptyStep);
         }
     }
 
@@ -70,32 +88,78 @@ public final class ClusterBench {
     public static void run(Settings s, Path workDir, Consumer<Result> out) throws IOException {
         DataSplits data = DataSpec.parse(s.dataSpec()).load();
         Criterion crit = Criteria.create(s.criterion());
-        int before = Parallel.threads();
-        Measured base;
-        Parallel.setThreads(1); // the baseline is one core, like each executor
-        try {
-            base = measure(s, data, crit, new LocalEstimation(data), new LocalStep());
-        } finally {
-            Parallel.setThreads(before);
-        }
-        out.accept(new Result(0, base.importance, base.epoch, base.steps, 1, 1, 0, 0, 0));
-        Measured one = null;
         for (int n : s.executors()) {
             Path dir = Files.createDirectories(workDir.resolve("executors-" + n));
             try (LoopbackCluster machines = new LoopbackCluster(dir, n);
                  ClusterSession cluster = Cluster.open(machines.url(), Duration.ofSeconds(120), conf())) {
                 awaitExecutors(cluster, n, machines);
-                Measured m = measure(s, data, crit, cluster.estimation(data, s.dataSpec(), s.criterion(), List.of()),
-                        cluster.training(s.dataSpec(), s.batch(), 0, 0));
-                if (n == 1) one = m;
-                // The overhead is the 1-executor run's extra time over the same work in one process.
-                double impOver = one.importance - base.importance;
-                double stepOver = (one.epoch - base.epoch) / base.steps;
-                double empty = emptyStep((SparkCluster) cluster, ModelBytes.of(s.model().get()));
-                out.accept(new Result(n, m.importance, m.epoch, m.steps, base.importance / m.importance, base.epoch / m.epoch, impOver, stepOver,
-                        empty));
+                Estimation spread = cluster.estimation(data, s.dataSpec(), s.criterion(), List.of());
+                Estimation local = new LocalEstimation(data);
+                StepComputation spreadSteps = cluster.training(s.dataSpec(), s.batch(), 0, 0);
+                StepComputation localSteps = new LocalStep();
+                Graph gc = s.model().get(), gl = s.model().get();
+                // Untimed first round of each (JIT, class loading, executors' first data load).
+                importance(local, gl, crit, s, 0);
+                importance(spread, gc, crit, s, 0);
+                double[] li = new double[s.reps()], ci = new double[s.reps()];
+                for (int r = 0; r < s.reps(); r++) {
+                    li[r] = importance(local, gl, crit, s, r + 1);
+                    ci[r] = importance(spread, gc, crit, s, r + 1);
+                }
+                Epoch le = epoch(localSteps, gl, data, s.batch()), ce = epoch(spreadSteps, gc, data, s.batch());
+                double empty = emptyStep((SparkCluster) cluster, ModelBytes.of(gc));
+                out.accept(new Result(n, median(li), median(ci), le.seconds, ce.seconds, ce.steps, empty));
             }
         }
+    }
+
+    /** Seconds of one importance step; the local side on one kernel thread, like each executor. */
+    private static double importance(Estimation e, Graph g, Criterion crit, Settings s, int step) {
+        boolean local = e instanceof LocalEstimation;
+        int before = Parallel.threads();
+        if (local) Parallel.setThreads(1);
+        try {
+            long t0 = System.nanoTime();
+            e.estimate(g, crit, new Calibration(step, s.calibBatches(), s.batch(), 1));
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            if (local) Parallel.setThreads(before);
+        }
+    }
+
+    private record Epoch(double seconds, int steps) {}
+
+    /** A fine-tuning epoch: 3 untimed steps of epoch 0, then every batch of epoch 1 through {@code steps} and SGD. */
+    private static Epoch epoch(StepComputation steps, Graph g, DataSplits data, int batch) {
+        boolean local = steps instanceof LocalStep;
+        int before = Parallel.threads();
+        if (local) Parallel.setThreads(1);
+        try {
+            Sgd sgd = new Sgd(g, new SgdConfig(0.9, 1e-4, false));
+            SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+            int n = 0;
+            try (DataLoader loader = data.trainLoader(batch, 0)) {
+                try (DataLoader.Epoch e = loader.epoch(0)) {
+                    for (int i = 0; i < 3 && e.hasNext(); i++) sgd.step(steps.compute(g, e.next(), loss, i).gradient(), 0.01);
+                }
+                long t0 = System.nanoTime();
+                try (DataLoader.Epoch e = loader.epoch(1)) {
+                    while (e.hasNext()) {
+                        sgd.step(steps.compute(g, e.next(), loss, n).gradient(), 0.01);
+                        n++;
+                    }
+                }
+                return new Epoch((System.nanoTime() - t0) / 1e9, n);
+            }
+        } finally {
+            if (local) Parallel.setThreads(before);
+        }
+    }
+
+    private static double median(double[] t) {
+        double[] c = t.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
     }
 
     /** The median of 20 empty steps broadcasting the model's bytes, after 5 untimed ones. */
@@ -103,8 +167,7 @@ public final class ClusterBench {
         for (int i = 0; i < 5; i++) c.emptyStep(model);
         double[] t = new double[20];
         for (int i = 0; i < t.length; i++) t[i] = c.emptyStep(model);
-        Arrays.sort(t);
-        return t[t.length / 2];
+        return median(t);
     }
 
     private static Map<String, String> conf() {
@@ -126,41 +189,5 @@ public final class ClusterBench {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-    }
-
-    private record Measured(double importance, double epoch, int steps) {}
-
-    private static Measured measure(Settings s, DataSplits data, Criterion crit, Estimation est, StepComputation steps) {
-        Graph g = s.model().get();
-        // Importance: one untimed step (JIT, class loading, executors' first data load), then the median of reps.
-        est.estimate(g, crit, new Calibration(0, s.calibBatches(), s.batch(), 1));
-        double[] t = new double[s.reps()];
-        for (int r = 0; r < t.length; r++) {
-            long t0 = System.nanoTime();
-            est.estimate(g, crit, new Calibration(r + 1, s.calibBatches(), s.batch(), 1));
-            t[r] = (System.nanoTime() - t0) / 1e9;
-        }
-        Arrays.sort(t);
-        double importance = t[t.length / 2];
-        // A fine-tuning epoch: every batch of epoch 1 through the step computation and SGD (epoch 0 warms up on 3 batches).
-        Sgd sgd = new Sgd(g, new SgdConfig(0.9, 1e-4, false));
-        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
-        List<Batch> warm = new ArrayList<>();
-        int n = 0;
-        long t0;
-        try (DataLoader loader = data.trainLoader(s.batch(), 0)) {
-            try (DataLoader.Epoch e = loader.epoch(0)) {
-                while (e.hasNext() && warm.size() < 3) warm.add(e.next());
-            }
-            for (Batch b : warm) sgd.step(steps.compute(g, b, loss, 0).gradient(), 0.01);
-            t0 = System.nanoTime();
-            try (DataLoader.Epoch e = loader.epoch(1)) {
-                while (e.hasNext()) {
-                    sgd.step(steps.compute(g, e.next(), loss, n).gradient(), 0.01);
-                    n++;
-                }
-            }
-        }
-        return new Measured(importance, (System.nanoTime() - t0) / 1e9, n);
     }
 }
