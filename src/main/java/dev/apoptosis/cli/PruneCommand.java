@@ -128,6 +128,10 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--cluster-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "With --cluster: how long to "
             + "wait for the master and a first executor before giving up (default: ${DEFAULT-VALUE}).")
     int clusterTimeout;
+    @Option(names = "--cluster-average-every", defaultValue = "1", paramLabel = "K", description = "With --cluster: fine-tune by "
+            + "averaging gradients every step (1, the default: one process's SGD with the same batch) or, for K > 1, by averaging "
+            + "parameters and momentum every K steps (local SGD: one Spark job per K steps; docs/cluster.md).")
+    int averageEvery;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -198,6 +202,10 @@ public final class PruneCommand implements Callable<Integer> {
         choice(ChannelScores.NoiseRemedy.class, noiseRemedy, "--noise-remedy");
         int k = steps != null ? steps : unstructured ? 49 : 50;
         if (cluster != null && clusterTimeout < 1) throw new IllegalArgumentException("--cluster-timeout must be >= 1 s, got " + clusterTimeout);
+        if (averageEvery < 1) throw new IllegalArgumentException("--cluster-average-every must be >= 1, got " + averageEvery);
+        if (averageEvery > 1 && cluster == null) {
+            throw new IllegalArgumentException("--cluster-average-every " + averageEvery + " averages parameters across executors: it needs --cluster");
+        }
         Criterion crit = criterion();
         Graph g = source.toGraph(resume != null ? resume : model);
         String spec = data != null ? data : source.metadata().get(Checkpoint.Meta.DATA);
@@ -258,7 +266,10 @@ public final class PruneCommand implements Callable<Integer> {
                             .weightDecay(1e-4).seed(seed).build();
                     meta.put(PHASE, "tuned");
                     Trainer tuner = new Trainer(g, cfg, splits, dest, meta).listener(TrainCommand.progressBar(progress));
-                    if (cluster != null) tuner.computation(session().training(dataSpec, batch, seed, cfg.labelSmoothing()));
+                    if (cluster != null && averageEvery == 1) tuner.computation(session().training(dataSpec, batch, seed, cfg.labelSmoothing()));
+                    if (cluster != null && averageEvery > 1) {
+                        tuner.rounds(session().localSgd(dataSpec, batch, seed, cfg.labelSmoothing(), cfg.sgd(), averageEvery));
+                    }
                     tuner.run();
                     g = Checkpoint.readGraph(dest);
                     EvalResult ft = evaluate(g, splits);

@@ -2,6 +2,8 @@ package dev.apoptosis.cluster;
 
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.prune.Estimation;
+import dev.apoptosis.train.RoundComputation;
+import dev.apoptosis.train.SgdConfig;
 import dev.apoptosis.train.StepComputation;
 import java.util.List;
 
@@ -35,6 +37,13 @@ public interface ClusterSession extends AutoCloseable {
      * {@link #slots} executor tasks (see {@code SparkTraining} for what equals a single-process step).
      */
     StepComputation training(String dataSpec, int batchSize, long dataSeed, double labelSmoothing);
+
+    /**
+     * Local SGD for a {@link dev.apoptosis.train.Trainer}'s {@code rounds}: each of {@link #slots}
+     * shards takes {@code period} SGD steps with {@code sgd}'s settings, then parameters and momentum
+     * are averaged (see {@code SparkLocalSgd}).
+     */
+    RoundComputation localSgd(String dataSpec, int batchSize, long dataSeed, double labelSmoothing, SgdConfig sgd, int period);
 
     @Override
     void close();

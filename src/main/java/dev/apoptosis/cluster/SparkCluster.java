@@ -2,6 +2,8 @@ package dev.apoptosis.cluster;
 
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.prune.Estimation;
+import dev.apoptosis.train.RoundComputation;
+import dev.apoptosis.train.SgdConfig;
 import dev.apoptosis.train.StepComputation;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -180,6 +182,13 @@ final class SparkCluster implements ClusterSession {
     @Override
     public StepComputation training(String dataSpec, int batchSize, long dataSeed, double labelSmoothing) {
         return new SparkTraining(this, dataSpec, batchSize, dataSeed, labelSmoothing, slots());
+    }
+
+    @Override
+    public RoundComputation localSgd(String dataSpec, int batchSize, long dataSeed, double labelSmoothing, SgdConfig sgd, int period) {
+        RoundShard task = new RoundShard(SharedData.spec(dataSpec), batchSize, dataSeed, labelSmoothing, sgd.momentum(), sgd.weightDecay(),
+                sgd.nesterov());
+        return new SparkLocalSgd(this, task, period, slots());
     }
 
     @Override

@@ -75,7 +75,7 @@ class PruneClusterTest {
     }
 
     @Test
-    void fineTuningOnTheClusterWritesTheDriversCheckpoint() throws IOException {
+    void fineTuningOnTheClusterWithGradientsOrLocalSgdWritesTheDriversCheckpoint() throws IOException {
         Path out = dir.resolve("tuned.ckpt");
         var r = TrainCommandTest.run(prune(model(), out, "--cluster", "local[2]", "--finetune-epochs", "1", "--finetune-lr", "0.01",
                 "--progress", "quiet"));
@@ -84,6 +84,11 @@ class PruneClusterTest {
         assertEquals("tuned", c.metadata().get("prune.phase"));
         assertEquals("1", c.metadata().get(Checkpoint.Meta.EPOCH), "the Trainer's checkpoint after its epoch");
         assertTrue(c.optimizer() != null && c.optimizer().step() > 0, "momentum state kept for resuming");
+        Path rounds = dir.resolve("rounds.ckpt");
+        var k = TrainCommandTest.run(prune(model(), rounds, "--cluster", "local[2]", "--finetune-epochs", "1", "--finetune-lr", "0.01",
+                "--progress", "quiet", "--cluster-average-every", "4"));
+        assertEquals(0, k.code(), k.err());
+        assertEquals(c.optimizer().step(), Checkpoint.read(rounds).optimizer().step(), "local SGD took as many steps");
     }
 
     @Test
@@ -100,7 +105,10 @@ class PruneClusterTest {
     }
 
     @Test
-    void badMastersAreRefusedByName() throws IOException {
+    void badMastersAndLocalSgdWithoutAClusterAreRefusedByName() throws IOException {
+        var k = TrainCommandTest.run(prune(model(), dir.resolve("k.ckpt"), "--cluster-average-every", "4"));
+        assertEquals(2, k.code());
+        assertTrue(k.err().contains("--cluster-average-every 4 averages parameters across executors: it needs --cluster"), k.err());
         var bad = TrainCommandTest.run(prune(model(), dir.resolve("z.ckpt"), "--cluster", "yarn"));
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--cluster must be local[N] or spark://HOST:PORT"), bad.err());

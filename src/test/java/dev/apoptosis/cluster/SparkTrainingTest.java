@@ -113,6 +113,70 @@ class SparkTrainingTest {
         }
     }
 
+    @Test
+    void localSgdWithOneShardIsOneProcessSgd() throws IOException {
+        // One worker taking every step of a round is plain SGD: rounds of 4 (4, 4, 3 steps in an epoch
+        // of 11) must give one process's weights exactly and its BatchNorm statistics to float rounding.
+        TrainConfig cfg = config().epochs(1).build();
+        Graph one = model("digits-cnn", 7), spread = model("digits-cnn", 7);
+        new Trainer(one, cfg, digits, dir.resolve("one.ckpt"), Map.of()).run();
+        RoundShard task = new RoundShard("digits-bundled", 128, 9, 0, 0.9, 1e-4, false);
+        new Trainer(spread, cfg, digits, dir.resolve("local-sgd.ckpt"), Map.of())
+                .rounds(new SparkLocalSgd((SparkCluster) cluster, task, 4, 1)).run();
+        for (dev.apoptosis.graph.Parameter p : one.parameters()) {
+            assertArrayEquals(p.value().toArray(), spread.parameter(p.name()).value().toArray(), p.name());
+        }
+        for (dev.apoptosis.graph.Parameter p : one.buffers()) {
+            assertArrayEquals(p.value().toArray(), spread.parameter(p.name()).value().toArray(), 1e-5f, p.name());
+        }
+    }
+
+    @Test
+    void localSgdRoundsOfOneAreGradientAveraging() throws IOException {
+        TrainConfig cfg = config().epochs(1).build();
+        Graph averaged = model("mlp", 3), rounds = model("mlp", 3);
+        new Trainer(averaged, cfg, digits, dir.resolve("g.ckpt"), Map.of()).computation(cluster.training("digits-bundled", 128, 9, 0)).run();
+        new Trainer(rounds, cfg, digits, dir.resolve("r.ckpt"), Map.of())
+                .rounds(cluster.localSgd("digits-bundled", 128, 9, 0, cfg.sgd(), 1)).run();
+        for (Map.Entry<String, Tensor> e : averaged.state().entrySet()) {
+            assertArrayEquals(e.getValue().toArray(), rounds.state().get(e.getKey()).toArray(), 2e-6f, e.getKey());
+        }
+        // Rounds of 2 really step locally: the two shards drift apart within a round, so the result moves away.
+        Graph local = model("mlp", 3);
+        new Trainer(local, cfg, digits, dir.resolve("l.ckpt"), Map.of()).rounds(cluster.localSgd("digits-bundled", 128, 9, 0, cfg.sgd(), 2)).run();
+        double apart = 0;
+        for (Map.Entry<String, Tensor> e : averaged.state().entrySet()) {
+            float[] a = e.getValue().toArray(), b = local.state().get(e.getKey()).toArray();
+            for (int i = 0; i < a.length; i++) apart = Math.max(apart, Math.abs(a[i] - b[i]));
+        }
+        assertTrue(apart > 1e-5, "local SGD over rounds of 2 differs from gradient averaging (" + apart + ")");
+    }
+
+    @Test
+    void localSgdResumesBitIdenticallyBetweenRoundsAndRefusesCheckpointsInsideThem() throws IOException {
+        TrainConfig cfg = config().epochs(1).checkpointEvery(4).build();
+        Graph full = model("digits-cnn", 8);
+        Path mid = dir.resolve("mid.ckpt");
+        new Trainer(full, cfg, digits, dir.resolve("full.ckpt"), Map.of())
+                .rounds(cluster.localSgd("digits-bundled", 128, 9, 0, cfg.sgd(), 2))
+                .listener(new TrainListener() {
+                    @Override
+                    public void onCheckpoint(Path file, int epoch, int batch) {
+                        if (batch == 4) copy(file, mid);
+                    }
+                }).run();
+        Trainer resumed = Trainer.resume(Checkpoint.read(mid), mid, digits, dir.resolve("resumed.ckpt"))
+                .rounds(cluster.localSgd("digits-bundled", 128, 9, 0, cfg.sgd(), 2));
+        resumed.run();
+        for (Map.Entry<String, Tensor> e : full.state().entrySet()) {
+            assertArrayEquals(e.getValue().toArray(), resumed.graph().state().get(e.getKey()).toArray(), e.getKey());
+        }
+        Trainer odd = new Trainer(model("mlp", 1), cfg, digits, dir.resolve("odd.ckpt"), Map.of());
+        var err = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> odd.rounds(cluster.localSgd("digits-bundled", 128, 9, 0, cfg.sgd(), 3)));
+        assertTrue(err.getMessage().contains("fall inside rounds of 3"), err.getMessage());
+    }
+
     /** Runs the Trainer until its first step is done (a checkpoint every batch, stopped from the listener). */
     private void stopAfterOneStep(Graph g, TrainConfig cfg, ClusterSession on) throws IOException {
         Trainer t = new Trainer(g, cfg.toBuilder().checkpointEvery(1).build(), digits, dir.resolve(on == null ? "a.ckpt" : "b.ckpt"), Map.of());
