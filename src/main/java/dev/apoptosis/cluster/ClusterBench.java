@@ -11,7 +11,9 @@ import dev.apoptosis.prune.Calibration;
 import dev.apoptosis.prune.Estimation;
 import dev.apoptosis.prune.LocalEstimation;
 import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.data.Batch;
 import dev.apoptosis.train.LocalStep;
+import dev.apoptosis.train.RoundComputation;
 import dev.apoptosis.train.Sgd;
 import dev.apoptosis.train.SgdConfig;
 import dev.apoptosis.train.StepComputation;
@@ -36,14 +38,15 @@ import java.util.function.Supplier;
  * made of times measured in the same minute. The speed-up is the one-process time over the
  * cluster's; Spark's overhead per step is the 1-executor time minus the one-process time for the same
  * work, i.e. everything the cluster adds (scheduling, model shipping, task start, result transfer,
- * and a fresh executor JVM's slower code until the JIT compiler is done). The empty step isolates
+ * and a fresh executor JVM's slower code until the JIT compiler is done). The same epoch in local
+ * SGD rounds of {@link #LOCAL_SGD_PERIOD} shows the per-step cost paid once per round. The empty step isolates
  * Spark's own part: a job that broadcasts the model's bytes and runs one task per executor doing
  * nothing.
  */
 public final class ClusterBench {
     /** One cluster size's figures beside the one-process figures measured alternately with them. */
     public record Result(int executors, double localImportance, double importance, double localEpoch, double epoch, int trainSteps,
-                         double emptyStep) {
+                         double localSgdEpoch, int localSgdPeriod, double emptyStep) {
         public double importanceSpeedUp() {
             return localImportance / importance;
         }
@@ -66,16 +69,17 @@ public final class ClusterBench {
             String over = executors != 1 ? "" : String.format(Locale.ROOT, "   overhead: %+.3f s/importance step, %+.1f ms/train step",
                     importanceOverhead(), stepOverhead() * 1e3);
             return String.format(Locale.ROOT, "%d executor%s  importance %6.3f s/step vs %6.3f in 1 process (x%.2f)   epoch of %d steps "
-                    + "%6.2f s vs %5.2f (x%.2f)   empty step %5.1f ms%s", executors, executors == 1 ? " " : "s", importance, localImportance,
-                    importanceSpeedUp(), trainSteps, epoch, localEpoch, epochSpeedUp(), emptyStep * 1e3, over);
+                    + "%6.2f s vs %5.2f (x%.2f), local SGD K=%d %5.2f s (x%.2f)   empty step %5.1f ms%s", executors, executors == 1 ? " " : "s",
+                    importance, localImportance, importanceSpeedUp(), trainSteps, epoch, localEpoch, epochSpeedUp(), localSgdPeriod, localSgdEpoch,
+                    localEpoch / localSgdEpoch, emptyStep * 1e3, over);
         }
 
         public String toJson() {
             return String.format(Locale.ROOT, "{\"bench\":\"cluster\",\"executors\":%d,\"importance_s\":%.6f,\"local_importance_s\":%.6f,"
                     + "\"epoch_s\":%.6f,\"local_epoch_s\":%.6f,\"train_steps\":%d,\"importance_speedup\":%.4f,\"epoch_speedup\":%.4f,"
-                    + "\"importance_overhead_s\":%.6f,\"step_overhead_s\":%.6f,\"empty_step_s\":%.6f}", executors, importance,
-                    localImportance, epoch, localEpoch, trainSteps, importanceSpeedUp(), epochSpeedUp(), importanceOverhead(),
-                    stepOverhead(), emptyStep);
+                    + "\"importance_overhead_s\":%.6f,\"step_overhead_s\":%.6f,\"local_sgd_epoch_s\":%.6f,\"local_sgd_period\":%d,"
+                    + "\"empty_step_s\":%.6f}", executors, importance, localImportance, epoch, localEpoch, trainSteps, importanceSpeedUp(),
+                    epochSpeedUp(), importanceOverhead(), stepOverhead(), localSgdEpoch, localSgdPeriod, emptyStep);
         }
     }
 
@@ -107,8 +111,9 @@ public final class ClusterBench {
                     ci[r] = importance(spread, gc, crit, s, r + 1);
                 }
                 Epoch le = epoch(localSteps, gl, data, s.batch()), ce = epoch(spreadSteps, gc, data, s.batch());
+                Epoch re = rounds(cluster.localSgd(s.dataSpec(), s.batch(), 0, 0, SGD, LOCAL_SGD_PERIOD), gc, data, s.batch());
                 double empty = emptyStep((SparkCluster) cluster, ModelBytes.of(gc));
-                out.accept(new Result(n, median(li), median(ci), le.seconds, ce.seconds, ce.steps, empty));
+                out.accept(new Result(n, median(li), median(ci), le.seconds, ce.seconds, ce.steps, re.seconds, LOCAL_SGD_PERIOD, empty));
             }
         }
     }
@@ -129,13 +134,47 @@ public final class ClusterBench {
 
     private record Epoch(double seconds, int steps) {}
 
+    private static final SgdConfig SGD = new SgdConfig(0.9, 1e-4, false);
+    /** K of the local SGD epoch: Spark's per-step cost paid once per 4 steps. */
+    static final int LOCAL_SGD_PERIOD = 4;
+
+    /** A fine-tuning epoch of local SGD: one untimed round of epoch 0, then epoch 1 in rounds of K. */
+    private static Epoch rounds(RoundComputation r, Graph g, DataSplits data, int batch) {
+        Sgd sgd = new Sgd(g, SGD);
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        int k = r.period(), n = 0;
+        try (DataLoader loader = data.trainLoader(batch, 0)) {
+            try (DataLoader.Epoch e = loader.epoch(0)) {
+                List<Batch> warm = new java.util.ArrayList<>();
+                while (e.hasNext() && warm.size() < k) warm.add(e.next());
+                r.round(g, sgd, warm, lrs(warm.size()), new long[warm.size()], loss);
+            }
+            long t0 = System.nanoTime();
+            try (DataLoader.Epoch e = loader.epoch(1)) {
+                while (e.hasNext()) {
+                    List<Batch> round = new java.util.ArrayList<>();
+                    while (e.hasNext() && round.size() < k) round.add(e.next());
+                    r.round(g, sgd, round, lrs(round.size()), new long[round.size()], loss);
+                    n += round.size();
+                }
+            }
+            return new Epoch((System.nanoTime() - t0) / 1e9, n);
+        }
+    }
+
+    private static double[] lrs(int n) {
+        double[] l = new double[n];
+        Arrays.fill(l, 0.01);
+        return l;
+    }
+
     /** A fine-tuning epoch: 3 untimed steps of epoch 0, then every batch of epoch 1 through {@code steps} and SGD. */
     private static Epoch epoch(StepComputation steps, Graph g, DataSplits data, int batch) {
         boolean local = steps instanceof LocalStep;
         int before = Parallel.threads();
         if (local) Parallel.setThreads(1);
         try {
-            Sgd sgd = new Sgd(g, new SgdConfig(0.9, 1e-4, false));
+            Sgd sgd = new Sgd(g, SGD);
             SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
             int n = 0;
             try (DataLoader loader = data.trainLoader(batch, 0)) {
