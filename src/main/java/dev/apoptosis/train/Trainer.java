@@ -181,6 +181,7 @@ public final class Trainer {
 
     /** Where the steps' gradients are computed (default: {@link LocalStep}, in this process). */
     public Trainer computation(StepComputation c) {
+        if (rounds != null) throw new IllegalStateException("this Trainer takes its steps in rounds already: a step computation would not be used");
         this.computation = java.util.Objects.requireNonNull(c);
         return this;
     }
@@ -193,6 +194,9 @@ public final class Trainer {
     public Trainer rounds(RoundComputation r) {
         int k = r.period();
         if (k < 1) throw new IllegalArgumentException("rounds of " + k + " steps");
+        if (!(computation instanceof LocalStep)) {
+            throw new IllegalStateException("this Trainer has a step computation already: rounds would leave it unused");
+        }
         if (config.checkpointEvery() > 0 && config.checkpointEvery() % k != 0) {
             throw new IllegalArgumentException("checkpoints every " + config.checkpointEvery() + " batches fall inside rounds of " + k
                     + " (local SGD averages parameters only between rounds): use a multiple of " + k);
