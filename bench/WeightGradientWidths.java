@@ -1,7 +1,7 @@
-import dev.apoptosis.tensor.Conv2dKernels;
-import dev.apoptosis.tensor.ConvGeometry;
 import dev.apoptosis.tensor.Parallel;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.conv.Conv2dKernels;
+import dev.apoptosis.tensor.window.ConvGeometry;
 import java.util.Arrays;
 import java.util.Random;
 

@@ -2,7 +2,7 @@
 # Rebuilds the evidence tables and charts from the run directories (never by hand): one Markdown
 # file per table under OUT/tables/, one HTML report and one SVG chart each. docs/results.md quotes them.
 #
-#   experiments/summarize.sh
+#   experiments/summarize.sh [--docs]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 APOPTOSIS=${APOPTOSIS:-$root/apoptosis}   # the current build: the tables, not the runs, are made here
 tables=$OUT/tables; mkdir -p "$tables"
@@ -43,3 +43,21 @@ cat "$tables/lenet5-protocol-channels.md"
 
 [ -d "$OUT/speed" ] && cp "$OUT"/speed/threads-*.md "$tables/" 2>/dev/null
 true
+
+# --docs: also put the tables into docs/results.md between their markers
+#   <!-- table:NAME -->  ...  <!-- /table:NAME -->
+# and copy the charts to docs/results/, so the page is rebuilt from the runs, never edited by hand.
+if [ "${1:-}" = "--docs" ]; then
+  doc=$root/docs/results.md
+  mkdir -p "$root/docs/results"
+  for md in "$tables"/*.md; do
+    name=$(basename "$md" .md)
+    [ -f "$tables/$name.svg" ] && cp "$tables/$name.svg" "$root/docs/results/$name.svg"
+    grep -q "<!-- table:$name -->" "$doc" || continue
+    awk -v name="$name" -v file="$md" '
+      $0 == "<!-- table:" name " -->" { print; while ((getline line < file) > 0) print line; skip = 1; next }
+      $0 == "<!-- /table:" name " -->" { skip = 0 }
+      !skip { print }' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
+  done
+  echo "docs/results.md tables and docs/results/*.svg rebuilt"
+fi

@@ -1,4 +1,4 @@
-"""Coefficient tables for dev.apoptosis.tensor.FloatMath (float32 exp, erf, erfc, tanh).
+"""Coefficient tables for dev.apoptosis.tensor.elementwise.FloatMath (float32 exp, erf, erfc, tanh).
 
 Run with Debian's python3 (numpy + mpmath): /usr/bin/python3 tools/math/float_approximations.py
 It prints every table as Java float literals plus its approximation error measured against

@@ -1,8 +1,8 @@
 package dev.apoptosis.bench;
 
-import dev.apoptosis.tensor.Conv2dKernels;
-import dev.apoptosis.tensor.ConvGeometry;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.conv.Conv2dKernels;
+import dev.apoptosis.tensor.window.ConvGeometry;
 import java.util.Random;
 import java.util.function.Consumer;
 

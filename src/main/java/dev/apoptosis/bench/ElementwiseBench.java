@@ -1,16 +1,16 @@
 package dev.apoptosis.bench;
 
-import dev.apoptosis.tensor.BatchNormKernels;
-import dev.apoptosis.tensor.Elementwise;
-import dev.apoptosis.tensor.Gelu;
-import dev.apoptosis.tensor.LayerNormKernels;
 import dev.apoptosis.tensor.Parallel;
-import dev.apoptosis.tensor.Reductions;
-import dev.apoptosis.tensor.Relu;
-import dev.apoptosis.tensor.Silu;
 import dev.apoptosis.tensor.Simd;
-import dev.apoptosis.tensor.SoftmaxKernels;
-import dev.apoptosis.tensor.TanhKernels;
+import dev.apoptosis.tensor.elementwise.Elementwise;
+import dev.apoptosis.tensor.elementwise.Gelu;
+import dev.apoptosis.tensor.elementwise.Relu;
+import dev.apoptosis.tensor.elementwise.Silu;
+import dev.apoptosis.tensor.elementwise.TanhKernels;
+import dev.apoptosis.tensor.norm.BatchNormKernels;
+import dev.apoptosis.tensor.norm.LayerNormKernels;
+import dev.apoptosis.tensor.reduce.Reductions;
+import dev.apoptosis.tensor.reduce.SoftmaxKernels;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
 package dev.apoptosis.bench;
 
-import dev.apoptosis.tensor.Gemm;
 import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.gemm.Gemm;
 import java.util.Random;
 import java.util.function.Consumer;
 

@@ -1,10 +1,9 @@
 package dev.apoptosis.demo;
 
-import dev.apoptosis.graph.Mode;
-import dev.apoptosis.autodiff.Pass;
+import dev.apoptosis.bench.InferenceBench;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.tensor.Tensor;
-import java.util.Arrays;
+import java.util.List;
 
 /**
  * The measured inference speed-up of a pruned model: batched forward passes (evaluation mode, no
@@ -20,30 +19,9 @@ public record InferenceTiming(int batch, int reps, double denseMs, double pruned
     }
 
     public static InferenceTiming measure(Graph dense, Graph pruned, Tensor input, int reps) {
-        for (int i = 0; i < 2 * reps; i++) {
-            time(dense, input);
-            time(pruned, input);
-        }
-        double[] a = new double[reps], b = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            a[i] = time(dense, input);
-            b[i] = time(pruned, input);
-        }
-        return new InferenceTiming(input.shape()[0], reps, median(a), median(b));
-    }
-
-    private static double time(Graph g, Tensor input) {
-        long t0 = System.nanoTime();
-        try (Pass p = Pass.forward(g, java.util.Map.of(g.inputs().get(0).name(), input), Mode.EVAL, 0L, false)) {
-            p.output();
-        }
-        return (System.nanoTime() - t0) / 1e6;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        // InferenceBench alternates the two models pass by pass (rounds of one pass each) after the warm-up.
+        List<InferenceBench.Row> rows = InferenceBench.run(List.of("dense", "pruned"), List.of(dense, pruned), List.of(input.shape()[0]),
+                reps, 1, 2 * reps, null);
+        return new InferenceTiming(input.shape()[0], reps, rows.get(0).oursMs(), rows.get(1).oursMs());
     }
 }

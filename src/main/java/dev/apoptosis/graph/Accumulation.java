@@ -1,7 +1,7 @@
 package dev.apoptosis.graph;
 
-import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.elementwise.Elementwise;
 
 /**
  * Summing adjoint contributions without allocating when one of the two terms is the engine's own.

@@ -1,7 +1,7 @@
 package dev.apoptosis.graph;
 
-import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.elementwise.Elementwise;
 
 /**
  * Where an op's backward or rBackward rule delivers its results: one tensor per input and per

@@ -96,34 +96,48 @@ public final class CriteriaTable {
         return out;
     }
 
-    /** The Markdown tables of {@link #rows}: one per model and mode, the best fine-tuned mean of each target in bold. */
+    /**
+     * The Markdown tables of {@link #rows}: one per dense model and mode, the best mean of each
+     * comparison in bold (after fine-tuning; straight after pruning for a table without fine-tuning,
+     * such as the unstructured protocol's, which then also leaves out the MACs it does not lower).
+     */
     public static String markdown(List<RunRecords> runs) {
         List<Row> rows = rows(runs);
         StringBuilder b = new StringBuilder();
-        String table = null;
-        Map<String, Double> best = new HashMap<>();
-        for (Row r : rows) best.merge(cell(r), mean(r.top1Finetuned()), Math::max);
-        for (Row r : rows) {
-            String t = r.model() + "|" + r.source() + "|" + r.structured();
-            if (!t.equals(table)) {
-                if (table != null) b.append('\n');
-                table = t;
-                b.append(String.format(Locale.ROOT, "%s from %s, %s (dense top-1 %s)%n%n", r.model(),
-                        r.source() == null ? "?" : java.nio.file.Path.of(r.source()).getFileName(),
-                        r.structured() ? "structured" : "unstructured", RunSummary.pct(r.top1Dense())));
-                b.append("| criterion | variant | target | seeds | MACs kept | params kept | top-1 after pruning | after fine-tuning | epochs | wall time |\n");
-                b.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, List<Row>> tables = new LinkedHashMap<>();
+        for (Row r : rows) tables.computeIfAbsent(r.model() + "|" + r.source() + "|" + r.structured(), k -> new ArrayList<>()).add(r);
+        for (List<Row> t : tables.values()) {
+            Row first = t.get(0);
+            boolean tuned = t.stream().anyMatch(r -> r.finetuneEpochs() > 0);
+            if (b.length() > 0) b.append('\n');
+            b.append(String.format(Locale.ROOT, "%s from %s, %s (dense top-1 %s)%n%n", first.model(),
+                    first.source() == null ? "?" : java.nio.file.Path.of(first.source()).getFileName(),
+                    first.structured() ? "structured" : "unstructured", accuracy(first.top1Dense())));
+            b.append(tuned ? "| criterion | variant | target | seeds | MACs kept | params kept | top-1 after pruning | after fine-tuning | epochs | wall time |\n"
+                    + "|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n"
+                    : "| criterion | variant | kept | seeds | MACs kept | params kept | top-1 (no fine-tuning) | wall time of the run |\n"
+                    + "|---|---|---:|---|---:|---:|---:|---:|\n");
+            Map<String, Double> best = new HashMap<>();
+            Map<String, Integer> size = new HashMap<>();
+            for (Row r : t) {
+                best.merge(cell(r), mean(tuned ? r.top1Finetuned() : r.top1Pruned()), Math::max);
+                size.merge(cell(r), 1, Integer::sum);
             }
-            double m = mean(r.top1Finetuned());
-            boolean bold = rows.stream().filter(o -> o != r && same(o, r)).count() > 0
-                    && m == best.get(cell(r));
-            String tuned = spread(r.top1Finetuned());
-            b.append("| ").append(r.criterion()).append(" | ").append(r.variant()).append(" | ").append(fraction(r.target()))
-                    .append(" | ").append(String.join(",", r.seeds().stream().map(String::valueOf).toList()))
-                    .append(" | ").append(RunSummary.pct(mean(r.macsKept()))).append(" | ").append(RunSummary.pct(mean(r.paramsKept())))
-                    .append(" | ").append(spread(r.top1Pruned())).append(" | ")
-                    .append(r.finetuneEpochs() == 0 ? "(none)" : bold ? "**" + tuned + "**" : tuned)
-                    .append(" | ").append(r.finetuneEpochs()).append(" | ").append(duration(median(r.seconds()))).append(" |\n");
+            for (Row r : t) {
+                boolean bold = size.get(cell(r)) > 1 && mean(tuned ? r.top1Finetuned() : r.top1Pruned()) == best.get(cell(r));
+                String pruned = spread(r.top1Pruned()), after = spread(r.top1Finetuned());
+                b.append("| ").append(r.criterion()).append(" | ").append(r.variant()).append(" | ").append(fraction(r.target()))
+                        .append(" | ").append(String.join(",", r.seeds().stream().map(String::valueOf).toList()))
+                        .append(" | ").append(RunSummary.pct(mean(r.macsKept()))).append(" | ").append(RunSummary.pct(mean(r.paramsKept())))
+                        .append(" | ");
+                if (tuned) {
+                    b.append(pruned).append(" | ").append(r.finetuneEpochs() == 0 ? "(none)" : bold ? "**" + after + "**" : after)
+                            .append(" | ").append(r.finetuneEpochs());
+                } else {
+                    b.append(bold ? "**" + pruned + "**" : pruned);
+                }
+                b.append(" | ").append(duration(median(r.seconds()))).append(" |\n");
+            }
         }
         return b.toString();
     }
@@ -135,10 +149,6 @@ public final class CriteriaTable {
     /** The rows one comparison is made within: one dense model, mode, variant and target. */
     private static String cell(Row r) {
         return r.model() + "|" + r.source() + "|" + r.structured() + "|" + r.variant() + "|" + r.target();
-    }
-
-    private static boolean same(Row a, Row b) {
-        return cell(a).equals(cell(b));
     }
 
     /** The most common value of every setting that differs between the runs. */
@@ -192,15 +202,19 @@ public final class CriteriaTable {
         return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    /** {@code 81.2%}, or {@code 81.2% ± 0.3 (2)} over seeds. */
+    /** {@code 81.20%}, or {@code 81.20% ± 0.35 (2)} over seeds: two decimals, since seed spreads are tenths of a point. */
     static String spread(List<Double> v) {
-        if (v.size() == 1) return RunSummary.pct(v.get(0));
+        if (v.size() == 1) return accuracy(v.get(0));
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (double x : v) {
             lo = Math.min(lo, x);
             hi = Math.max(hi, x);
         }
-        return String.format(Locale.ROOT, "%s ± %.1f (%d)", RunSummary.pct(mean(v)), 100 * (hi - lo) / 2, v.size());
+        return String.format(Locale.ROOT, "%s ± %.2f (%d)", accuracy(mean(v)), 100 * (hi - lo) / 2, v.size());
+    }
+
+    private static String accuracy(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f%%", 100 * v) : "–";
     }
 
     private static String fraction(double t) {

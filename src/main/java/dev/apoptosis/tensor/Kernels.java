@@ -7,17 +7,18 @@ package dev.apoptosis.tensor;
  * array is a caller bug and fails here, before any thread starts, with the op's name.
  * Per-channel and per-row vectors (means, scales, biases) are plain arrays indexed from 0.
  */
-final class Kernels {
+public final class Kernels {
     private Kernels() {}
 
     /** Elements per task for cheap elementwise work (one or two flops per element). */
-    static final int GRAIN_CHEAP = 1 << 15;
+    public static final int GRAIN_CHEAP = 1 << 15;
     /** Elements per task for transcendental work (exp, erf: tens of flops per element). */
-    static final int GRAIN_COSTLY = 1 << 12;
+    public static final int GRAIN_COSTLY = 1 << 12;
     /** Fixed chunk length of deterministic reductions (see {@link Parallel#chunks}). */
-    static final int CHUNK = 1 << 14;
+    public static final int CHUNK = 1 << 14;
 
-    static void window(String op, String what, float[] a, int off, int n) {
+    /** Checks that {@code [off, off + n)} is a window of {@code a}, or throws naming the op and the operand. */
+    public static void window(String op, String what, float[] a, int off, int n) {
         if (a == null) throw new IllegalArgumentException(op + ": " + what + " is null");
         if (n < 0 || off < 0 || off > a.length - n) {
             throw new IllegalArgumentException(op + ": " + what + " window [" + off + ", " + ((long) off + n)
@@ -25,7 +26,8 @@ final class Kernels {
         }
     }
 
-    static void window(String op, String what, int[] a, int off, int n) {
+    /** {@link #window(String, String, float[], int, int)} for an int array. */
+    public static void window(String op, String what, int[] a, int off, int n) {
         if (a == null) throw new IllegalArgumentException(op + ": " + what + " is null");
         if (n < 0 || off < 0 || off > a.length - n) {
             throw new IllegalArgumentException(op + ": " + what + " window [" + off + ", " + ((long) off + n)
@@ -34,14 +36,15 @@ final class Kernels {
     }
 
     /** Checks a per-channel or per-row vector: at least {@code n} values from index 0. */
-    static void vector(String op, String what, float[] a, int n) {
+    public static void vector(String op, String what, float[] a, int n) {
         if (a == null) throw new IllegalArgumentException(op + ": " + what + " is null");
         if (a.length < n) {
             throw new IllegalArgumentException(op + ": " + what + " has " + a.length + " values, needs " + n);
         }
     }
 
-    static void vector(String op, String what, double[] a, int n) {
+    /** {@link #vector(String, String, float[], int)} for a double array. */
+    public static void vector(String op, String what, double[] a, int n) {
         if (a == null) throw new IllegalArgumentException(op + ": " + what + " is null");
         if (a.length < n) {
             throw new IllegalArgumentException(op + ": " + what + " has " + a.length + " values, needs " + n);
@@ -49,7 +52,7 @@ final class Kernels {
     }
 
     /** {@code outer * channels * inner} as an int, or a clear error. */
-    static int volume(String op, int outer, int channels, int inner) {
+    public static int volume(String op, int outer, int channels, int inner) {
         if (outer < 0 || channels < 0 || inner < 0) {
             throw new IllegalArgumentException(op + ": negative extent [" + outer + ", " + channels + ", " + inner + "]");
         }
@@ -59,16 +62,17 @@ final class Kernels {
     }
 
     /** The tensor's values indexed from 0: its own array when it starts at 0, else a copy. */
-    static float[] dense(Tensor t) {
+    public static float[] dense(Tensor t) {
         return t.offset() == 0 ? t.data() : t.toArray();
     }
 
     /** Rows with at least about {@code target} elements each, so small rows are batched into one task. */
-    static int rowGrain(int cols, int target) {
+    public static int rowGrain(int cols, int target) {
         return Math.max(1, target / Math.max(1, cols));
     }
 
-    static void rankAtLeast(String op, String what, Tensor t, int rank) {
+    /** Throws unless {@code t} has rank {@code rank} or more. */
+    public static void rankAtLeast(String op, String what, Tensor t, int rank) {
         if (t.rank() < rank) {
             throw new IllegalArgumentException(op + ": " + what + " must have rank >= " + rank + ", got shape "
                     + Shapes.str(t.shape()));
@@ -76,14 +80,14 @@ final class Kernels {
     }
 
     /** Product of all dimensions but the last: the number of rows of {@code [..., C]}. */
-    static int leadingSize(Tensor t) {
+    public static int leadingSize(Tensor t) {
         int n = 1;
         for (int d = 0; d < t.rank() - 1; d++) n *= t.dim(d);
         return n;
     }
 
     /** {outer, channels, inner} of a tensor {@code [N, C, ...]} (inner = 1 for {@code [N, C]}). */
-    static int[] channelExtent(String op, Tensor x) {
+    public static int[] channelExtent(String op, Tensor x) {
         rankAtLeast(op, "x", x, 2);
         int inner = 1;
         for (int d = 2; d < x.rank(); d++) inner *= x.dim(d);

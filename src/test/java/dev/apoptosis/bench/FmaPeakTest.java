@@ -25,7 +25,8 @@ class FmaPeakTest {
 
     @Test
     void thePeakIsPositiveAndFinite() {
+        // No speed bound: a loaded machine or a JVM without the Vector API's intrinsics is slow, not wrong.
         double g = FmaPeak.gflops(1, 0.15);
-        assertTrue(g > 0.1 && Double.isFinite(g), "GFLOP/s " + g);
+        assertTrue(g > 0 && Double.isFinite(g), "GFLOP/s " + g);
     }
 }

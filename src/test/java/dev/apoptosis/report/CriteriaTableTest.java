@@ -32,7 +32,8 @@ class CriteriaTableTest {
         Path dir = tmp.resolve(name);
         RunDirectory d = RunDirectory.start(dir, new RunInfo(RunDirectory.FORMAT, "prune", "apoptosis test", "2026-01-01T00:00:00Z",
                 "resnet20", "cifar10", criterion, settings, ts, 10, "dense.ckpt", "", 1000, 100, 0.8));
-        for (double[] t : targets) d.appendFinetune(new FinetuneRecord(t[0], t[1], t[2], 2, Math.round(1000 * t[3]), 40));
+        int epochs = "unstructured".equals(settings.get("mode")) ? 0 : 2;     // the unstructured protocol does not fine-tune
+        for (double[] t : targets) d.appendFinetune(new FinetuneRecord(t[0], t[1], t[2], epochs, Math.round(1000 * t[3]), 40));
         return RunRecords.read(dir);
     }
 
@@ -55,9 +56,9 @@ class CriteriaTableTest {
 
         String md = CriteriaTable.markdown(runs);
         String obaLine = md.lines().filter(l -> l.startsWith("| oba |  |")).findFirst().orElseThrow();
-        assertTrue(obaLine.contains("| 0,1 |") && obaLine.contains("45.0% ± 5.0 (2)") && obaLine.contains("**78.5% ± 0.5 (2)**"), obaLine);
+        assertTrue(obaLine.contains("| 0,1 |") && obaLine.contains("45.00% ± 5.00 (2)") && obaLine.contains("**78.50% ± 0.50 (2)**"), obaLine);
         String taylorLine = md.lines().filter(l -> l.startsWith("| taylor |")).findFirst().orElseThrow();
-        assertTrue(taylorLine.contains("| 77.6% |"), "a single seed has no spread, and is not bold below the best mean: " + taylorLine);
+        assertTrue(taylorLine.contains("| 77.60% |"), "a single seed has no spread, and is not bold below the best mean: " + taylorLine);
         String refLine = md.lines().filter(l -> l.contains("noise_remedy=reference")).findFirst().orElseThrow();
         assertTrue(!refLine.contains("**"), "a variant alone in its comparison is not 'best': " + refLine);
     }
@@ -74,8 +75,11 @@ class CriteriaTableTest {
                 "an unstructured run's own protocol (steps) is not a variant of the structured runs");
         assertEquals(0.4, rows.get(1).keptFraction(), 1e-12, "unstructured rows are placed by the weights they keep");
         String md = CriteriaTable.markdown(runs);
-        assertTrue(md.contains("resnet20 from dense.ckpt, structured (dense top-1 80.0%)"), md);
+        assertTrue(md.contains("resnet20 from dense.ckpt, structured (dense top-1 80.00%)"), md);
         assertTrue(md.contains("resnet20 from dense.ckpt, unstructured"), md);
+        String unstructured = md.substring(md.indexOf("unstructured ("));
+        assertTrue(unstructured.contains("| top-1 (no fine-tuning) |") && !unstructured.contains("after fine-tuning"),
+                "a table without fine-tuning has no fine-tuning column: " + unstructured);
     }
 
     @Test

@@ -6,8 +6,8 @@ import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
-import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.elementwise.Elementwise;
 import java.util.Arrays;
 import java.util.Set;
 

@@ -1,6 +1,6 @@
 package dev.apoptosis.graph.ops;
 
-import dev.apoptosis.tensor.Gelu;
+import dev.apoptosis.tensor.elementwise.Gelu;
 
 /**
  * Gaussian error linear unit, exact (erf) form as in ViT and PyTorch's default:

@@ -6,8 +6,8 @@ import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
-import dev.apoptosis.tensor.Pool2dKernels;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.pool.Pool2dKernels;
 import java.util.Arrays;
 import java.util.Set;
 

@@ -6,9 +6,9 @@ import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
-import dev.apoptosis.tensor.Gemm;
 import dev.apoptosis.tensor.Parallel;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.gemm.Gemm;
 import java.util.Arrays;
 import java.util.Set;
 

@@ -2,9 +2,9 @@ package dev.apoptosis.graph.ops;
 
 import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Attrs;
-import dev.apoptosis.tensor.Pool2dKernels;
-import dev.apoptosis.tensor.PoolGeometry;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.pool.Pool2dKernels;
+import dev.apoptosis.tensor.window.PoolGeometry;
 
 /**
  * Max pooling of an image sample [C, H, W] per channel, as PyTorch's {@code nn.MaxPool2d}

@@ -5,8 +5,8 @@ import dev.apoptosis.graph.Curvature;
 import dev.apoptosis.graph.Frame;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.OpProperty;
-import dev.apoptosis.tensor.Relu;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.elementwise.Relu;
 import java.util.Set;
 
 /**

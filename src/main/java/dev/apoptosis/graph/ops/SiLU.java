@@ -1,6 +1,6 @@
 package dev.apoptosis.graph.ops;
 
-import dev.apoptosis.tensor.Silu;
+import dev.apoptosis.tensor.elementwise.Silu;
 
 /**
  * Sigmoid linear unit (swish): y = x·σ(x), σ(x) = 1/(1 + e^{−x}).

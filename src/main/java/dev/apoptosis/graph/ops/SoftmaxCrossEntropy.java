@@ -2,11 +2,11 @@ package dev.apoptosis.graph.ops;
 
 import dev.apoptosis.graph.Curvature;
 import dev.apoptosis.graph.Loss;
-import dev.apoptosis.tensor.CrossEntropyKernels;
-import dev.apoptosis.tensor.Elementwise;
 import dev.apoptosis.tensor.Shapes;
-import dev.apoptosis.tensor.SoftmaxKernels;
 import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.elementwise.Elementwise;
+import dev.apoptosis.tensor.reduce.CrossEntropyKernels;
+import dev.apoptosis.tensor.reduce.SoftmaxKernels;
 
 /**
  * Softmax cross-entropy on logits z [N, C] with integer labels, mean over the batch, optional label

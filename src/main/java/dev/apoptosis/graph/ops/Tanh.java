@@ -7,11 +7,11 @@ package dev.apoptosis.graph.ops;
  * <li>φ''(x) = −2·tanh(x)·(1 − tanh²(x))</li>
  * </ul>
  * The rules are those of {@link ElementwiseActivation}; the kernels are
- * {@link dev.apoptosis.tensor.TanhKernels}'s.
+ * {@link dev.apoptosis.tensor.elementwise.TanhKernels}'s.
  */
 public final class Tanh extends ElementwiseActivation {
     public Tanh() {
-        super(dev.apoptosis.tensor.TanhKernels.TANH);
+        super(dev.apoptosis.tensor.elementwise.TanhKernels.TANH);
     }
 
     @Override public String kind() { return "Tanh"; }

@@ -65,7 +65,7 @@ class SelfDirectionTest {
         try (Pass p = Pass.forward(g, Map.of("x", x), mode, 1L, true)) {
             p.loss(new SoftmaxCrossEntropy(), labels);
             Tensor t = p.tangents(theta).get(outputNode);
-            Tensor tDiff = dev.apoptosis.tensor.Elementwise.sub(p.tangents(thetaPlusU).get(outputNode), p.tangents(u).get(outputNode));
+            Tensor tDiff = dev.apoptosis.tensor.elementwise.Elementwise.sub(p.tangents(thetaPlusU).get(outputNode), p.tangents(u).get(outputNode));
             Assertions2.assertClose("output tangent along θ", tDiff, t, 1e-3, 1e-4);
             for (Curvature c : Curvature.values()) {
                 ParamVector a = p.curvatureProduct(theta, c, false).product();

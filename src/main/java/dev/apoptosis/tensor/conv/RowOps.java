@@ -1,0 +1,54 @@
+package dev.apoptosis.tensor.conv;
+
+import dev.apoptosis.tensor.Simd;
+
+/**
+ * Element-wise row operations used by the convolution and pooling kernels, with a Vector API path
+ * ({@link RowOpsVector}) and the scalar loops below as its twin; {@link Simd#enabled()} chooses on
+ * every call. HotSpot does not vectorise these loops by itself (source and destination may be the
+ * same array), and they dominate col2im and the depthwise kernels. Both paths compute each element
+ * with the same single rounding (a separate multiply and add, never a fused multiply-add), so
+ * their results are bit-identical.
+ */
+final class RowOps {
+    private RowOps() {}
+
+    /** {@code dst[d + i] += src[s + i]} for {@code i < len}. */
+    static void add(float[] dst, int d, float[] src, int s, int len) {
+        if (Simd.enabled()) {
+            RowOpsVector.add(dst, d, src, s, len);
+            return;
+        }
+        for (int i = 0; i < len; i++) dst[d + i] += src[s + i];
+    }
+
+    /** {@code dst[d + i] += a * src[s + i]} for {@code i < len}. */
+    static void axpy(float[] dst, int d, float a, float[] src, int s, int len) {
+        if (Simd.enabled()) {
+            RowOpsVector.axpy(dst, d, a, src, s, len);
+            return;
+        }
+        for (int i = 0; i < len; i++) dst[d + i] += a * src[s + i];
+    }
+
+    /** {@code dst[d + i] = src[s + i]} for {@code i < len}; for the short runs where {@code System.arraycopy}'s call costs more than the copy. */
+    static void copy(float[] dst, int d, float[] src, int s, int len) {
+        if (Simd.enabled()) {
+            RowOpsVector.copy(dst, d, src, s, len);
+            return;
+        }
+        for (int i = 0; i < len; i++) dst[d + i] = src[s + i];
+    }
+
+    /** {@code runs} copies of {@code len} values: run {@code r} goes from {@code src[s + r*sStride]} to {@code dst[d + r*dStride]}. */
+    static void copyRuns(float[] dst, int d, int dStride, float[] src, int s, int sStride, int runs, int len) {
+        if (Simd.enabled()) {
+            RowOpsVector.copyRuns(dst, d, dStride, src, s, sStride, runs, len);
+            return;
+        }
+        for (int r = 0; r < runs; r++) {
+            int dr = d + r * dStride, sr = s + r * sStride;
+            for (int i = 0; i < len; i++) dst[dr + i] = src[sr + i];
+        }
+    }
+}

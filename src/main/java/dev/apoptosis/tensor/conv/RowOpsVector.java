@@ -1,0 +1,47 @@
+package dev.apoptosis.tensor.conv;
+
+import dev.apoptosis.tensor.Simd;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Vector API bodies of {@link RowOps}; loaded only when {@link Simd#enabled()}. */
+final class RowOpsVector {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private RowOpsVector() {}
+
+    static void add(float[] dst, int d, float[] src, int s, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) dst[d + i] += src[s + i];
+    }
+
+    static void axpy(float[] dst, int d, float a, float[] src, int s, int len) {
+        int i = 0;
+        FloatVector av = FloatVector.broadcast(S, a);
+        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i).mul(av)).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) dst[d + i] += a * src[s + i];
+    }
+
+    static void copy(float[] dst, int d, float[] src, int s, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, src, s + i).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) dst[d + i] = src[s + i];
+    }
+
+    static void copyRuns(float[] dst, int d, int dStride, float[] src, int s, int sStride, int runs, int len) {
+        int bound = S.loopBound(len);
+        for (int r = 0; r < runs; r++) {
+            int dr = d + r * dStride, sr = s + r * sStride;
+            int i = 0;
+            for (; i < bound; i += S.length()) FloatVector.fromArray(S, src, sr + i).intoArray(dst, dr + i);
+            for (; i < len; i++) dst[dr + i] = src[sr + i];
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package dev.apoptosis.tensor.conv;
+
+import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Simd;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.conv.ConvScratch.Slot;
+import dev.apoptosis.tensor.gemm.Gemm;
+import dev.apoptosis.tensor.window.ConvGeometry;
+
+/**
+ * 3x3 stride-1 convolutions by Winograd's F(2x2, 3x3) algorithm: 16 multiplications per 2x2 block
+ * of outputs and channel pair instead of 36, so 2.25x fewer than im2col + GEMM, which already runs
+ * near the core's peak (see {@link WinogradTransforms} for the transforms).
+ *
+ * <p><b>Forward.</b> The output is cut into 2x2 tiles, each reading a 4x4 input window (windows
+ * overlap by 2). With the transformed filters {@code U = G g Gᵀ} laid out as 16 matrices
+ * {@code U[ξ]} (Cout x Cin) and the transformed input tiles {@code V = Bᵀ d B} as 16 matrices
+ * {@code V[ξ]} (Cin x tiles), the 16 products {@code M[ξ] = U[ξ] · V[ξ]} are {@link Gemm} calls
+ * with the long tile dimension as columns, and each output tile is {@code Aᵀ M A}.
+ *
+ * <p><b>Input gradient.</b> With stride 1 it is the convolution of the output gradient with the
+ * flipped, in/out-swapped filters and padding {@code 2 - pad} (see
+ * {@link GemmConv2d#transposedAsConvolution}), so it runs as a forward pass; paddings above 2 are
+ * not supported.
+ *
+ * <p><b>Weight gradient.</b> The output is linear in each {@code U[ξ]}, so
+ * {@code dU[ξ] = Σ_tiles Ŷ[ξ] · V[ξ]ᵀ} with {@code Ŷ = A gy Aᵀ} (the adjoint of the output
+ * transform, gradient tiles zero beyond the output) and {@code dW = Gᵀ dU G}: exact, and its GEMMs
+ * contract over the long tile dimension.
+ *
+ * <p><b>Chunks.</b> Work is cut into chunks of about {@link #TARGET_TILES} tiles (the GEMM
+ * columns): several whole images when images are small, otherwise one image's band of tile rows,
+ * so a chunk's transformed operands stay in cache. Within a chunk the tiles are numbered image by
+ * image, row-major, and the transforms run over planes of consecutive tiles (see
+ * {@link WinogradTransforms}): every copy reads and writes memory in order, and the arithmetic is
+ * vectorised over tiles. The chunking depends on the geometry alone: forward chunks write disjoint
+ * outputs, and weight-gradient chunks are summed into a fixed number of partials combined in
+ * order, so results are bit-identical for any thread count.
+ *
+ * <p>F(2x2, 3x3) changes float rounding only mildly (its transforms have entries 0, ±1/2, ±1 and
+ * add at most 4x4 terms before and after the products): errors stay within a few hundred float32
+ * units of {@code Σ|w||x|} ({@code WinogradConv2dTest} checks 2e-5 of it element by element).
+ *
+ * <p>{@link Conv2dKernels} dispatches here per call under {@link Winograd#mode()}: see
+ * {@link #useForward}, {@link #useBackwardInput} and {@link #useBackwardWeight}.
+ */
+final class WinogradConv2d {
+    /** Tiles (GEMM columns) a chunk aims at. */
+    static final int TARGET_TILES = 256;
+    /** Filters a thread transforms at least when {@link #filters} is split across threads. */
+    private static final int FILTERS_PER_PART = 256;
+    /** Weight-gradient partial sums at most. */
+    static final int MAX_PARTIALS = 8;
+
+    private WinogradConv2d() {}
+
+    /** True for the geometries this class computes: 3x3, stride 1, dilation 1, no groups, any padding. */
+    static boolean supports(ConvGeometry g) {
+        return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1
+                && g.dilationW() == 1 && g.groups() == 1;
+    }
+
+    /** True when {@link #backwardInput} supports {@code g}: {@link #supports} and padding at most 2. */
+    static boolean supportsBackwardInput(ConvGeometry g) {
+        return supports(g) && g.padH() <= 2 && g.padW() <= 2;
+    }
+
+    /**
+     * Where the forward pass and input gradient were measured to beat im2col + GEMM (one core, Zen 4,
+     * batch 128, ResNet-20 and VGG shapes): 32 channels and up (1.1-1.3x at 32-64, 1.4-1.6x at
+     * 128-256, 1.0-1.25x at 512 on 4x4), outputs of at least 4x4. With 16 channels the GEMMs are too thin for the transforms
+     * to pay off (0.8x), and on 2x2 outputs a tile is mostly padding (0.6-0.7x).
+     *
+     * <p>The batch must also hold at least {@link #MIN_TILES} tiles: the transforms' fixed cost is
+     * amortised over tiles, and small-batch inference has few. Measured on ResNet-20's convolutions
+     * (AMD EPYC, 1 thread, thread CPU ms of `bench profile --by-node`, Winograd against GEMM): 64
+     * channels 8x8 at batch 1 (16 tiles) 0.30 against 0.08 ms, batch 4 0.37/0.24, batch 16 (256
+     * tiles) 0.98/0.96, batch 64 3.23/3.83; 32 channels 16x16 at batch 1 (64 tiles) 0.10/0.06,
+     * batch 4 0.27/0.22, batch 16 (1,024 tiles) 0.88/0.92, batch 64 3.43/3.73.
+     */
+    static boolean worthwhile(ConvGeometry g) {
+        long tiles = (long) g.n() * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+        return Math.min(g.inChannels(), g.outChannels()) >= 32 && g.outH() >= 4 && g.outW() >= 4 && tiles >= MIN_TILES;
+    }
+
+    /** Fewest tiles in a batch for Winograd to pay off (see {@link #worthwhile}). */
+    static final int MIN_TILES = 2 * TARGET_TILES;
+
+    /**
+     * The weight gradient gains less (its GEMMs pack a transposed operand): 1.1-1.3x from 128
+     * channels, but no faster than the GEMM path at 32-64 (0.95-1.05x).
+     */
+    static boolean worthwhileForWeights(ConvGeometry g) {
+        return worthwhile(g) && Math.min(g.inChannels(), g.outChannels()) >= 128;
+    }
+
+    /** True when the forward pass (and its pair form) should run here under the current {@link Winograd#mode()}. */
+    static boolean useForward(ConvGeometry g) {
+        return switch (Winograd.mode()) {
+            case NEVER -> false;
+            case ALWAYS -> supports(g);
+            case AUTO -> supports(g) && worthwhile(g);
+        };
+    }
+
+    /** As {@link #useForward}, for the input gradient. */
+    static boolean useBackwardInput(ConvGeometry g) {
+        return useForward(g) && supportsBackwardInput(g);
+    }
+
+    /** As {@link #useForward}, for the weight gradient. */
+    static boolean useBackwardWeight(ConvGeometry g) {
+        return switch (Winograd.mode()) {
+            case NEVER -> false;
+            case ALWAYS -> supports(g);
+            case AUTO -> supports(g) && worthwhileForWeights(g);
+        };
+    }
+
+    /** How a batch is cut into chunks of {@code images} images times a band of {@code bandRows} tile rows. */
+    record Plan(int tilesH, int tilesW, int images, int imageGroups, int bandRows, int bands) {
+        static Plan of(ConvGeometry g) {
+            int th = (g.outH() + 1) / 2, tw = (g.outW() + 1) / 2, perImage = th * tw;
+            if (perImage >= TARGET_TILES) {
+                int rows = Math.max(1, Math.min(th, TARGET_TILES / tw));
+                return new Plan(th, tw, 1, g.n(), rows, (th + rows - 1) / rows);
+            }
+            int images = Math.max(1, Math.min(g.n(), TARGET_TILES / perImage));
+            return new Plan(th, tw, images, (g.n() + images - 1) / images, th, 1);
+        }
+
+        int chunks() {
+            return imageGroups * bands;
+        }
+    }
+
+    /** The images and tile rows of one chunk, and the sizes derived from them. */
+    private record Chunk(int n0, int images, int ty0, int rows, int tilesW, int bandTiles, int tiles) {
+        static Chunk of(ConvGeometry g, Plan plan, int chunk) {
+            int group = chunk / plan.bands(), band = chunk % plan.bands();
+            int n0 = group * plan.images(), ni = Math.min(plan.images(), g.n() - n0);
+            int ty0 = band * plan.bandRows(), rows = Math.min(plan.bandRows(), plan.tilesH() - ty0);
+            int bandTiles = rows * plan.tilesW();
+            return new Chunk(n0, ni, ty0, rows, plan.tilesW(), bandTiles, ni * bandTiles);
+        }
+    }
+
+    /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}: the inputs stacked along the GEMMs' inner dimension. */
+    static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
+        if (!supports(g)) throw new IllegalArgumentException("conv2d: Winograd F(2x2, 3x3) does not support " + g);
+        final boolean vector = Simd.enabled();
+        final float[] u = filters(g, ws);
+        final Plan plan = Plan.of(g);
+        Parallel.forRange(plan.chunks(), 1, (lo, hi) -> {
+            for (int chunk = lo; chunk < hi; chunk++) {
+                forwardChunk(g, Chunk.of(g, plan, chunk), xs, u, bias, y, accumulate, vector);
+            }
+        });
+    }
+
+    /** {@code gx (+)= Σ_j conv^T(gys[j], ws[j])} as the forward pass of the transposed convolution. */
+    static void backwardInput(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
+        if (!supportsBackwardInput(g)) {
+            throw new IllegalArgumentException("conv2d: Winograd input gradient does not support " + g);
+        }
+        ConvGeometry t = GemmConv2d.transposedAsConvolution(g);
+        Tensor[] flipped = new Tensor[ws.length];
+        for (int j = 0; j < ws.length; j++) flipped[j] = GemmConv2d.flippedTransposedWeight(g, ws[j]);
+        forward(t, gys, flipped, null, gx, accumulate);
+    }
+
+    /** The 16 matrices {@code U[ξ]} (Cout x pairs Cin), filters of term j in columns {@code [j Cin, (j+1) Cin)}. */
+    private static float[] filters(ConvGeometry g, Tensor[] ws) {
+        final int c = g.inChannels(), k = g.outChannels(), ct = ws.length * c;
+        float[] u = new float[16 * k * ct];
+        // Split over output channels (disjoint rows of every U[ξ]): on one thread this was ~5% of a
+        // 64-channel forward, run before the chunks could start.
+        Parallel.forRange(k, Math.max(1, FILTERS_PER_PART / ct), (lo, hi) -> {
+            for (int j = 0; j < ws.length; j++) {
+                float[] wd = ws[j].data();
+                int wo = ws[j].offset();
+                for (int o = lo; o < hi; o++) {
+                    for (int i = 0; i < c; i++) WinogradTransforms.filter(wd, wo + (o * c + i) * 9, u, o * ct + j * c + i, k * ct);
+                }
+            }
+        });
+        return u;
+    }
+
+    private static void forwardChunk(ConvGeometry g, Chunk ch, Tensor[] xs, float[] u, Tensor bias, Tensor y,
+                                     boolean accumulate, boolean vector) {
+        final int c = g.inChannels(), k = g.outChannels(), ct = xs.length * c, p = ch.tiles();
+        final int vStride = xiStride(ct * p), mStride = xiStride(k * p);
+        float[] v = ConvScratch.floats(Slot.WINOGRAD_TRANSFORMED, 16 * vStride);
+        for (int j = 0; j < xs.length; j++) transformInput(g, ch, xs[j], v, j * c * p, vStride, vector);
+
+        float[] m = ConvScratch.floats(Slot.WINOGRAD_PRODUCTS, 16 * mStride);
+        for (int xi = 0; xi < 16; xi++) {
+            Gemm.sgemm(false, false, k, p, ct, 1f, u, xi * k * ct, ct, v, xi * vStride, p, 0f, m, xi * mStride, p);
+        }
+
+        final int tb = ch.bandTiles(), oh = g.outH(), ow = g.outW();
+        final int pixels = Math.min(2 * ch.rows(), oh - 2 * ch.ty0()) * ow;
+        int[] idx = outputIndex(ch, ow, pixels);
+        float[] planes = ConvScratch.floats(Slot.WINOGRAD_PLANES, 4 * tb);
+        float[] yd = y.data();
+        for (int i = 0; i < ch.images(); i++) {
+            for (int o = 0; o < k; o++) {
+                int in = o * p + i * tb, dst = y.offset() + ((ch.n0() + i) * k + o) * oh * ow + 2 * ch.ty0() * ow;
+                float b = bias == null ? 0f : bias.data()[bias.offset() + o];
+                if (vector) {
+                    WinogradTransformsVector.outputTiles(m, in, mStride, planes, 0, tb, tb);
+                    WinogradTransformsVector.storeOutput(planes, idx, b, yd, dst, accumulate, pixels);
+                } else {
+                    WinogradTransforms.outputTiles(m, in, mStride, planes, 0, tb, 0, tb);
+                    WinogradTransforms.storeOutput(planes, idx, b, yd, dst, accumulate, 0, pixels);
+                }
+            }
+        }
+    }
+
+    /**
+     * For each output pixel z of a chunk's band (row-major, {@code ow} wide, rows below the output
+     * left out), where it lies in the output planes: {@code Y_ab[ty tilesW + tx]} for pixel
+     * {@code (2ty + a, 2tx + b)}, plane {@code 2a + b} of {@code bandTiles} floats.
+     */
+    private static int[] outputIndex(Chunk ch, int ow, int pixels) {
+        int[] idx = ConvScratch.ints(ConvScratch.IntSlot.WINOGRAD_OUTPUT_INDEX, pixels);
+        for (int z = 0; z < pixels; z++) {
+            int row = z / ow, col = z % ow;
+            idx[z] = (2 * (row & 1) + (col & 1)) * ch.bandTiles() + (row >> 1) * ch.tilesW() + (col >> 1);
+        }
+        return idx;
+    }
+
+    /**
+     * {@code V[ξ][c][p]} of every channel and image of a chunk, to {@code v[out + ξ xiStride + c p + ...]}:
+     * each zero-padded input row goes through {@link WinogradTransforms#inputRow} into even- and
+     * odd-row planes, which {@code inputColumns} then combines.
+     */
+    private static void transformInput(ConvGeometry g, Chunk ch, Tensor x, float[] v, int out, int xiStride,
+                                       boolean vector) {
+        final int c = g.inChannels(), h = g.inH(), w = g.inW(), padW = g.padW();
+        final int tw = ch.tilesW(), tb = ch.bandTiles(), p = ch.tiles(), pw = 2 * tw + 2;
+        final int rowsIn = 2 * ch.rows() + 2, row0 = 2 * ch.ty0() - g.padH();
+        final int parityStride = (ch.rows() + 1) * tw;
+        final int colLo = Math.min(pw, padW), colHi = Math.min(pw, padW + w);
+        float[] r = ConvScratch.floats(Slot.WINOGRAD_PLANES, 8 * parityStride);
+        // The padding columns of the row buffer stay zero: input rows only ever fill [colLo, colHi).
+        float[] row = ConvScratch.floats(Slot.WINOGRAD_ROW, pw), zeros = ConvScratch.floats(Slot.WINOGRAD_ZEROS, pw);
+        java.util.Arrays.fill(row, 0, pw, 0f);
+        java.util.Arrays.fill(zeros, 0, pw, 0f);
+        float[] xd = x.data();
+        for (int i = 0; i < ch.images(); i++) {
+            for (int cc = 0; cc < c; cc++) {
+                int src = x.offset() + ((ch.n0() + i) * c + cc) * h * w;
+                for (int lr = 0; lr < rowsIn; lr++) {
+                    int ir = row0 + lr, at = (lr & 1) * parityStride + (lr >> 1) * tw;
+                    if (ir < 0 || ir >= h) {
+                        WinogradTransforms.inputRow(zeros, tw, r, at, 2 * parityStride);
+                        continue;
+                    }
+                    if (colHi > colLo) System.arraycopy(xd, src + ir * w + colLo - padW, row, colLo, colHi - colLo);
+                    WinogradTransforms.inputRow(row, tw, r, at, 2 * parityStride);
+                }
+                int o = out + cc * p + i * tb;
+                if (vector) {
+                    WinogradTransformsVector.inputColumns(r, 0, parityStride, tw, v, o, xiStride, tb);
+                } else {
+                    WinogradTransforms.inputColumns(r, 0, parityStride, tw, v, o, xiStride, 0, tb);
+                }
+            }
+        }
+    }
+
+    /**
+     * The distance between the 16 matrices of a transformed operand: {@code size} rounded up to a
+     * whole cache line plus one more, so that the 16 streams a transform reads or writes at once do
+     * not fall into the same cache sets (as they would for power-of-two sizes such as 32 x 256).
+     */
+    static int xiStride(int size) {
+        return (size + 15) / 16 * 16 + 16;
+    }
+
+    /** {@code gw (+)= dconv/dw}: {@code dU[ξ] = Σ Ŷ[ξ] V[ξ]ᵀ} over chunks in fixed partials, then {@code Gᵀ dU G}. */
+    static void backwardWeight(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
+        if (!supports(g)) throw new IllegalArgumentException("conv2d: Winograd F(2x2, 3x3) does not support " + g);
+        final boolean vector = Simd.enabled();
+        final Plan plan = Plan.of(g);
+        final int c = g.inChannels(), k = g.outChannels(), size = 16 * k * c;
+        final int chunks = plan.chunks(), parts = Math.min(chunks, MAX_PARTIALS);
+        final float[] partials = ConvScratch.floats(Slot.WINOGRAD_PARTIALS, parts * size);
+        Parallel.forRange(parts, 1, (lo, hi) -> {
+            for (int q = lo; q < hi; q++) {
+                int first = (int) ((long) chunks * q / parts), last = (int) ((long) chunks * (q + 1) / parts);
+                for (int chunk = first; chunk < last; chunk++) {
+                    weightChunk(g, Chunk.of(g, plan, chunk), x, gy, partials, q * size, chunk > first, vector);
+                }
+            }
+        });
+        for (int i = 0; i < size; i++) {
+            float s = partials[i];
+            for (int q = 1; q < parts; q++) s += partials[q * size + i];
+            partials[i] = s;
+        }
+        float[] gwd = gw.data();
+        for (int o = 0; o < k; o++) {
+            for (int i = 0; i < c; i++) {
+                WinogradTransforms.filterGradient(partials, o * c + i, k * c, gwd, gw.offset() + (o * c + i) * 9, accumulate);
+            }
+        }
+    }
+
+    private static void weightChunk(ConvGeometry g, Chunk ch, Tensor x, Tensor gy, float[] partials, int partOff,
+                                    boolean add, boolean vector) {
+        final int c = g.inChannels(), k = g.outChannels(), p = ch.tiles(), tb = ch.bandTiles();
+        final int vStride = xiStride(c * p), yStride = xiStride(k * p);
+        float[] v = ConvScratch.floats(Slot.WINOGRAD_TRANSFORMED, 16 * vStride);
+        transformInput(g, ch, x, v, 0, vStride, vector);
+
+        float[] yhat = ConvScratch.floats(Slot.WINOGRAD_PRODUCTS, 16 * yStride);
+        float[] planes = ConvScratch.floats(Slot.WINOGRAD_PLANES, 4 * tb);
+        final int oh = g.outH(), ow = g.outW();
+        for (int i = 0; i < ch.images(); i++) {
+            for (int o = 0; o < k; o++) {
+                loadGradient(gy, gy.offset() + ((ch.n0() + i) * k + o) * oh * ow, ch, oh, ow, planes, tb);
+                int out = o * p + i * tb;
+                if (vector) {
+                    WinogradTransformsVector.gradientTiles(planes, 0, tb, yhat, out, yStride, tb);
+                } else {
+                    WinogradTransforms.gradientTiles(planes, 0, tb, yhat, out, yStride, 0, tb);
+                }
+            }
+        }
+        for (int xi = 0; xi < 16; xi++) {
+            Gemm.sgemm(false, true, k, c, p, 1f, yhat, xi * yStride, p, v, xi * vStride, p, add ? 1f : 0f,
+                    partials, partOff + xi * k * c, c);
+        }
+    }
+
+    /** The output-gradient planes {@code gy_ab[p] = gy[2ty + a][2tx + b]} of one image and channel, zero beyond the output. */
+    private static void loadGradient(Tensor gy, int src, Chunk ch, int oh, int ow, float[] planes, int tb) {
+        final float[] gd = gy.data();
+        final int tw = ch.tilesW(), pairs = ow / 2;
+        for (int ty = 0; ty < ch.rows(); ty++) {
+            for (int a = 0; a < 2; a++) {
+                int oy = 2 * (ch.ty0() + ty) + a, s0 = 2 * a * tb + ty * tw, s1 = s0 + tb;
+                if (oy >= oh) {
+                    java.util.Arrays.fill(planes, s0, s0 + tw, 0f);
+                    java.util.Arrays.fill(planes, s1, s1 + tw, 0f);
+                    continue;
+                }
+                int d = src + oy * ow;
+                for (int tx = 0; tx < pairs; tx++) {
+                    planes[s0 + tx] = gd[d + 2 * tx];
+                    planes[s1 + tx] = gd[d + 2 * tx + 1];
+                }
+                if (pairs < tw) {
+                    planes[s0 + pairs] = gd[d + 2 * pairs];
+                    planes[s1 + pairs] = 0f;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.apoptosis.tensor.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-tiled inner kernel of {@link GemmVector}: one {@link #MR} x {@link #NR} tile of
+ * {@code op(A) * op(B)} over a run of {@code kc} steps of k.
+ *
+ * <p>The tile lives in {@code MR * 2} FloatVector accumulators (two vectors per row of C, 16 of
+ * the 32 AVX-512 registers), held in named locals so the JIT keeps them in registers. Each step of
+ * k loads two vectors of packed B, broadcasts {@code MR} values of packed A and issues
+ * {@code 2 * MR} fused multiply-adds: 10 loads feed 16 FMAs, which keeps the FMA units, not the
+ * load ports, the bottleneck. Accumulation order is fixed (k ascending, one fused multiply-add per
+ * step), so a C element's value depends only on the k-blocking, never on where its tile sits.
+ *
+ * <p>The kernel spills the finished tile to a small scratch array and {@link #update} folds it into
+ * C; that keeps the kernel method small (C1 compiles it without trouble, C2 inlines the Vector API
+ * calls) and lets full and ragged edge tiles share one arithmetic: {@code t = alpha * acc} then
+ * {@code c = beta * c + t} as one fused multiply-add, or {@code c = t} when beta is 0.
+ */
+public final class GemmVectorKernel {
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int VL = SPECIES.length();
+    /** Rows of the register tile. */
+    public static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    public static final int NR = 2 * VL;
+
+    private GemmVectorKernel() {}
+
+    /**
+     * Multiplies a packed A micro-panel ({@code kc} steps of {@link #MR} values from {@code ai}) by
+     * a B micro-panel ({@code kc} steps of {@link #NR} values, step p at {@code bi + p * bStride}:
+     * packed B has stride NR, B read in place its leading dimension) and stores the
+     * {@code MR x NR} tile row-major into {@code tile}.
+     */
+    static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
+                c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
+                c7a = c0a, c7b = c0a;
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * bStride;
+            int ao = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ao]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 4]);
+            c4a = x.fma(b0, c4a);
+            c4b = x.fma(b1, c4b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 5]);
+            c5a = x.fma(b0, c5a);
+            c5b = x.fma(b1, c5b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 6]);
+            c6a = x.fma(b0, c6a);
+            c6b = x.fma(b1, c6b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 7]);
+            c7a = x.fma(b0, c7a);
+            c7b = x.fma(b1, c7b);
+        }
+        c0a.intoArray(tile, 0);
+        c0b.intoArray(tile, VL);
+        c1a.intoArray(tile, NR);
+        c1b.intoArray(tile, NR + VL);
+        c2a.intoArray(tile, 2 * NR);
+        c2b.intoArray(tile, 2 * NR + VL);
+        c3a.intoArray(tile, 3 * NR);
+        c3b.intoArray(tile, 3 * NR + VL);
+        c4a.intoArray(tile, 4 * NR);
+        c4b.intoArray(tile, 4 * NR + VL);
+        c5a.intoArray(tile, 5 * NR);
+        c5b.intoArray(tile, 5 * NR + VL);
+        c6a.intoArray(tile, 6 * NR);
+        c6b.intoArray(tile, 6 * NR + VL);
+        c7a.intoArray(tile, 7 * NR);
+        c7b.intoArray(tile, 7 * NR + VL);
+    }
+
+
+    /**
+     * {@link #multiply} with B read where it lies instead of at even steps ({@code conv.ImplicitIm2row}):
+     * step s takes A's column {@code steps[2s]} of the packed panel at {@code ai} and the NR B values
+     * from {@code bp[steps[2s + 1] + bAdd]}, for {@code n} steps in order.
+     *
+     * <p>A twin of {@link #multiply} on purpose, measured with {@code bench kernels --threads 1} on
+     * alternated builds: one kernel serving both with
+     * the step index chosen by a null test inside the loop made the forward convolutions 15-30% slower
+     * (16 channels, 32x32: 7.6 against 9.7-9.9 ms); this kernel alone, with {@link GemmVector} passing
+     * even steps from a table, made sgemm and the forward and input-gradient convolutions 5-10% slower
+     * (sgemm n=512 2.49-2.61 against 2.75-2.78 ms); and a loop over runs of even steps nested in a loop
+     * over runs, instead of this flat loop, ran the weight gradient 10x slower, the JIT no longer keeping
+     * the accumulators in registers.
+     */
+    public static void multiplySteps(int n, int[] steps, float[] ap, int ai, float[] bp, int bAdd, float[] tile) {
+        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
+                c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
+                c7a = c0a, c7b = c0a;
+        for (int s = 0; s < n; s++) {
+            int ao = ai + steps[2 * s] * MR, bo = steps[2 * s + 1] + bAdd;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ao]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 4]);
+            c4a = x.fma(b0, c4a);
+            c4b = x.fma(b1, c4b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 5]);
+            c5a = x.fma(b0, c5a);
+            c5b = x.fma(b1, c5b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 6]);
+            c6a = x.fma(b0, c6a);
+            c6b = x.fma(b1, c6b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 7]);
+            c7a = x.fma(b0, c7a);
+            c7b = x.fma(b1, c7b);
+        }
+        c0a.intoArray(tile, 0);
+        c0b.intoArray(tile, VL);
+        c1a.intoArray(tile, NR);
+        c1b.intoArray(tile, NR + VL);
+        c2a.intoArray(tile, 2 * NR);
+        c2b.intoArray(tile, 2 * NR + VL);
+        c3a.intoArray(tile, 3 * NR);
+        c3b.intoArray(tile, 3 * NR + VL);
+        c4a.intoArray(tile, 4 * NR);
+        c4b.intoArray(tile, 4 * NR + VL);
+        c5a.intoArray(tile, 5 * NR);
+        c5b.intoArray(tile, 5 * NR + VL);
+        c6a.intoArray(tile, 6 * NR);
+        c6b.intoArray(tile, 6 * NR + VL);
+        c7a.intoArray(tile, 7 * NR);
+        c7b.intoArray(tile, 7 * NR + VL);
+    }
+
+    /**
+     * Folds the top-left {@code rows x cols} of {@code tile} into C at {@code ci}:
+     * {@code c = beta * c + alpha * tile}, or {@code c = alpha * tile} without reading C when beta is 0.
+     */
+    public static void update(float[] tile, float[] c, int ci, int ldc, float alpha, float beta, int rows, int cols) {
+        if (rows == MR && cols == NR) {
+            FloatVector alphaV = FloatVector.broadcast(SPECIES, alpha);
+            FloatVector betaV = FloatVector.broadcast(SPECIES, beta);
+            for (int r = 0; r < MR; r++) {
+                int row = ci + r * ldc;
+                for (int v = 0; v < NR; v += VL) {
+                    FloatVector t = FloatVector.fromArray(SPECIES, tile, r * NR + v).mul(alphaV);
+                    if (beta != 0f) t = FloatVector.fromArray(SPECIES, c, row + v).fma(betaV, t);
+                    t.intoArray(c, row + v);
+                }
+            }
+        } else {
+            // Same two roundings as the vector branch, so a ragged tile matches a full one bit for bit.
+            for (int r = 0; r < rows; r++) {
+                int row = ci + r * ldc;
+                for (int j = 0; j < cols; j++) {
+                    float t = tile[r * NR + j] * alpha;
+                    c[row + j] = beta == 0f ? t : Math.fma(c[row + j], beta, t);
+                }
+            }
+        }
+    }
+}
