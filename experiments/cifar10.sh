@@ -3,7 +3,9 @@
 # resumes interrupted ones, so the script can be killed and started again at any time.
 #
 #   experiments/cifar10.sh MODEL [PHASE...]      MODEL: resnet20, resnet56, vgg11 (a zoo name)
-#                                                 phases: dense table unstructured ablations seeds
+#                                                 phases: dense table unstructured unstructured-recal ablations
+#                                                 recalibration seeds
+#   USTEPS=2 ...                                  unstructured steps per kept fraction (default 5)
 #   SEEDS="1 2" SEED_CRITERIA="oba taylor" ...    which extra seeds, for which criteria (phase seeds; the
 #                                                 criteria may also be written into OUT/cifar10-MODEL/seed-criteria)
 # Several copies may run at once (THREADS=1 each, one per core): they share the runs out (lib.sh claim).
@@ -19,7 +21,8 @@ dense=$OUT/dense.ckpt
 # The reduced protocol: 10 steps of 20 calibration batches of 64 (the reference: 50 x 200), BatchNorm
 # statistics re-estimated on 50 batches after pruning, then 2 epochs of cosine SGD from lr 0.01 for
 # every criterion alike.
-protocol=(--steps 10 --calib-batches 20 --batch 64 --recalibrate 50 --finetune-epochs 2 --finetune-lr 0.01)
+calibration=(--steps 10 --calib-batches 20 --batch 64) tuning=(--finetune-epochs 2 --finetune-lr 0.01)
+protocol=("${calibration[@]}" --recalibrate 50 "${tuning[@]}")
 
 for phase in $phases; do
   case $phase in
@@ -34,8 +37,13 @@ for phase in $phases; do
       done ;;
     unstructured)   # the reference's unstructured protocol: no fine-tuning, accuracy at each kept fraction
       for c in magnitude taylor obd oba exact; do
-        prune "u-$c-s0" --model "$dense" --unstructured --criterion "$c" --keep 0.5,0.2,0.1,0.05 --steps 5 \
+        prune "u-$c-s0" --model "$dense" --unstructured --criterion "$c" --keep 0.5,0.2,0.1,0.05 --steps "${USTEPS:-5}" \
             --calib-batches 20 --batch 64 --seed 0
+      done ;;
+    unstructured-recal)   # the same with BatchNorm statistics re-estimated at each kept fraction
+      for c in ${RECAL_CRITERIA:-magnitude taylor oba}; do
+        prune "u-$c-s0-recal" --model "$dense" --unstructured --criterion "$c" --keep 0.5,0.2,0.1,0.05 --steps "${USTEPS:-5}" \
+            --calib-batches 20 --batch 64 --seed 0 --recalibrate 50
       done ;;
     ablations)      # at 50 % of the MACs, seed 0, beside the table's oba-0.5-s0 and exact-0.5-s0
       for c in oba exact; do
@@ -44,6 +52,11 @@ for phase in $phases; do
       done
       prune "oba-0.5-s0-noiseref" --model "$dense" --criterion oba --noise-remedy reference --target-macs 0.5 --seed 0 \
           "${protocol[@]}" ;;
+    recalibration)  # the protocol without re-estimating BatchNorm statistics after pruning (the reference's way)
+      for c in magnitude oba; do
+        prune "$c-0.5-s0-norecal" --model "$dense" --criterion "$c" --target-macs 0.5 --seed 0 \
+            "${calibration[@]}" --recalibrate 0 "${tuning[@]}"
+      done ;;
     seeds)
       for seed in ${SEEDS:-1}; do
         for target in 0.5 0.25; do
@@ -52,6 +65,6 @@ for phase in $phases; do
           done
         done
       done ;;
-    *) echo "unknown phase '$phase' (dense table unstructured ablations seeds)" >&2; exit 2 ;;
+    *) echo "unknown phase '$phase' (dense table unstructured unstructured-recal ablations recalibration seeds)" >&2; exit 2 ;;
   esac
 done

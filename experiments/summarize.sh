@@ -22,8 +22,8 @@ table() {
 r20=$OUT/cifar10-resnet20 r56=$OUT/cifar10-resnet56 fm=$OUT/fashion-mnist
 shopt -s nullglob
 table resnet20-structured "$r20"/{magnitude,taylor,obd,oba,exact}-0.{5,25}-s[0-9]
-table resnet20-ablations "$r20"/{oba,exact}-0.5-s0 "$r20"/*-0.5-s0-*
-table resnet20-unstructured "$r20"/u-*-s0
+table resnet20-ablations "$r20"/{magnitude,oba,exact}-0.5-s0 "$r20"/*-0.5-s0-*
+table resnet20-unstructured "$r20"/u-*-s0 "$r20"/u-*-s0-recal
 table resnet56-structured "$r56"/{magnitude,taylor,obd,oba,exact}-0.{5,25}-s[0-9]
 table lenet5-structured "$fm"/lenet5-*-0.{5,25}-s[0-9]
 table lenet5-protocol "$fm"/{full-,}lenet5-{taylor,oba}-0.{5,25}-s0

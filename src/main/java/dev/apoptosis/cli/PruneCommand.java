@@ -99,8 +99,9 @@ public final class PruneCommand implements Callable<Integer> {
             + "statistics): drop (leave them out of the group mean; do not prune groups made only of them) or reference (as the "
             + "released code) (default: ${DEFAULT-VALUE}).")
     String noiseRemedy;
-    @Option(names = "--recalibrate", defaultValue = "0", paramLabel = "N", description = "After pruning, re-estimate BatchNorm "
-            + "running statistics with N training-mode forward passes (no weight change; default: ${DEFAULT-VALUE}, as the reference).")
+    @Option(names = "--recalibrate", defaultValue = "50", paramLabel = "N", description = "After pruning, re-estimate BatchNorm "
+            + "running statistics with N training-mode forward passes (no weight change; default: ${DEFAULT-VALUE}; 0 leaves the dense "
+            + "model's statistics, as the reference does). Changes the accuracy straight after pruning, not after fine-tuning.")
     int recalibrate;
     @Option(names = "--finetune-epochs", defaultValue = "0", description = "Fine-tuning epochs after pruning (default: ${DEFAULT-VALUE}).")
     int finetuneEpochs;
@@ -248,7 +249,7 @@ public final class PruneCommand implements Callable<Integer> {
                     return 0;
                 }
                 g = pruneTo(g, target, first, k, k, crit, splits, baseMacs, baseParams, initial, meta, history, dest);
-                if (recalibrate > 0) {
+                if (recalibrate > 0 && dev.apoptosis.prune.Recalibration.applies(g)) {
                     int ran = dev.apoptosis.prune.Recalibration.run(g, splits, recalibrate, batch, seed);
                     System.out.printf(Locale.ROOT, "recalibrated BatchNorm statistics on %d batches%n", ran);
                 }

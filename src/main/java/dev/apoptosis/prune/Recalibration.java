@@ -13,10 +13,19 @@ import java.util.Map;
  * later BatchNorm sees, so the statistics kept from the dense model no longer fit and a one-shot
  * pruned network can sit at chance until fine-tuning. A few forward passes in {@code TRAIN} mode
  * (no backward, no weight change) move the running statistics toward the pruned model's own, at
- * each BatchNorm's momentum. The reference implementation does not do this; it is an option.
+ * each BatchNorm's momentum. The reference implementation does not do this. {@code prune} does it by
+ * default (50 batches): on ResNet-20/CIFAR-10 pruned to half its MACs it lifts accuracy straight
+ * after pruning from 10 % to about 50 % (magnitude and OBA alike), and the accuracy after fine-tuning
+ * is the same to the last digit with or without it (fine-tuning trains on batch statistics and its
+ * running averages forget where they started), so it costs a few seconds and changes nothing else.
  */
 public final class Recalibration {
     private Recalibration() {}
+
+    /** True when the graph has a BatchNorm, the only layer whose state recalibration changes. */
+    public static boolean applies(Graph g) {
+        return g.nodes().stream().anyMatch(n -> n.op() instanceof dev.apoptosis.graph.ops.BatchNorm2d);
+    }
 
     /** Runs {@code batches} training-mode forwards of batch size {@code batchSize}; returns how many ran. */
     public static int run(Graph g, DataSplits data, int batches, int batchSize, long seed) {

@@ -37,6 +37,7 @@ class PruneCommandTest {
         var r = TrainCommandTest.run("prune", "--model", dense.toString(), "--criterion", "oba", "--target-macs", "0.5", "--steps", "5",
                 "--calib-batches", "4", "--finetune-epochs", "3", "--finetune-lr", "0.01", "--out", out.toString(), "--run-dir", run.toString());
         assertEquals(0, r.code(), r.err());
+        assertFalse(r.out().contains("recalibrated"), "no BatchNorm in an MLP, so nothing to recalibrate: " + r.out());
         Checkpoint c = Checkpoint.read(out);
         Graph g = c.toGraph();
         Graph d = Checkpoint.readGraph(dense);

@@ -3,6 +3,7 @@ package dev.apoptosis.prune;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.apoptosis.data.DataSpec;
 import dev.apoptosis.data.DataSplits;
@@ -34,5 +35,11 @@ class RecalibrationTest {
         Graph h = ModelZoo.build("digits-cnn", ModelOptions.defaults().withClasses(10).withInput(1, 8, 8).withSeed(3));
         Recalibration.run(h, data, 4, 32, 1);
         for (Parameter p : g.buffers()) assertArrayEquals(p.value().toArray(), h.parameter(p.name()).value().toArray(), "deterministic");
+    }
+
+    @Test
+    void appliesOnlyWhereThereIsABatchNorm() {
+        assertTrue(Recalibration.applies(ModelZoo.build("digits-cnn", ModelOptions.defaults().withClasses(10).withInput(1, 8, 8))));
+        assertFalse(Recalibration.applies(ModelZoo.build("mlp", ModelOptions.defaults().withClasses(10).withInput(1, 8, 8))));
     }
 }
