@@ -4,10 +4,10 @@ import picocli.CommandLine.Command;
 
 /** {@code apoptosis bench ...}: micro and macro benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: kernels (GEMM, convolutions), autodiff, training, elementwise kernels, data pipeline, per-op profile of a step, importance criteria, inference of pruned models.",
+        description = "Benchmarks: kernels (GEMM, convolutions), autodiff, training, elementwise kernels, data pipeline, per-op profile of a step, importance criteria, inference of pruned models, Spark cluster speed-up and overhead.",
         subcommands = {BenchKernelsCommand.class, BenchAutodiffCommand.class, BenchTrainCommand.class,
                 BenchElementwiseCommand.class, BenchDataCommand.class, BenchProfileCommand.class, BenchImportanceCommand.class,
-                BenchInferCommand.class})
+                BenchInferCommand.class, BenchClusterCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

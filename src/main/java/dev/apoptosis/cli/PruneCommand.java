@@ -121,8 +121,25 @@ public final class PruneCommand implements Callable<Integer> {
     Integer stopAfter;
     @Option(names = "--overwrite", description = "Replace an existing --out file.")
     boolean overwrite;
+    @Option(names = "--cluster", paramLabel = "MASTER", description = "Estimate importance and fine-tune on Apache Spark: "
+            + "local[N] or spark://HOST:PORT. The scores and decisions equal those without it; fine-tuning is data-parallel SGD "
+            + "(docs/cluster.md). Selection, surgery, evaluation and checkpoints stay here; --data must be readable at the same "
+            + "path on every worker.")
+    String cluster;
+    @Option(names = "--cluster-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "With --cluster: how long to "
+            + "wait for the master and a first executor before giving up (default: ${DEFAULT-VALUE}).")
+    int clusterTimeout;
+    @Option(names = "--cluster-average-every", defaultValue = "1", paramLabel = "K", description = "With --cluster: fine-tune by "
+            + "averaging gradients every step (1, the default: one process's SGD with the same batch) or, for K > 1, by averaging "
+            + "parameters and momentum every K steps (local SGD: one Spark job per K steps; docs/cluster.md).")
+    int averageEvery;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The data spec in use (for the cluster's executors, which load it themselves). */
+    private String dataSpec;
+    /** With --cluster: the session, opened at the first pruning step and closed when the command ends (no Spark type: see dev.apoptosis.cluster). */
+    private dev.apoptosis.cluster.ClusterSession session;
 
     /** With {@code --out X.onnx}: the ONNX file written at the end (the steps go to X.ckpt). */
     private Path onnxOut;
@@ -130,6 +147,14 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return prune();
+        } finally {
+            if (session != null) session.close();
+        }
+    }
+
+    private Integer prune() throws Exception {
         Checkpoint source;
         Map<String, String> settings;
         int segment = 0, firstStep = 1;
@@ -177,11 +202,17 @@ public final class PruneCommand implements Callable<Integer> {
         choice(ChannelScores.Normalizer.class, normalizer, "--normalizer");
         choice(ChannelScores.NoiseRemedy.class, noiseRemedy, "--noise-remedy");
         int k = steps != null ? steps : unstructured ? 49 : 50;
+        if (cluster != null && clusterTimeout < 1) throw new IllegalArgumentException("--cluster-timeout must be >= 1 s, got " + clusterTimeout);
+        if (averageEvery < 1) throw new IllegalArgumentException("--cluster-average-every must be >= 1, got " + averageEvery);
+        if (averageEvery > 1 && cluster == null) {
+            throw new IllegalArgumentException("--cluster-average-every " + averageEvery + " averages parameters across executors: it needs --cluster");
+        }
         Criterion crit = criterion();
         Graph g = source.toGraph(resume != null ? resume : model);
         String spec = data != null ? data : source.metadata().get(Checkpoint.Meta.DATA);
         if (spec == null) throw new IllegalArgumentException("--data is required: the checkpoint does not record its dataset");
         DataSplits splits = TrainCommand.load(spec);
+        dataSpec = spec;
         long baseMacs = resume != null ? Long.parseLong(source.metadata().get(BASE).split(",")[0]) : g.macs();
         long baseParams = resume != null ? Long.parseLong(source.metadata().get(BASE).split(",")[1]) : g.numParameters();
         Map<String, Integer> initial = resume != null
@@ -235,7 +266,12 @@ public final class PruneCommand implements Callable<Integer> {
                     TrainConfig cfg = TrainConfig.builder().epochs(finetuneEpochs).batchSize(batch).lr(finetuneLr).momentum(0.9)
                             .weightDecay(1e-4).seed(seed).build();
                     meta.put(PHASE, "tuned");
-                    new Trainer(g, cfg, splits, dest, meta).listener(TrainCommand.progressBar(progress)).run();
+                    Trainer tuner = new Trainer(g, cfg, splits, dest, meta).listener(TrainCommand.progressBar(progress));
+                    if (cluster != null && averageEvery == 1) tuner.computation(session().training(dataSpec, batch, seed, cfg.labelSmoothing()));
+                    if (cluster != null && averageEvery > 1) {
+                        tuner.rounds(session().localSgd(dataSpec, batch, seed, cfg.labelSmoothing(), cfg.sgd(), averageEvery));
+                    }
+                    tuner.run();
                     g = Checkpoint.readGraph(dest);
                     EvalResult ft = evaluate(g, splits);
                     System.out.printf(Locale.ROOT, "fine-tuned %d epochs: test %s%n", finetuneEpochs, ft);
@@ -296,6 +332,7 @@ public final class PruneCommand implements Callable<Integer> {
             }
         };
         Pruner.Builder pb = Pruner.builder(g, crit, splits);
+        if (cluster != null) pb.estimation(session().estimation(splits, dataSpec, criterion, criterionOptions));
         if (unstructured) pb.keepWeights(target);
         else pb.targetMacs(target);
         return pb.steps(k).calibrationBatches(calibBatches).batchSize(batch).seed(seed)
@@ -304,6 +341,12 @@ public final class PruneCommand implements Callable<Integer> {
                 .reduction(choice(ChannelScores.Reduction.class, reduction, "--reduction"))
                 .normalizer(choice(ChannelScores.Normalizer.class, normalizer, "--normalizer"))
                 .resumeAt(first, baseMacs, baseParams, initial).lastStep(last).listener(listener).build().run().graph();
+    }
+
+    /** The --cluster session, opened at first use (so a run that fails its checks never starts Spark). */
+    private dev.apoptosis.cluster.ClusterSession session() {
+        if (session == null) session = dev.apoptosis.cluster.Cluster.open(cluster, java.time.Duration.ofSeconds(clusterTimeout));
+        return session;
     }
 
     /** The constant of {@code type} named by an option value, or an error listing the choices. */

@@ -164,10 +164,28 @@ public final class DataLoader implements AutoCloseable {
         current = null;
     }
 
+    /**
+     * Samples {@code [from, to)} of batch {@code b} of epoch {@code epoch}, built now on the calling
+     * thread: the same images, labels and augmentation draws as those positions of the batch the
+     * epoch's iterator hands out. For data-parallel training, where each worker builds its part of a
+     * batch and nothing else.
+     */
+    public Batch part(int epoch, int b, int from, int to) {
+        if (b < 0 || b >= batchesPerEpoch()) throw new IllegalArgumentException("DataLoader: batch " + b + " outside [0, " + batchesPerEpoch() + ")");
+        int n = Math.min(batchSize, dataset.size() - b * batchSize);
+        if (from < 0 || to > n || from >= to) throw new IllegalArgumentException("DataLoader: part [" + from + ", " + to + ") of a batch of " + n);
+        return build(epoch, b, order(epoch), new float[dataset.sampleSize()], from, to);
+    }
+
     /** Builds batch {@code b} of an epoch; runs on the worker thread. */
     private Batch build(int epoch, int b, int[] order, float[] scratch) {
-        int start = b * batchSize;
-        int n = Math.min(batchSize, order.length - start);
+        return build(epoch, b, order, scratch, 0, Math.min(batchSize, order.length - b * batchSize));
+    }
+
+    /** Samples {@code [from, to)} of batch {@code b}. */
+    private Batch build(int epoch, int b, int[] order, float[] scratch, int from, int to) {
+        int start = b * batchSize + from;
+        int n = to - from;
         int out = outShape[0] * outShape[1] * outShape[2];
         float[] images = new float[n * out];
         int[] labels = new int[n];

@@ -50,6 +50,29 @@ public final class Scores {
         return new Scores(criterion, Collections.unmodifiableMap(s));
     }
 
+    /**
+     * Scores rebuilt from their parts, as {@link #sum} and {@link #batches} return them: how scores
+     * computed in another process come back (the cluster ships the arrays, not this object). The
+     * sums are copied exactly, so a rebuilt Scores adds like the original.
+     */
+    public static Scores ofSums(String criterion, Map<String, int[]> parameterShapes, Map<String, double[]> sums, long batches) {
+        Scores s = empty(criterion, parameterShapes);
+        if (!sums.keySet().equals(s.shapes.keySet())) {
+            throw new IllegalArgumentException("scores of '" + criterion + "': sums for " + sums.keySet() + ", parameters " + s.shapes.keySet());
+        }
+        if (batches < 0) throw new IllegalArgumentException("scores of '" + criterion + "': negative batch count " + batches);
+        for (Map.Entry<String, double[]> e : s.sums.entrySet()) {
+            double[] from = sums.get(e.getKey());
+            if (from.length != e.getValue().length) {
+                throw new IllegalArgumentException("scores of '" + criterion + "': " + e.getKey() + " has " + e.getValue().length
+                        + " entries, the sums give " + from.length);
+            }
+            System.arraycopy(from, 0, e.getValue(), 0, from.length);
+        }
+        s.batches = batches;
+        return s;
+    }
+
     /** The name of the criterion that produced these scores. */
     public String criterion() {
         return criterion;

@@ -1,7 +1,5 @@
 package dev.apoptosis.prune;
 
-import dev.apoptosis.data.Batch;
-import dev.apoptosis.data.DataLoader;
 import dev.apoptosis.data.DataSplits;
 import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.OpProperty;
@@ -28,7 +26,8 @@ import java.util.Objects;
  * </ul>
  * The model given is not changed; {@link #run} returns the pruned graph. Calibration batches of step
  * k are the first batches of epoch k of a shuffled training loader seeded by {@code seed}, so a run
- * resumed at step k sees what it would have seen.
+ * resumed at step k sees what it would have seen; their scores are summed in the block order of
+ * {@link Calibration}, here or on a cluster ({@link Builder#estimation}).
  *
  * <pre>
  *   Pruner.Result r = Pruner.builder(graph, Criteria.create("oba"), data).targetMacs(0.5).steps(10)
@@ -57,6 +56,7 @@ public final class Pruner {
     private final ChannelScores.Normalizer normalizer;
     private final Map<String, Integer> initialChannels;
     private final Listener listener;
+    private final Estimation estimation;
 
     private Pruner(Builder b) {
         this.start = b.graph;
@@ -74,6 +74,7 @@ public final class Pruner {
         this.reduction = b.reduction;
         this.normalizer = b.normalizer;
         this.listener = b.listener;
+        this.estimation = b.estimation != null ? b.estimation : new LocalEstimation(data);
         this.baseMacs = b.baseMacs > 0 ? b.baseMacs : start.macs();
         this.baseParams = b.baseParams > 0 ? b.baseParams : ModelCost.of(start).keptParams();
         this.initialChannels = b.initialChannels != null ? b.initialChannels : initialChannels(start);
@@ -202,21 +203,7 @@ public final class Pruner {
     }
 
     private Scores estimate(Graph g, int step) {
-        Scores s = criterion.newScores(g);
-        if (!criterion.needsData()) {
-            criterion.accumulate(g, null, null, s);
-            return s;
-        }
-        try (DataLoader loader = data.trainLoader(batchSize, seed)) {
-            try (DataLoader.Epoch e = loader.epoch(step)) {
-                for (int b = 0; b < calibBatches && e.hasNext(); b++) {
-                    Batch batch = e.next();
-                    criterion.accumulate(g, batch.images(), batch.labels(), s);
-                }
-            }
-        }
-        if (s.batches() == 0) throw new IllegalArgumentException("no calibration batch: the training split of '" + data.name() + "' is empty");
-        return s;
+        return estimation.estimate(g, criterion, new Calibration(step, calibBatches, batchSize, seed));
     }
 
     static Graph copy(Graph g) {
@@ -241,6 +228,7 @@ public final class Pruner {
         private ChannelScores.Normalizer normalizer = ChannelScores.Normalizer.MAX;
         private Map<String, Integer> initialChannels;
         private Listener listener;
+        private Estimation estimation;
 
         private Builder(Graph graph, Criterion criterion, DataSplits data) {
             this.graph = Objects.requireNonNull(graph, "graph");
@@ -319,6 +307,12 @@ public final class Pruner {
 
         public Builder listener(Listener l) {
             this.listener = l;
+            return this;
+        }
+
+        /** Where importance is computed (default: {@link LocalEstimation} on the builder's data). */
+        public Builder estimation(Estimation e) {
+            this.estimation = Objects.requireNonNull(e);
             return this;
         }
 

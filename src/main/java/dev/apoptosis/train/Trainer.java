@@ -3,7 +3,6 @@ package dev.apoptosis.train;
 import dev.apoptosis.BuildVersion;
 import dev.apoptosis.graph.Mode;
 import dev.apoptosis.autodiff.ParamVector;
-import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.checkpoint.Checkpoint;
 import dev.apoptosis.checkpoint.CheckpointException;
 import dev.apoptosis.checkpoint.EpochRecord;
@@ -62,6 +61,9 @@ public final class Trainer {
     private EpochSoFar startFigures = EpochSoFar.NONE;
     private final List<EpochRecord> history = new ArrayList<>();
     private TrainListener listener = TrainListener.NONE;
+    private StepComputation computation = new LocalStep();
+    /** With local SGD: rounds of K steps (then {@link #computation} is not used). */
+    private RoundComputation rounds;
     private Path lastGood;
     private String lastGoodWhere;
 
@@ -177,6 +179,35 @@ public final class Trainer {
         return this;
     }
 
+    /** Where the steps' gradients are computed (default: {@link LocalStep}, in this process). */
+    public Trainer computation(StepComputation c) {
+        if (rounds != null) throw new IllegalStateException("this Trainer takes its steps in rounds already: a step computation would not be used");
+        this.computation = java.util.Objects.requireNonNull(c);
+        return this;
+    }
+
+    /**
+     * Takes steps a round of K batches at a time instead (local SGD; see {@link RoundComputation}).
+     * Checkpoints fall between rounds, so {@code checkpointEvery} must be a multiple of K, and a run
+     * resumed mid-epoch must resume at a round's start.
+     */
+    public Trainer rounds(RoundComputation r) {
+        int k = r.period();
+        if (k < 1) throw new IllegalArgumentException("rounds of " + k + " steps");
+        if (!(computation instanceof LocalStep)) {
+            throw new IllegalStateException("this Trainer has a step computation already: rounds would leave it unused");
+        }
+        if (config.checkpointEvery() > 0 && config.checkpointEvery() % k != 0) {
+            throw new IllegalArgumentException("checkpoints every " + config.checkpointEvery() + " batches fall inside rounds of " + k
+                    + " (local SGD averages parameters only between rounds): use a multiple of " + k);
+        }
+        if (startBatch % k != 0) {
+            throw new IllegalArgumentException("the run resumes at batch " + startBatch + ", inside a round of " + k + " batches");
+        }
+        this.rounds = r;
+        return this;
+    }
+
     public Graph graph() {
         return graph;
     }
@@ -214,16 +245,24 @@ public final class Trainer {
                 int timed = 0;
                 try (DataLoader.Epoch it = train.epoch(epoch, first)) {
                     while (it.hasNext()) {
-                        Batch b = it.next();
-                        double lr = schedule.at(sgd.steps());
-                        double loss = step(b, lr, lossFn, running, epoch);
-                        timed++;
-                        double seconds = (System.nanoTime() - t0) / 1e9;
-                        listener.onBatch(new TrainListener.BatchEvent(epoch, config.epochs(), b.index(), bpe, loss,
-                                running.loss(), running.top1(), lr, timed, running.samples() - before.samples(), seconds));
-                        int next = b.index() + 1;
-                        if (config.checkpointEvery() > 0 && next % config.checkpointEvery() == 0 && next < bpe) {
-                            save(epoch, next, null, running.soFar(before.seconds() + seconds));
+                        // A round is one batch, or with a RoundComputation up to K batches ending at a multiple of K.
+                        List<Batch> round = new ArrayList<>(List.of(it.next()));
+                        int k = rounds == null ? 1 : rounds.period();
+                        while ((round.get(round.size() - 1).index() + 1) % k != 0 && it.hasNext()) round.add(it.next());
+                        double[] lrs = new double[round.size()];
+                        for (int i = 0; i < lrs.length; i++) lrs[i] = schedule.at(sgd.steps() + i);
+                        double[] losses = rounds == null ? new double[] {step(round.get(0), lrs[0], lossFn, running, epoch)}
+                                : round(round, lrs, lossFn, running, epoch);
+                        for (int i = 0; i < round.size(); i++) {
+                            Batch b = round.get(i);
+                            timed++;
+                            double seconds = (System.nanoTime() - t0) / 1e9;
+                            listener.onBatch(new TrainListener.BatchEvent(epoch, config.epochs(), b.index(), bpe, losses[i],
+                                    running.loss(), running.top1(), lrs[i], timed, running.samples() - before.samples(), seconds));
+                            int next = b.index() + 1;
+                            if (config.checkpointEvery() > 0 && next % config.checkpointEvery() == 0 && next < bpe) {
+                                save(epoch, next, null, running.soFar(before.seconds() + seconds));
+                            }
                         }
                     }
                 }
@@ -264,25 +303,52 @@ public final class Trainer {
     /** One SGD step on one batch; returns the batch loss. Throws before updating if anything is not finite. */
     private double step(Batch b, double lr, SoftmaxCrossEntropy lossFn, Accuracy running, int epoch) {
         long step = sgd.steps();
-        try (Pass p = Pass.forward(graph, Map.of(inputName, b.images()), Mode.TRAIN, Seeds.derive(config.seed(), DROPOUT_STREAM, step), true)) {
-            double loss = p.loss(lossFn, b.labels());
-            if (!Double.isFinite(loss)) throw diverged("loss is " + loss, epoch, b.index(), step, lr, false);
-            ParamVector grad = p.backward(false).parameters();
-            String bad = NumericGuard.firstNonFinite(grad);
-            if (bad != null) throw diverged("gradient of " + bad + " is not finite (loss " + loss + ")", epoch, b.index(), step, lr, false);
-            try {
-                running.add(p.output(), b.labels(), loss);
-            } catch (NonFiniteException e) {
-                throw diverged(e.getMessage(), epoch, b.index(), step, lr, false);
-            }
-            sgd.step(grad, lr);
-            // Finite gradients times a huge learning rate can still overflow a weight to infinity.
-            String blown = NumericGuard.firstNonFiniteValue(graph.parameters());
-            if (blown != null) {
-                throw diverged("the update made " + blown + " non-finite (loss " + loss + ")", epoch, b.index(), step, lr, true);
-            }
-            return loss;
+        StepComputation.Result r = computation.compute(graph, b, lossFn, Seeds.derive(config.seed(), DROPOUT_STREAM, step));
+        double loss = r.loss();
+        if (!Double.isFinite(loss)) throw diverged("loss is " + loss, epoch, b.index(), step, lr, false);
+        ParamVector grad = r.gradient();
+        String bad = NumericGuard.firstNonFinite(grad);
+        if (bad != null) throw diverged("gradient of " + bad + " is not finite (loss " + loss + ")", epoch, b.index(), step, lr, false);
+        try {
+            running.add(r.output(), b.labels(), loss);
+        } catch (NonFiniteException e) {
+            throw diverged(e.getMessage(), epoch, b.index(), step, lr, false);
         }
+        sgd.step(grad, lr);
+        // Finite gradients times a huge learning rate can still overflow a weight to infinity.
+        String blown = NumericGuard.firstNonFiniteValue(graph.parameters());
+        if (blown != null) {
+            throw diverged("the update made " + blown + " non-finite (loss " + loss + ")", epoch, b.index(), step, lr, true);
+        }
+        return loss;
+    }
+
+    /**
+     * One round of a {@link RoundComputation}: the parameters move once, at its end; then every batch's
+     * loss and logits are checked and counted, and the averaged weights checked. Returns the losses.
+     */
+    private double[] round(List<Batch> batches, double[] lrs, SoftmaxCrossEntropy lossFn, Accuracy running, int epoch) {
+        long first = sgd.steps();
+        long[] seeds = new long[batches.size()];
+        for (int i = 0; i < seeds.length; i++) seeds[i] = Seeds.derive(config.seed(), DROPOUT_STREAM, first + i);
+        List<StepComputation.Result> rs = rounds.round(graph, sgd, batches, lrs, seeds, lossFn);
+        double[] losses = new double[batches.size()];
+        for (int i = 0; i < losses.length; i++) {
+            Batch b = batches.get(i);
+            losses[i] = rs.get(i).loss();
+            if (!Double.isFinite(losses[i])) throw diverged("loss is " + losses[i] + " (in a round of local SGD)", epoch, b.index(), first + i, lrs[i], true);
+            try {
+                running.add(rs.get(i).output(), b.labels(), losses[i]);
+            } catch (NonFiniteException e) {
+                throw diverged(e.getMessage(), epoch, b.index(), first + i, lrs[i], true);
+            }
+        }
+        String blown = NumericGuard.firstNonFiniteValue(graph.parameters());
+        if (blown != null) {
+            Batch last = batches.get(batches.size() - 1);
+            throw diverged("the round made " + blown + " non-finite", epoch, last.index(), first + batches.size() - 1, lrs[lrs.length - 1], true);
+        }
+        return losses;
     }
 
     /**
