@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 # libraries taken once per OUT (delete OUT/jar to take a new one; finished runs stay finished).
 freeze() {
   if [ ! -f "$OUT/jar/apoptosis.jar" ]; then
-    (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package)
+    (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2     # stdout is the experiment's
     mkdir -p "$OUT/jar.tmp"
     cp "$root/target/apoptosis-0.1.0-SNAPSHOT.jar" "$OUT/jar.tmp/apoptosis.jar"
     cp -r "$root/target/lib" "$OUT/jar.tmp/lib"

@@ -41,7 +41,10 @@ for c in taylor oba; do
 done > "$tables/lenet5-protocol-channels.md"
 cat "$tables/lenet5-protocol-channels.md"
 
-[ -d "$OUT/speed" ] && cp "$OUT"/speed/threads-*.md "$tables/" 2>/dev/null
+# The speed tables: terminal colour codes out, and a blank line between the heading line and the table.
+for f in "$OUT"/speed/threads-*.md; do
+  [ -f "$f" ] && sed -e 's/\x1b\[[0-9;]*m//g' "$f" | awk 'NR == 1 { print; print ""; next } { print }' > "$tables/$(basename "$f")"
+done
 true
 
 # --docs: also put the tables into docs/results.md between their markers
