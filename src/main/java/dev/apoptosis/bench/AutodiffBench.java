@@ -1,7 +1,6 @@
 package dev.apoptosis.bench;
 
 import dev.apoptosis.graph.Curvature;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -31,14 +30,14 @@ public final class AutodiffBench {
             th[i] = time(hv);
             ratio[i] = th[i] / ts[i];
         }
-        double stepMs = median(ts), hvMs = median(th);
+        double stepMs = Timing.median(ts), hvMs = Timing.median(th);
         String tag = model + "/batch" + batch;
         sink.accept(new BenchResult("autodiff/train_step/" + tag, threads, stepMs, Double.NaN, batch / (stepMs / 1e3)));
         sink.accept(new BenchResult("autodiff/hvp_" + mode.name().toLowerCase() + "/" + tag, threads, hvMs, Double.NaN,
                 batch / (hvMs / 1e3)));
         ratioSink.accept(String.format(java.util.Locale.ROOT,
                 "{\"name\":\"autodiff/ratio_hvp_%s_to_train_step/%s\",\"threads\":%d,\"ratio\":%.3f,\"reps\":%d}",
-                mode.name().toLowerCase(), tag, threads, median(ratio), reps));
+                mode.name().toLowerCase(), tag, threads, Timing.median(ratio), reps));
     }
 
     private static double time(Runnable r) {
@@ -47,10 +46,4 @@ public final class AutodiffBench {
         return (System.nanoTime() - s) / 1e6;
     }
 
-    private static double median(double[] a) {
-        double[] c = a.clone();
-        Arrays.sort(c);
-        int n = c.length;
-        return n % 2 == 1 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
-    }
 }

@@ -10,7 +10,6 @@ import dev.apoptosis.tensor.Parallel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -40,7 +39,7 @@ public final class DataBench {
             ms[i] = (System.nanoTime() - t0) / 1e6;
             if (s.train().size() != 60000) throw new IllegalStateException("unexpected Fashion-MNIST size");
         }
-        double m = median(ms);
+        double m = Timing.median(ms);
         sink.accept(new BenchResult("data load fashion-mnist (70k, gz IDX)", threads, m, Double.NaN, 70000 / (m / 1e3)));
 
         Path archive = root.resolve("cifar10-jpeg.tar.gz");
@@ -55,7 +54,7 @@ public final class DataBench {
                 deleteTree(cache);
             }
         }
-        m = median(first);
+        m = Timing.median(first);
         sink.accept(new BenchResult("data cifar10 jpeg decode, first time (60k)", threads, m, Double.NaN, 60000 / (m / 1e3)));
 
         Path cache = Files.createTempDirectory("apoptosis-bench-cache");
@@ -67,7 +66,7 @@ public final class DataBench {
                 loadCifar(archive, cache, ImageFolder.CacheStatus.HIT);
                 hit[i] = (System.nanoTime() - t0) / 1e6;
             }
-            m = median(hit);
+            m = Timing.median(hit);
             sink.accept(new BenchResult("data cifar10 from decoded cache (60k)", threads, m, Double.NaN, 60000 / (m / 1e3)));
 
             DataSplits s = DataSpec.parse("cifar10").load(root, cache);
@@ -83,7 +82,7 @@ public final class DataBench {
                     }
                     epoch[e] = (System.nanoTime() - t0) / 1e6;
                 }
-                m = median(epoch);
+                m = Timing.median(epoch);
                 sink.accept(new BenchResult("data loader cifar10 crop+flip+norm b128 (epoch)", threads, m, Double.NaN,
                         images / (m / 1e3)));
             }
@@ -99,12 +98,6 @@ public final class DataBench {
         }
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-    }
 
     private static void deleteTree(Path p) throws IOException {
         try (Stream<Path> w = Files.walk(p)) {

@@ -24,8 +24,7 @@ public final class FmaPeak {
     public static double gflops(int threads, double seconds) {
         double[] runs = new double[3];
         for (int r = 0; r < runs.length; r++) runs[r] = once(threads, seconds / runs.length);
-        java.util.Arrays.sort(runs);
-        return runs[1];
+        return Timing.median(runs);
     }
 
     private static double once(int threads, double seconds) {

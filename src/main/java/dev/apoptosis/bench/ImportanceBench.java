@@ -88,11 +88,11 @@ public final class ImportanceBench {
                 cpuRatio[i][r] = cpu[i][r] / stepCpu[r];
             }
         }
-        double stepMs = median(step), stepCpuMs = median(stepCpu);
+        double stepMs = Timing.median(step), stepCpuMs = Timing.median(stepCpu);
         sink.accept(new Result("train_step", model, width, batch, threads, stepMs, stepMs, 1.0, stepCpuMs, 1.0, max(stepHeap), reps));
         for (int i = 0; i < cs.length; i++) {
-            sink.accept(new Result(cs[i].name(), model, width, batch, threads, median(ms[i]), stepMs, median(ratio[i]), median(cpu[i]),
-                    median(cpuRatio[i]), max(heap[i]), reps));
+            sink.accept(new Result(cs[i].name(), model, width, batch, threads, Timing.median(ms[i]), stepMs, Timing.median(ratio[i]), Timing.median(cpu[i]),
+                    Timing.median(cpuRatio[i]), max(heap[i]), reps));
         }
     }
 
@@ -115,12 +115,6 @@ public final class ImportanceBench {
         out[1] = (clock.now() - c) / 1e6;
     }
 
-    private static double median(double[] a) {
-        double[] c = a.clone();
-        Arrays.sort(c);
-        int n = c.length;
-        return n % 2 == 1 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
-    }
 
     private static double max(double[] a) {
         double m = 0;

@@ -5,7 +5,6 @@ import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.Mode;
 import dev.apoptosis.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,8 +99,8 @@ public final class InferenceBench {
                 }
                 for (int i = 0; i < m; i++) {
                     Graph g = graphs.get(i);
-                    rows.add(new Row(names.get(i), g.macs(), g.numParameters(), batch, median(ours[i]),
-                            engines.get(i) == null ? Double.NaN : median(theirs[i])));
+                    rows.add(new Row(names.get(i), g.macs(), g.numParameters(), batch, Timing.median(ours[i]),
+                            engines.get(i) == null ? Double.NaN : Timing.median(theirs[i])));
                 }
             } finally {
                 for (Engine e : engines) if (e != null) e.close();
@@ -118,12 +117,6 @@ public final class InferenceBench {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
 
     /** A Markdown table: per batch size, each model's time, throughput and speed-up over the first model, per engine. */
     public static String table(List<Row> rows) {

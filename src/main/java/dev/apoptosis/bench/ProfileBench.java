@@ -7,7 +7,6 @@ import dev.apoptosis.autodiff.Pass;
 import dev.apoptosis.autodiff.PassProfiler;
 import dev.apoptosis.tensor.Parallel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -204,7 +203,7 @@ public final class ProfileBench {
                 workerMs[i] = a[3] / 1e6;
             }
             boolean isOutside = k.kind().equals(OUTSIDE_RULES);
-            (isOutside ? outside : rules).add(new Row(k, isOutside ? 0 : nodes, median(ms), median(cpuMs), median(workerMs)));
+            (isOutside ? outside : rules).add(new Row(k, isOutside ? 0 : nodes, Timing.median(ms), Timing.median(cpuMs), Timing.median(workerMs)));
         }
         rules.sort(Comparator.comparingInt((Row r) -> PHASE_ORDER.indexOf(r.key().phase()))
                 .thenComparing(Comparator.comparingDouble(Row::ms).reversed()));
@@ -213,15 +212,9 @@ public final class ProfileBench {
         double[] st = samples.stream().mapToDouble(x -> x.stepNanos() / 1e6).toArray();
         double[] sc = samples.stream().mapToDouble(x -> x.stepCpuNanos() / 1e6).toArray();
         double[] sw = samples.stream().mapToDouble(x -> x.stepWorkerCpuNanos() / 1e6).toArray();
-        return new Profile(model, batch, step, threads, median(st), median(sc), median(sw), cpu, List.copyOf(rows), List.copyOf(samples));
+        return new Profile(model, batch, step, threads, Timing.median(st), Timing.median(sc), Timing.median(sw), cpu, List.copyOf(rows), List.copyOf(samples));
     }
 
-    static double median(double[] a) {
-        double[] c = a.clone();
-        Arrays.sort(c);
-        int n = c.length;
-        return n % 2 == 1 ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
-    }
 
     /** Rows of {@code a} and {@code b} matched by key, in {@code a}'s order then {@code b}'s leftovers. */
     public static Map<RowKey, Row[]> join(Profile a, Profile b) {

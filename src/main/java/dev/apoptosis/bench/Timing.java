@@ -53,7 +53,14 @@ public final class Timing {
             body.run();
             t[i] = (System.nanoTime() - s) / 1e6;
         }
-        Arrays.sort(t);
-        return reps % 2 == 1 ? t[reps / 2] : 0.5 * (t[reps / 2 - 1] + t[reps / 2]);
+        return median(t);
+    }
+
+    /** The median of {@code v} (the mean of the middle two for an even count); {@code v} is not changed. */
+    public static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 }

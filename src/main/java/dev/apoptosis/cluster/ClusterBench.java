@@ -113,7 +113,7 @@ public final class ClusterBench {
                 Epoch le = epoch(localSteps, gl, data, s.batch()), ce = epoch(spreadSteps, gc, data, s.batch());
                 Epoch re = rounds(cluster.localSgd(s.dataSpec(), s.batch(), 0, 0, SGD, LOCAL_SGD_PERIOD), gc, data, s.batch());
                 double empty = emptyStep((SparkCluster) cluster, ModelBytes.of(gc));
-                out.accept(new Result(n, median(li), median(ci), le.seconds, ce.seconds, ce.steps, re.seconds, LOCAL_SGD_PERIOD, empty));
+                out.accept(new Result(n, dev.apoptosis.bench.Timing.median(li), dev.apoptosis.bench.Timing.median(ci), le.seconds, ce.seconds, ce.steps, re.seconds, LOCAL_SGD_PERIOD, empty));
             }
         }
     }
@@ -195,18 +195,13 @@ public final class ClusterBench {
         }
     }
 
-    private static double median(double[] t) {
-        double[] c = t.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
-    }
 
     /** The median of 20 empty steps broadcasting the model's bytes, after 5 untimed ones. */
     private static double emptyStep(SparkCluster c, byte[] model) {
         for (int i = 0; i < 5; i++) c.emptyStep(model);
         double[] t = new double[20];
         for (int i = 0; i < t.length; i++) t[i] = c.emptyStep(model);
-        return median(t);
+        return dev.apoptosis.bench.Timing.median(t);
     }
 
     private static Map<String, String> conf() {
