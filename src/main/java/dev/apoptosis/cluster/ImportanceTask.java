@@ -28,7 +28,7 @@ record ImportanceTask(String dataSpec, String criterion, List<String> criterionO
 
     /** Block {@code block}'s sums on the model in {@code modelBytes}. */
     BlockScores score(byte[] modelBytes, int block) {
-        Graph g = ModelBytes.graph(modelBytes);
+        Graph g = ModelBytes.graphOnce(modelBytes);
         DataSplits data = ExecutorData.get(dataSpec);
         return BlockScores.of(block, calibration.block(g, newCriterion(), data, block, available));
     }

@@ -42,6 +42,23 @@ final class ModelBytes {
         }
     }
 
+    /** The last model each executor thread rebuilt, with the bytes it came from (see {@link #graphOnce}). */
+    private static final ThreadLocal<Object[]> LAST = new ThreadLocal<>();
+
+    /**
+     * {@link #graph}, rebuilt once per thread for the same bytes: the blocks of one importance step
+     * share the step's broadcast, so a thread scoring several of them reuses the model it rebuilt
+     * for the first (as one process scores all blocks of a step on one graph) instead of writing and
+     * parsing the checkpoint again per block. Bytes of another identity (the next step) rebuild.
+     */
+    static Graph graphOnce(byte[] bytes) {
+        Object[] last = LAST.get();
+        if (last != null && last[0] == bytes) return (Graph) last[1];
+        Graph g = graph(bytes);
+        LAST.set(new Object[] {bytes, g});
+        return g;
+    }
+
     private static void delete(Path p) {
         if (p == null) return;
         try {
