@@ -1,7 +1,11 @@
 """Runs our benchmarks and PyTorch's side by side, alternating, and prints a Markdown table of medians.
 
 Usage (from the repository root, with Debian's torch):
-    /usr/bin/python3 bench/side_by_side.py [--rounds 3] [--threads 1 2] [--only kernels,train,autodiff]
+    /usr/bin/python3 bench/side_by_side.py [--rounds 3] [--threads 1 2] [--only kernels,train,autodiff,infer]
+        [--models resnet20 experiments/out/cifar10-resnet20/oba-0.5-s0.ckpt ...] [--infer-batch 1,64]
+
+--models names the models of `train` and `infer` (zoo names, or checkpoint files of CIFAR ResNets such
+as pruned ones: PyTorch rebuilds their channel counts); `infer` needs files (`bench infer` takes files).
 
 Each round runs, for each thread count, `./apoptosis bench kernels --json` then
 `bench/pytorch_kernels.py --json`, and `./apoptosis bench train --json` then `bench/pytorch_train.py
@@ -29,6 +33,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--only", default="kernels,train,autodiff")
+    ap.add_argument("--models", nargs="+", default=["resnet20"])
+    ap.add_argument("--infer-batch", default="1,64")
     args = ap.parse_args()
     parts = set(args.only.split(","))
     ours, theirs, ratios = {}, {}, {}
@@ -39,8 +45,15 @@ def main():
                 pairs.append((["./apoptosis", "--threads", str(t), "bench", "kernels", "--json"],
                               ["/usr/bin/python3", "bench/pytorch_kernels.py", "--threads", str(t), "--json"], "gflops"))
             if "train" in parts:
-                pairs.append((["./apoptosis", "--threads", str(t), "bench", "train", "--json"],
-                              ["/usr/bin/python3", "bench/pytorch_train.py", "--threads", str(t), "--json"], "images_per_s"))
+                for m in args.models:
+                    pairs.append((["./apoptosis", "--threads", str(t), "bench", "train", "--model", m, "--json"],
+                                  ["/usr/bin/python3", "bench/pytorch_train.py", "--threads", str(t), "--model", m, "--json"],
+                                  "images_per_s"))
+            if "infer" in parts:
+                pairs.append((["./apoptosis", "--threads", str(t), "bench", "infer", "--rounds", "1", "--reps", "20",
+                               "--batch", args.infer_batch, "--json"] + args.models,
+                              ["/usr/bin/python3", "bench/pytorch_train.py", "--threads", str(t), "--infer", "--reps", "20",
+                               "--batch", args.infer_batch, "--json", "--model"] + args.models, "images_per_s"))
             for ocmd, pcmd, field in pairs:
                 o = {x["name"]: x[field] for x in run_json(ocmd)}
                 p = {x["name"]: x[field] for x in run_json(pcmd)}

@@ -31,7 +31,7 @@ public final class AutodiffBench {
             ratio[i] = th[i] / ts[i];
         }
         double stepMs = Timing.median(ts), hvMs = Timing.median(th);
-        String tag = model + "/batch" + batch;
+        String tag = RandomCifarStep.label(model) + "/batch" + batch;
         sink.accept(new BenchResult("autodiff/train_step/" + tag, threads, stepMs, Double.NaN, batch / (stepMs / 1e3)));
         sink.accept(new BenchResult("autodiff/hvp_" + mode.name().toLowerCase() + "/" + tag, threads, hvMs, Double.NaN,
                 batch / (hvMs / 1e3)));

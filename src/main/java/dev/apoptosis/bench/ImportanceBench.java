@@ -89,9 +89,9 @@ public final class ImportanceBench {
             }
         }
         double stepMs = Timing.median(step), stepCpuMs = Timing.median(stepCpu);
-        sink.accept(new Result("train_step", model, width, batch, threads, stepMs, stepMs, 1.0, stepCpuMs, 1.0, max(stepHeap), reps));
+        sink.accept(new Result("train_step", RandomCifarStep.label(model), width, batch, threads, stepMs, stepMs, 1.0, stepCpuMs, 1.0, max(stepHeap), reps));
         for (int i = 0; i < cs.length; i++) {
-            sink.accept(new Result(cs[i].name(), model, width, batch, threads, Timing.median(ms[i]), stepMs, Timing.median(ratio[i]), Timing.median(cpu[i]),
+            sink.accept(new Result(cs[i].name(), RandomCifarStep.label(model), width, batch, threads, Timing.median(ms[i]), stepMs, Timing.median(ratio[i]), Timing.median(cpu[i]),
                     Timing.median(cpuRatio[i]), max(heap[i]), reps));
         }
     }

@@ -85,7 +85,7 @@ public final class ProfileBench {
         r.prepareThreads();
         List<Sample> s = new ArrayList<>();
         for (int i = 0; i < reps; i++) s.add(r.once());
-        return summarise(model, batch, step, Parallel.threads(), r.clock.available(), s);
+        return summarise(RandomCifarStep.label(model), batch, step, Parallel.threads(), r.clock.available(), s);
     }
 
     /**
@@ -113,8 +113,8 @@ public final class ProfileBench {
                     if (i >= warmup) s.get(t).add(x);
                 }
             }
-            return List.of(summarise(model, batch, step, 1, r.clock.available(), s.get(0)),
-                    summarise(model, batch, step, threads, r.clock.available(), s.get(1)));
+            return List.of(summarise(RandomCifarStep.label(model), batch, step, 1, r.clock.available(), s.get(0)),
+                    summarise(RandomCifarStep.label(model), batch, step, threads, r.clock.available(), s.get(1)));
         } finally {
             Parallel.setThreads(before);
         }

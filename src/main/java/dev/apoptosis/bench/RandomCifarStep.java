@@ -11,12 +11,17 @@ import dev.apoptosis.models.ModelZoo;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.train.Sgd;
 import dev.apoptosis.train.SgdConfig;
+import dev.apoptosis.onnx.ModelFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * What the model-level benchmarks share: a zoo model for 10 classes at 3x32x32, one fixed random
- * batch with labels (seed 0), and a training step on it (TRAIN forward, softmax cross-entropy,
+ * What the model-level benchmarks share: a model (a zoo model for 10 classes at 3x32x32, or the graph
+ * of a checkpoint or ONNX file, such as a pruned model with its odd channel counts), one fixed random
+ * batch of its input shape with labels (seed 0), and a training step on it (TRAIN forward, softmax cross-entropy,
  * backward, SGD with momentum 0.9 and weight decay 5e-4), the same step bench/pytorch_train.py times.
  */
 final class RandomCifarStep {
@@ -30,14 +35,38 @@ final class RandomCifarStep {
         this(model, 0, batch);
     }
 
-    /** The zoo model at {@code width} (0: the model's default). */
+    /**
+     * The zoo model {@code model} at {@code width} (0: the model's default), or, when {@code model} is
+     * not a zoo name, the model in that checkpoint or ONNX file (width must then be 0).
+     */
     RandomCifarStep(String model, int width, int batch) {
-        graph = ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, width, 0));
+        graph = ModelZoo.has(model) ? ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, width, 0))
+                : fromFile(model, width);
         Random r = new Random(0);
-        input = Map.of(graph.inputs().get(0).name(), Tensor.randn(r, 1f, batch, 3, 32, 32));
+        int[] sample = graph.inputs().get(0).outputShape();
+        int[] shape = new int[sample.length + 1];
+        shape[0] = batch;
+        System.arraycopy(sample, 0, shape, 1, sample.length);
+        input = Map.of(graph.inputs().get(0).name(), Tensor.randn(r, 1f, shape));
+        int classes = graph.output().outputShape()[0];
         labels = new int[batch];
-        for (int i = 0; i < batch; i++) labels[i] = r.nextInt(10);
+        for (int i = 0; i < batch; i++) labels[i] = r.nextInt(classes);
         sgd = new Sgd(graph, new SgdConfig(0.9, 5e-4, false));
+    }
+
+    /** How results name a model: its zoo name, or a file's name without its extension. */
+    static String label(String model) {
+        return ModelZoo.has(model) ? model : ModelFiles.stem(Path.of(model));
+    }
+
+    private static Graph fromFile(String model, int width) {
+        if (width != 0) throw new IllegalArgumentException("--width applies to zoo models only, not to the file " + model);
+        Path file = Path.of(model);
+        try {
+            return ModelFiles.read(file).toGraph(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** One training step; a small learning rate keeps the timed steps numerically alike. */

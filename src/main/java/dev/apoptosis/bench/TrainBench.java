@@ -11,6 +11,6 @@ public final class TrainBench {
     public static BenchResult run(String model, int batch, int threads, int warmup, int reps) {
         RandomCifarStep s = new RandomCifarStep(model, batch);
         double ms = Timing.medianMillis(warmup, reps, s::trainStep);
-        return new BenchResult("train/" + model + "/batch" + batch, threads, ms, Double.NaN, batch / (ms / 1e3));
+        return new BenchResult("train/" + RandomCifarStep.label(model) + "/batch" + batch, threads, ms, Double.NaN, batch / (ms / 1e3));
     }
 }

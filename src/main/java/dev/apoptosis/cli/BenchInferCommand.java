@@ -1,5 +1,6 @@
 package dev.apoptosis.cli;
 
+import dev.apoptosis.bench.BenchResult;
 import dev.apoptosis.bench.CpuModel;
 import dev.apoptosis.bench.InferenceBench;
 import dev.apoptosis.graph.Graph;
@@ -36,6 +37,10 @@ public final class BenchInferCommand implements Runnable {
     @Option(names = "--onnxruntime", description = "Also time ONNX Runtime on each model's ONNX export.")
     boolean onnxRuntime;
 
+    @Option(names = "--json", description = "Print one JSON object per model and batch size (infer/<file name>/batch<b>; "
+            + "ONNX Runtime's as infer-ort/...), the lines bench/side_by_side.py --only infer reads.")
+    boolean json;
+
     @Override
     public void run() {
         if (rounds < 1 || reps < 1 || warmup < 0) throw new IllegalArgumentException("--rounds and --reps must be >= 1 and --warmup >= 0");
@@ -49,7 +54,7 @@ public final class BenchInferCommand implements Runnable {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            names.add(String.valueOf(m.getFileName()));
+            names.add(json ? ModelFiles.stem(m) : String.valueOf(m.getFileName()));
         }
         int[] shape = graphs.get(0).inputs().get(0).outputShape();
         for (int i = 1; i < graphs.size(); i++) {
@@ -58,8 +63,21 @@ public final class BenchInferCommand implements Runnable {
                         + " differs from the first model's " + java.util.Arrays.toString(shape));
             }
         }
-        System.out.printf(java.util.Locale.ROOT, "%d kernel threads%s; %s%n", Parallel.threads(), onnxRuntime ? " (ONNX Runtime: as many intra-op threads)" : "",
-                CpuModel.name());
-        System.out.print(InferenceBench.table(InferenceBench.run(names, graphs, batches, rounds, reps, warmup, ort)));
+        if (!json) {
+            System.out.printf(java.util.Locale.ROOT, "%d kernel threads%s; %s%n", Parallel.threads(),
+                    onnxRuntime ? " (ONNX Runtime: as many intra-op threads)" : "", CpuModel.name());
+        }
+        List<InferenceBench.Row> rows = InferenceBench.run(names, graphs, batches, rounds, reps, warmup, ort);
+        if (!json) {
+            System.out.print(InferenceBench.table(rows));
+            return;
+        }
+        for (InferenceBench.Row r : rows) {
+            String tag = r.model() + "/batch" + r.batch();
+            System.out.println(new BenchResult("infer/" + tag, Parallel.threads(), r.oursMs(), Double.NaN, r.oursPerSecond()).toJson());
+            if (!Double.isNaN(r.ortMs())) {
+                System.out.println(new BenchResult("infer-ort/" + tag, Parallel.threads(), r.ortMs(), Double.NaN, r.ortPerSecond()).toJson());
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the model-level benchmarks ({@code bench train}, {@code bench autodiff}), checked in one place. */
 public final class BenchModelOptions {
-    @Option(names = "--model", defaultValue = "resnet20", description = "Zoo model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "resnet20", description = "Zoo model, or a checkpoint or ONNX file such as a pruned model (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -28,8 +28,9 @@ public final class BenchModelOptions {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (reps < 1) throw new IllegalArgumentException("--reps must be >= 1, got " + reps);
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
-        if (!ModelZoo.has(model)) {
-            throw new IllegalArgumentException("--model: unknown model '" + model + "'; known: " + String.join(", ", ModelZoo.entries().keySet()));
+        if (!ModelZoo.has(model) && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(model))) {
+            throw new IllegalArgumentException("--model: '" + model + "' is neither a zoo model nor a file; zoo models: "
+                    + String.join(", ", ModelZoo.entries().keySet()));
         }
     }
 }

@@ -185,6 +185,18 @@ public final class InfoCommand implements Callable<Integer> {
         o.put("input", g.inputs().get(0).outputShape());
         o.put("output", g.output().outputShape());
         o.put("metadata", c.metadata());
+        if (layers) {
+            List<Map<String, Object>> nodes = new ArrayList<>();
+            for (dev.apoptosis.graph.Node n : g.nodes()) {
+                Map<String, Object> node = new LinkedHashMap<>();
+                node.put("name", n.name());
+                node.put("op", n.op().kind());
+                node.put("shape", n.outputShape());
+                node.put("macs", n.macs());
+                nodes.add(node);
+            }
+            o.put("nodes", nodes);
+        }
         TrainingProgress p = c.progress();
         if (p != null) {
             Map<String, Object> progress = new LinkedHashMap<>();

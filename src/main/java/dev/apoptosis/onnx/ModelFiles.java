@@ -18,6 +18,13 @@ public final class ModelFiles {
         return String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
+    /** A model file's name without its extension: how benchmark results name the model in it. */
+    public static String stem(Path file) {
+        String name = String.valueOf(file.getFileName());
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
     /** The checkpoint in {@code file}, or the imported ONNX model as one; errors name the file. */
     public static Checkpoint read(Path file) throws IOException {
         if (!isOnnx(file)) return Checkpoint.read(file);
