@@ -15,7 +15,8 @@ import static dev.apoptosis.tensor.gemm.GemmVectorKernel.NR;
  *       except when m is small and B is not transposed ({@link #STREAM_B_MAX_ROWS},
  *       {@link #STREAM_B_WIDE_MAX_ROWS});</li>
  *   <li>for each MR-row A micro-panel the kernel sweeps the NR-column B micro-panels of the packed
- *       block; both stream sequentially from L2, which the hardware prefetchers keep ahead of.</li>
+ *       block; both stream sequentially from L2, which the hardware prefetchers keep ahead of. A
+ *       ragged last panel of at most 4 or 2 rows runs a kernel of that many rows.</li>
  * </ol>
  * The k-blocking depends on k alone, and each C element is accumulated by one fused multiply-add per
  * k step in ascending order, so the caller may split C between threads freely.
@@ -122,9 +123,9 @@ final class GemmVector {
                         int ci = cOff + (i0 + i) * ldc + j0;
                         for (int j = 0; j < nc; j += NR) {
                             if (j < inPlace) {
-                                GemmVectorKernel.multiply(kc, ap, i * kc, b, bRow + j, ldb, tile);
+                                GemmVectorKernel.multiplyRows(rows, kc, ap, i * kc, b, bRow + j, ldb, tile);
                             } else {
-                                GemmVectorKernel.multiply(kc, ap, i * kc, bp, (j - inPlace) * kc, NR, tile);
+                                GemmVectorKernel.multiplyRows(rows, kc, ap, i * kc, bp, (j - inPlace) * kc, NR, tile);
                             }
                             GemmVectorKernel.update(tile, c, ci + j, ldc, alpha, betaHere, rows, Math.min(NR, nc - j));
                         }

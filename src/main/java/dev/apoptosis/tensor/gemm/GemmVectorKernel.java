@@ -89,6 +89,75 @@ public final class GemmVectorKernel {
 
 
     /**
+     * {@link #multiply} for a panel of at most 4 real rows (rows 4-7 of packed A are the zero padding
+     * of a ragged last panel): the same arithmetic on rows 0-3 only, leaving rows 4-7 of
+     * {@code tile} untouched. A pruned layer's output channels (11, 19, 23, ...) end in such
+     * panels, where the full kernel would spend half or more of its multiply-adds on zeros.
+     */
+    static void multiply4(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
+                c3a = c0a, c3b = c0a;
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * bStride;
+            int ao = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ao]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+        }
+        c0a.intoArray(tile, 0);
+        c0b.intoArray(tile, VL);
+        c1a.intoArray(tile, NR);
+        c1b.intoArray(tile, NR + VL);
+        c2a.intoArray(tile, 2 * NR);
+        c2b.intoArray(tile, 2 * NR + VL);
+        c3a.intoArray(tile, 3 * NR);
+        c3b.intoArray(tile, 3 * NR + VL);
+    }
+
+    /** {@link #multiply4} for a panel of at most 2 real rows. */
+    static void multiply2(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a;
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * bStride;
+            int ao = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ao]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+        }
+        c0a.intoArray(tile, 0);
+        c0b.intoArray(tile, VL);
+        c1a.intoArray(tile, NR);
+        c1b.intoArray(tile, NR + VL);
+    }
+
+    /** The kernel for a panel of {@code rows} real rows: {@link #multiply}, {@link #multiply4} or {@link #multiply2}. */
+    static void multiplyRows(int rows, int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        if (rows > 4) {
+            multiply(kc, ap, ai, bp, bi, bStride, tile);
+        } else if (rows > 2) {
+            multiply4(kc, ap, ai, bp, bi, bStride, tile);
+        } else {
+            multiply2(kc, ap, ai, bp, bi, bStride, tile);
+        }
+    }
+
+    /**
      * {@link #multiply} with B read where it lies instead of at even steps ({@code conv.ImplicitIm2row}):
      * step s takes A's column {@code steps[2s]} of the packed panel at {@code ai} and the NR B values
      * from {@code bp[steps[2s + 1] + bAdd]}, for {@code n} steps in order.
