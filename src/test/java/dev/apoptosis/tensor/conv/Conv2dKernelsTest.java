@@ -56,6 +56,8 @@ class Conv2dKernelsTest {
                 Arguments.of("same width 5x5 dilation 2", conv(1, 2, 9, 8, 3, 5).padding(1, 4).dilation(1, 2).build()),
                 Arguments.of("odd no pad", conv(3, 2, 9, 11, 3, 3).build()),
                 Arguments.of("stride 2 pad 1", conv(2, 4, 9, 8, 6, 3).stride(2).padding(1).build()),
+                Arguments.of("stride 3 pad 1 odd size", conv(2, 3, 11, 10, 4, 3).stride(3).padding(1).build()),
+                Arguments.of("stride 1x2 pad 1", conv(2, 3, 9, 10, 5, 3).stride(1, 2).padding(1).build()),
                 Arguments.of("dilation 2 pad 2", conv(2, 3, 11, 9, 4, 3).padding(2).dilation(2).build()),
                 Arguments.of("asymmetric", conv(2, 3, 10, 7, 2, 1).kernel(3, 2).stride(2, 1).padding(0, 1)
                         .dilation(1, 2).build()),
