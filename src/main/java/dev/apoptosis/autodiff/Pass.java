@@ -35,9 +35,9 @@ import java.util.Random;
  * <p>Memory: with {@code keepForBackward == false} every activation is released as soon as its last
  * consumer has run; otherwise frames are kept until the reverse pass is done with them. A pass
  * supports any number of derivative passes until {@link #close}. A {@link Mode#TRAIN} pass that keeps
- * its frames lets ReLU and Add compute their outputs over an input nothing else reads (see
- * {@link Frame#donatedInput}); the overwritten node's output is then gone, and {@link #nodeOutput}
- * says so. Passes in the other modes (importance estimates run in {@link Mode#BATCH_STATS}) keep
+ * its frames, and any pass that keeps none (inference), lets ReLU and Add compute their outputs over
+ * an input nothing else reads (see {@link Frame#donatedInput}); the overwritten node's output is then
+ * gone, and {@link #nodeOutput} says so. Passes in the other modes (importance estimates run in {@link Mode#BATCH_STATS}) keep
  * every node's output.
  *
  * <p>Profiling: a {@link PassProfiler} given to {@link #forward(Graph, Map, Mode, long, boolean, PassProfiler)}
@@ -107,7 +107,8 @@ public final class Pass implements AutoCloseable {
         }
         int[] pendingConsumers = consumerCounts();
         final int[] consumers = consumerCounts();
-        final boolean donate = mode == Mode.TRAIN && keep;
+        // A pass that keeps nothing runs no rule after the forward ones, so any sole consumer may take its input.
+        final boolean donate = !keep || mode == Mode.TRAIN;
         Tensor[] outs = new Tensor[nodes.size()];
         int batch = -1;
         for (Node n : nodes) {
@@ -136,15 +137,19 @@ public final class Pass implements AutoCloseable {
             }
             f.output = y;
             outs[n.index()] = y;
-            if (keep) {
-                frames[n.index()] = f;
-            } else {
+            frames[n.index()] = f;
+            if (!keep) {
+                // Released with its output: the frame is only needed to vet donations of that output.
                 for (Node in : n.inputs()) {
-                    if (--pendingConsumers[in.index()] == 0 && in != graph.output()) outs[in.index()] = null;
+                    if (--pendingConsumers[in.index()] == 0 && in != graph.output()) {
+                        outs[in.index()] = null;
+                        frames[in.index()] = null;
+                    }
                 }
             }
         }
         output = outs[graph.output().index()];
+        if (!keep) Arrays.fill(frames, null);
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.Set;
  *
  * <p>The steps are those of {@link TrainBench} ({@link Step#TRAIN}: TRAIN forward, softmax
  * cross-entropy, backward, SGD) and of {@link AutodiffBench}'s curvature pass ({@link Step#HVP}:
- * BATCH_STATS forward, loss, EXACT H·v along OBA's direction, no gradient), on the same fixed random
+ * BATCH_STATS forward, loss, EXACT H·v along OBA's direction, no gradient) and of {@link InferenceBench}
+ * ({@link Step#INFER}: an EVAL forward keeping nothing for a backward pass), on the same fixed random
  * batch, with a {@link PassProfiler} attached. Each timed step is split into rows that add up to its
  * wall time exactly ({@link StepRecorder}); a row's reported time is its median over the timed steps,
  * so the medians of the rows need not add up to the median step exactly.
@@ -33,7 +34,7 @@ public final class ProfileBench {
 
     /** Which step is profiled. */
     public enum Step {
-        TRAIN, HVP
+        TRAIN, HVP, INFER
     }
 
     /** A row's identity: op kind and phase, or {@link #OUTSIDE_RULES} and a segment of the step. */
@@ -167,6 +168,11 @@ public final class ProfileBench {
                 rec.mark("backward");
                 s.update(g);
                 rec.mark("sgd update");
+                p.close();
+                rec.mark("close");
+            } else if (step == Step.INFER) {
+                Pass p = Pass.forward(s.graph, s.input, Mode.EVAL, 0L, false, rec);
+                rec.mark("forward");
                 p.close();
                 rec.mark("close");
             } else {

@@ -12,14 +12,14 @@ import picocli.CommandLine.Option;
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = {"Per op kind and phase (forward, backward, tangent, rBackward): median ms per step, %% of the step,"
                 + " nodes, kernel-thread CPU ms; plus the time outside op rules (loss, SGD update, adjoint sums), so rows add up"
-                + " to the step. --pass train is `bench train`'s step, hvp is `bench autodiff`'s EXACT H·v pass.",
+                + " to the step. --pass train is `bench train`'s step, hvp is `bench autodiff`'s EXACT H·v pass, infer is `bench infer`'s evaluation forward.",
                 "--compare-threads alternates 1 thread and --threads N step by step and prints the speed-up per row.",
                 "--by-node gives one row per node (\"name (kind)\") instead of per op kind."})
 public final class BenchProfileCommand implements Runnable {
     @Mixin
     BenchModelOptions o;
 
-    @Option(names = "--pass", defaultValue = "train", description = "train or hvp (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pass", defaultValue = "train", description = "train, hvp or infer (default: ${DEFAULT-VALUE}).")
     String pass;
 
     @Option(names = "--compare-threads", description = "Profile at 1 thread and at --threads N (>= 2) alternately; show the speed-up per row.")
@@ -34,7 +34,8 @@ public final class BenchProfileCommand implements Runnable {
         ProfileBench.Step step = switch (pass) {
             case "train" -> ProfileBench.Step.TRAIN;
             case "hvp" -> ProfileBench.Step.HVP;
-            default -> throw new IllegalArgumentException("--pass must be train or hvp, got '" + pass + "'");
+            case "infer" -> ProfileBench.Step.INFER;
+            default -> throw new IllegalArgumentException("--pass must be train, hvp or infer, got '" + pass + "'");
         };
         if (compareThreads) {
             List<ProfileBench.Profile> ps = ProfileBench.compare(o.model, o.batch, step, o.warmup, o.reps, Parallel.threads(), byNode);

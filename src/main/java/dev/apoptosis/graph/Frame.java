@@ -40,7 +40,8 @@ public final class Frame {
     /**
      * Input i when the engine gives it up to this node's forward rule, which may then compute its output
      * over it in place (elementwise, reading each element before writing it) and return it; null when
-     * the input must be left alone. The engine donates only in a TRAIN pass that keeps its frames, and
+     * the input must be left alone. The engine donates only in a TRAIN pass that keeps its frames or a
+     * pass that keeps none (no rule runs after the forward rules), and
      * only an input that nothing else will read: this node is its only consumer, it is not a graph
      * input or the graph output, its producer's rules do not read their own output
      * ({@code OpProperty.READS_OWN_OUTPUT}), and its storage is its own (not a view of another tensor).

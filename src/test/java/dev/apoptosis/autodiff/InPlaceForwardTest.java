@@ -59,6 +59,29 @@ class InPlaceForwardTest {
         assertArrayEquals(before, x.toArray(), "the caller's input is never written");
     }
 
+    /**
+     * A pass that keeps nothing (inference) also computes ReLU and Add in place: the output must be the
+     * bits of an EVAL pass that keeps its frames (and so never donates), and the caller's input and the
+     * model's parameters and buffers must be left alone.
+     */
+    @Test
+    void inferenceWithoutKeptFramesMatchesAPassThatKeepsThem() {
+        Graph g = ModelZoo.build("resnet20", new ModelOptions(5, new int[] {3, 8, 8}, 0, 0));
+        Tensor x = Tensor.randn(new Random(5), 1f, 3, 3, 8, 8);
+        float[] before = x.toArray();
+        float[][] params = g.parameters().stream().map(p -> p.value().toArray()).toArray(float[][]::new);
+        float[] kept, streamed;
+        try (Pass p = Pass.forward(g, feed(g, x), Mode.EVAL, 0L, true)) {
+            kept = p.output().toArray();
+        }
+        try (Pass p = Pass.forward(g, feed(g, x), Mode.EVAL, 0L, false)) {
+            streamed = p.output().toArray();
+        }
+        Assertions2.assertBitIdentical("output", kept, streamed);
+        assertArrayEquals(before, x.toArray(), "the caller's input is never written");
+        for (int i = 0; i < params.length; i++) assertArrayEquals(params[i], g.parameters().get(i).value().toArray());
+    }
+
     /** conv → BN → ReLU (in place over BN) → conv → BN2 → Add(BN2, ReLU) (in place over BN2) → ReLU → ... */
     private static Graph block() {
         GraphBuilder b = new GraphBuilder("block", 5);

@@ -136,13 +136,13 @@ class BenchCommandsTest {
     void profileBadOptionsAreErrors() {
         TrainCommandTest.Run r = TrainCommandTest.run("bench", "profile", "--model", "mlp", "--pass", "sideways");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--pass must be train or hvp, got 'sideways'"), r.err());
+        assertTrue(r.err().contains("--pass must be train, hvp or infer, got 'sideways'"), r.err());
         r = TrainCommandTest.run("bench", "profile", "--model", "mlp", "--threads", "1", "--compare-threads");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--compare-threads needs --threads >= 2"), r.err());
         r = TrainCommandTest.run("bench", "profile", "--model", "nonet");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("unknown model 'nonet'"), r.err());
+        assertTrue(r.err().contains("'nonet' is neither a zoo model nor a file"), r.err());
         r = TrainCommandTest.run("bench", "profile", "--reps", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--reps must be >= 1"), r.err());
