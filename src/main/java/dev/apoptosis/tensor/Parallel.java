@@ -1,10 +1,5 @@
 package dev.apoptosis.tensor;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one thread pool every kernel shares.
@@ -13,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the environment variable {@code APOPTOSIS_THREADS} or the system property
  * {@code apoptosis.threads}: a whole number from 1 to {@link #maxThreads()} (more threads than that
  * only add start-up cost and contention; a bad setting is an error naming it, raised when the count
- * is first needed, not an {@code ExceptionInInitializerError}). Work is split into index ranges; the caller runs the first range itself.
+ * is first needed, not an {@code ExceptionInInitializerError}). Work is split into index ranges; the caller runs the first range itself
+ * and the others go to the workers of a {@link SpinPool}, which stay awake between the short kernel
+ * calls of a step.
  * Calls made from inside a pool task run serially, so kernels may call kernels without deadlock.
  *
  * <p><b>Determinism contract.</b> Results must not depend on the thread count. Kernels therefore
@@ -24,9 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Parallel {
     /** 0 until first needed: a bad environment setting must not break the loading of this class. */
     private static volatile int threads;
-    private static ExecutorService pool;
-    /** The current pool's worker threads, in creation order (the pool starts them as work arrives). */
-    private static java.util.List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static SpinPool pool;
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
 
     private Parallel() {}
@@ -87,27 +82,23 @@ public final class Parallel {
             if (pool != null) {
                 pool.shutdown();
                 pool = null;
-                workers = new java.util.concurrent.CopyOnWriteArrayList<>();
             }
         }
     }
 
-    private static synchronized ExecutorService pool() {
-        if (pool == null) {
-            AtomicInteger id = new AtomicInteger();
-            java.util.List<Thread> created = workers;
-            ThreadFactory f = r -> {
-                Thread t = new Thread(() -> {
-                    INSIDE.set(true);
-                    r.run();
-                }, "apoptosis-kernel-" + id.incrementAndGet());
-                t.setDaemon(true);
-                created.add(t);
-                return t;
-            };
-            pool = Executors.newFixedThreadPool(Math.max(1, threads() - 1), f);
-        }
+    private static synchronized SpinPool pool() {
+        if (pool == null) pool = new SpinPool(threads());
         return pool;
+    }
+
+    /** Marks the calling thread as running a pool task: its kernel calls run serially. */
+    static void markInside() {
+        INSIDE.set(true);
+    }
+
+    /** Ends {@link #markInside} on the calling thread. */
+    static void clearInside() {
+        INSIDE.set(false);
     }
 
     /**
@@ -115,7 +106,11 @@ public final class Parallel {
      * before the pool first runs work, and after {@link #setThreads} changes the count until it runs again.
      */
     public static long[] workerThreadIds() {
-        return workers.stream().filter(Thread::isAlive).mapToLong(Thread::getId).toArray();
+        SpinPool p;
+        synchronized (Parallel.class) {
+            p = pool;
+        }
+        return p == null ? new long[0] : p.threads.stream().filter(Thread::isAlive).mapToLong(Thread::getId).toArray();
     }
 
     /**
@@ -130,36 +125,8 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        ExecutorService ex = pool();
-        @SuppressWarnings("unchecked")
-        Future<?>[] fs = new Future<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            final int lo = (int) ((long) n * p / parts);
-            final int hi = (int) ((long) n * (p + 1) / parts);
-            fs[p - 1] = ex.submit(() -> body.run(lo, hi));
-        }
-        Throwable failure = null;
-        INSIDE.set(true);
-        try {
-            body.run(0, (int) ((long) n / parts));
-        } catch (Throwable e) {
-            failure = e;
-        } finally {
-            INSIDE.set(false);
-        }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = e;
-            }
-        }
-        if (failure instanceof RuntimeException re) throw re;
-        if (failure instanceof Error er) throw er;
-        if (failure != null) throw new RuntimeException(failure);
+        // The pool is busy only with another caller's kernel: then this one runs on its own thread.
+        if (!pool().run(n, parts, body)) body.run(0, n);
     }
 
     /** {@link #forRange} with grain 1. */
