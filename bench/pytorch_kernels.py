@@ -54,10 +54,14 @@ def bench_sgemm(args):
         emit(args, f"sgemm_n{n}", ms, 2.0 * n ** 3)
 
 
+RESNET20 = ((16, 32, 128), (32, 16, 128), (64, 8, 128))
+# The CIFAR VGGs' wider convolutions, as `./apoptosis bench kernels --vgg` (ConvBench.VGG).
+VGG = ((64, 32, 64), (128, 16, 64), (256, 8, 64), (512, 4, 64))
+
+
 def bench_conv(args):
     gen = torch.Generator().manual_seed(2)
-    batch = 128
-    for channels, size in ((16, 32), (32, 16), (64, 8)):
+    for channels, size, batch in RESNET20 + (VGG if args.vgg else ()):
         x = torch.randn(batch, channels, size, size, generator=gen)
         w = torch.randn(channels, channels, 3, 3, generator=gen) * 0.1
         flops = 2.0 * batch * channels * size * size * channels * 9
@@ -96,6 +100,7 @@ def main():
     p.add_argument("--reps", type=int, default=5, help="timed repetitions per case (median reported)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--only", choices=("sgemm", "conv"), help="run one group of cases")
+    p.add_argument("--vgg", action="store_true", help="also the CIFAR VGGs' wider convolutions")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)

@@ -35,6 +35,7 @@ def main():
     ap.add_argument("--only", default="kernels,train,autodiff")
     ap.add_argument("--models", nargs="+", default=["resnet20"])
     ap.add_argument("--infer-batch", default="1,64")
+    ap.add_argument("--vgg", action="store_true", help="kernels: also the CIFAR VGGs' wider convolutions")
     args = ap.parse_args()
     parts = set(args.only.split(","))
     ours, theirs, ratios = {}, {}, {}
@@ -42,8 +43,9 @@ def main():
         for t in args.threads:
             pairs = []
             if "kernels" in parts:
-                pairs.append((["./apoptosis", "--threads", str(t), "bench", "kernels", "--json"],
-                              ["/usr/bin/python3", "bench/pytorch_kernels.py", "--threads", str(t), "--json"], "gflops"))
+                vgg = ["--vgg"] if args.vgg else []
+                pairs.append((["./apoptosis", "--threads", str(t), "bench", "kernels", "--json"] + vgg,
+                              ["/usr/bin/python3", "bench/pytorch_kernels.py", "--threads", str(t), "--json"] + vgg, "gflops"))
             if "train" in parts:
                 for m in args.models:
                     pairs.append((["./apoptosis", "--threads", str(t), "bench", "train", "--model", m, "--json"],

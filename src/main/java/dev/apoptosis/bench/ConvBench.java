@@ -8,22 +8,30 @@ import java.util.function.Consumer;
 
 /**
  * The convolutions of CIFAR ResNet-20 at batch 128: 3x3, stride 1, padding 1, no bias, with
- * 16 channels at 32x32, 32 at 16x16 and 64 at 8x8. For each, {@code conv_c<C>_h<H>_fwd} times the
+ * 16 channels at 32x32, 32 at 16x16 and 64 at 8x8; and on request those of the CIFAR VGGs ({@link #VGG}:
+ * 64 channels at 32x32, 128 at 16x16, 256 at 8x8, 512 at 4x4, batch 64). For each, {@code conv_c<C>_h<H>_fwd} times the
  * forward pass, {@code _bwd_input} and {@code _bwd_weight} each gradient alone, and
  * {@code conv_c<C>_h<H>_fwdbwd} the forward pass followed by the input and weight gradients.
  * FLOPs: forward = each gradient = 2 MACs, forward+backward = 3 x forward (the same counting as the
  * PyTorch side, {@code bench/pytorch_kernels.py}, which uses the same names).
  */
 public final class ConvBench {
-    private static final int BATCH = 128;
-    private static final int[][] LAYERS = {{16, 32}, {32, 16}, {64, 8}};
+    /** {channels, size, batch} of ResNet-20's convolutions. */
+    private static final int[][] LAYERS = {{16, 32, 128}, {32, 16, 128}, {64, 8, 128}};
+    /** {channels, size, batch} of the CIFAR VGGs' wider convolutions (the batch halved: these are 9.7 GFLOP a pass). */
+    public static final int[][] VGG = {{64, 32, 64}, {128, 16, 64}, {256, 8, 64}, {512, 4, 64}};
 
     private ConvBench() {}
 
     public static void run(int threads, Timing.KernelRuns runs, Consumer<BenchResult> sink) {
+        run(LAYERS, threads, runs, sink);
+    }
+
+    /** Times the convolutions {@code layers} ({channels, size, batch} each). */
+    public static void run(int[][] layers, int threads, Timing.KernelRuns runs, Consumer<BenchResult> sink) {
         Random rng = new Random(1);
-        for (int[] layer : LAYERS) {
-            ConvGeometry g = layer(layer, BATCH);
+        for (int[] layer : layers) {
+            ConvGeometry g = layer(layer, layer[2]);
             int c = layer[0], h = layer[1];
             Tensor x = Tensor.randn(rng, 1f, g.inputShape());
             Tensor w = Tensor.randn(rng, 0.1f, g.weightShape());

@@ -19,6 +19,9 @@ public final class BenchKernelsCommand implements Runnable {
     @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per case (median reported).")
     int reps;
 
+    @Option(names = "--vgg", description = "Also the CIFAR VGGs' wider convolutions (64 channels at 32x32 to 512 at 4x4, batch 64).")
+    boolean vgg;
+
     @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = BenchOutput.WARM_UP_DEFAULT, description = BenchOutput.WARM_UP_HELP)
     double warmUpSeconds;
 
@@ -41,5 +44,6 @@ public final class BenchKernelsCommand implements Runnable {
                 + (Double.isNaN(r.gflops()) ? "" : String.format(java.util.Locale.ROOT, "  %5.1f%% of peak", 100 * r.gflops() / peak)));
         GemmBench.run(threads, runs, sink);
         ConvBench.run(threads, runs, sink);
+        if (vgg) ConvBench.run(ConvBench.VGG, threads, runs, sink);
     }
 }
