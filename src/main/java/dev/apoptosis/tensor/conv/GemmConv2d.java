@@ -86,8 +86,8 @@ final class GemmConv2d {
             wd = ws[0].data();
             wo = ws[0].offset();
         } else {
-            // Filters side by side: row o holds filter o of every term, in term order.
-            wd = new float[cout * kAll];
+            // Filters side by side: row o holds filter o of every term, in term order (every entry written).
+            wd = ConvScratch.floats(Slot.STACKED_FILTERS, cout * kAll);
             wo = 0;
             for (int o = 0; o < cout; o++) {
                 for (int j = 0; j < pairs; j++) System.arraycopy(ws[j].data(), ws[j].offset() + o * kg, wd, o * kAll + j * kg, kg);
@@ -144,7 +144,7 @@ final class GemmConv2d {
     static void backwardInput(ConvGeometry g, Tensor gy, Tensor w, Tensor gx, boolean accumulate) {
         ConvGeometry transposed = transposedAsConvolution(g);
         if (transposed != null) {
-            forward(transposed, gy, flippedTransposedWeight(g, w), null, gx, accumulate);
+            forward(transposed, gy, flippedTransposedWeight(g, w, 0), null, gx, accumulate);
             return;
         }
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
@@ -196,7 +196,7 @@ final class GemmConv2d {
             backwardInput(g, gy2, w2, gx, true);
             return;
         }
-        forward(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {flippedTransposedWeight(g, w1), flippedTransposedWeight(g, w2)},
+        forward(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {flippedTransposedWeight(g, w1, 0), flippedTransposedWeight(g, w2, 1)},
                 null, gx, accumulate);
     }
 
@@ -217,10 +217,18 @@ final class GemmConv2d {
                 1, 1, padH, padW, g.dilationH(), g.dilationW(), g.groups());
     }
 
-    /** {@code w'[g*Cg + c, m, i, j] = w[g*M + m, c, kH-1-i, kW-1-j]}: the filters of {@link #transposedAsConvolution}. */
-    static Tensor flippedTransposedWeight(ConvGeometry g, Tensor w) {
+    /**
+     * {@code w'[g*Cg + c, m, i, j] = w[g*M + m, c, kH-1-i, kW-1-j]}: the filters of {@link #transposedAsConvolution},
+     * in the calling thread's scratch buffer {@code which} (0 or 1: a pair of convolutions needs two at once),
+     * valid until that thread's next call with the same {@code which}. A weight-sized array allocated per
+     * call (2.4 MB at 256 channels) made the input gradient of wide layers up to 1.5x slower with the
+     * launcher's transparent huge pages.
+     */
+    static Tensor flippedTransposedWeight(ConvGeometry g, Tensor w, int which) {
         final int kh = g.kernelH(), kw = g.kernelW(), cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
-        Tensor t = Tensor.zeros(g.inChannels(), mg, kh, kw);
+        int size = g.inChannels() * mg * kh * kw;
+        Tensor t = Tensor.window(ConvScratch.floats(which == 0 ? Slot.FLIPPED_WEIGHT : Slot.FLIPPED_WEIGHT_2, size), 0,
+                g.inChannels(), mg, kh, kw);
         float[] src = w.data(), dst = t.data();
         int so = w.offset();
         for (int gi = 0; gi < g.groups(); gi++) {

@@ -165,14 +165,15 @@ final class WinogradConv2d {
         }
         ConvGeometry t = GemmConv2d.transposedAsConvolution(g);
         Tensor[] flipped = new Tensor[ws.length];
-        for (int j = 0; j < ws.length; j++) flipped[j] = GemmConv2d.flippedTransposedWeight(g, ws[j]);
+        for (int j = 0; j < ws.length; j++) flipped[j] = GemmConv2d.flippedTransposedWeight(g, ws[j], j);
         forward(t, gys, flipped, null, gx, accumulate);
     }
 
     /** The 16 matrices {@code U[ξ]} (Cout x pairs Cin), filters of term j in columns {@code [j Cin, (j+1) Cin)}. */
     private static float[] filters(ConvGeometry g, Tensor[] ws) {
         final int c = g.inChannels(), k = g.outChannels(), ct = ws.length * c;
-        float[] u = new float[16 * k * ct];
+        // Every entry is written below; a thread's reused buffer, not a fresh 4 MB array per call at 256 channels.
+        float[] u = ConvScratch.floats(Slot.WINOGRAD_FILTERS, 16 * k * ct);
         // Split over output channels (disjoint rows of every U[ξ]): on one thread this was ~5% of a
         // 64-channel forward, run before the chunks could start.
         Parallel.forRange(k, Math.max(1, FILTERS_PER_PART / ct), (lo, hi) -> {
