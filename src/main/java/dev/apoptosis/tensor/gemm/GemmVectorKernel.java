@@ -92,7 +92,9 @@ public final class GemmVectorKernel {
      * {@link #multiply} for a panel of at most 4 real rows (rows 4-7 of packed A are the zero padding
      * of a ragged last panel): the same arithmetic on rows 0-3 only, leaving rows 4-7 of
      * {@code tile} untouched. A pruned layer's output channels (11, 19, 23, ...) end in such
-     * panels, where the full kernel would spend half or more of its multiply-adds on zeros.
+     * panels, where the full kernel would spend half or more of its multiply-adds on zeros. Its loop
+     * repeats {@link #multiply}'s on purpose: the accumulators must be named locals for the JIT to
+     * keep them in registers, so a row count cannot be a parameter of one loop (see {@link #multiplySteps}).
      */
     static void multiply4(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
         FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
