@@ -34,7 +34,8 @@ public final class BenchKernelsCommand implements Runnable {
         double peak1 = dev.apoptosis.bench.FmaPeak.gflops(1, seconds);
         double peak = threads == 1 ? peak1 : dev.apoptosis.bench.FmaPeak.gflops(threads, seconds);
         out.print(new BenchResult("fma_peak", 1, runMs, peak1, Double.NaN).toJson(),
-                String.format(java.util.Locale.ROOT, "%-44s threads=1  %9.2f GFLOP/s  (%s)", "fma_peak", peak1, dev.apoptosis.bench.CpuModel.name()));
+                String.format(java.util.Locale.ROOT, "%-44s threads=1  %9.2f GFLOP/s  (%s; %s)", "fma_peak", peak1, dev.apoptosis.bench.CpuModel.name(),
+                        dev.apoptosis.tensor.CacheSizes.get().describe()));
         if (threads > 1) {
             out.print(new BenchResult("fma_peak", threads, runMs, peak, Double.NaN).toJson(),
                     String.format(java.util.Locale.ROOT, "%-44s threads=%d  %9.2f GFLOP/s  (%.2fx one thread: %s)", "fma_peak", threads, peak,

@@ -51,6 +51,8 @@ final class GemmConvWeightGradient {
      * combine reads them all from there. For 64 channels (a 147 KiB gradient) 4 chunks instead of
      * 16 make the weight gradient ~10% faster on one core.
      */
+    // Not read from CacheSizes: the chunk count sets the order of the partial sums, and results must
+    // not depend on the machine.
     private static final long CACHED_PARTIAL_FLOATS = 1L << 17;
     /** Chunks kept even beyond {@link #CACHED_PARTIAL_FLOATS}, so a few threads still share the work evenly. */
     static final int MIN_CHUNKS = 4;

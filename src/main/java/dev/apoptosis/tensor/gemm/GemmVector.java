@@ -3,10 +3,13 @@ package dev.apoptosis.tensor.gemm;
 import static dev.apoptosis.tensor.gemm.GemmVectorKernel.MR;
 import static dev.apoptosis.tensor.gemm.GemmVectorKernel.NR;
 
+import dev.apoptosis.tensor.CacheSizes;
+
 /**
  * The Vector API path of {@link Gemm}: a cache-blocked loop nest around {@link GemmVectorKernel}.
  *
- * <p>The loops follow the GotoBLAS/BLIS scheme, shaped for a core with a 32 KiB L1 and a 1 MiB L2:
+ * <p>The loops follow the GotoBLAS/BLIS scheme, shaped for a core with a 32 KiB L1 and a 1 MiB L2
+ * (NC follows the L2 actually read, {@link CacheSizes}):
  * <ol>
  *   <li>k is cut into {@link #kBlock equal blocks} of at most {@link #KC} steps; each block's partial
  *       product is added to C, so the first block applies beta and later blocks add;</li>
@@ -33,8 +36,12 @@ final class GemmVector {
     static final int KC = 1024;
     /** Rows of op(A) packed at a time (a multiple of MR); A is packed once per k block up to this size. */
     static final int MC = 1024;
-    /** Columns of op(B) packed at a time (a multiple of NR): a KC x NC block (512 KiB) stays in L2. */
-    static final int NC = Math.max(NR, 128 / NR * NR);
+    /**
+     * Columns of op(B) packed at a time (a multiple of NR): a KC x NC block fills half of this core's
+     * L2 ({@link CacheSizes}): 128 columns (512 KiB) on a Zen 4 core's 1 MiB, 256 on a Xeon's 2 MiB.
+     * Blocking only: the sums are formed in the same order whatever NC is.
+     */
+    static final int NC = columnsForL2(CacheSizes.get().l2Bytes());
 
     /**
      * With at most this many rows (two micro-panels), op(B) = B is not packed: the kernel reads its
@@ -60,6 +67,12 @@ final class GemmVector {
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private GemmVector() {}
+
+    /** NC for an L2 of {@code l2Bytes}: half of it for a KC-row block of B, in whole micro-panels, 1 to 16 of them. */
+    static int columnsForL2(int l2Bytes) {
+        int columns = l2Bytes / 2 / (KC * Float.BYTES);
+        return Math.max(NR, Math.min(16 * NR, columns / NR * NR));
+    }
 
     static int tileRows() {
         return MR;
@@ -99,6 +112,13 @@ final class GemmVector {
     static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc) {
+        multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, NC);
+    }
+
+    /** {@link #multiply} with {@code ncBlock} columns of B packed at a time (tests: another machine's blocking). */
+    static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc, int ncBlock) {
         Workspace w = WORKSPACE.get();
         float[] tile = w.tile;
         int kcStep = kBlock(k);
@@ -111,8 +131,8 @@ final class GemmVector {
                 int mc = Math.min(MC, m - i0);
                 float[] ap = w.a(roundUp(mc, MR) * kc);
                 GemmVectorPacking.packA(transA, a, aOff, lda, i0, mc, p0, kc, ap);
-                for (int j0 = 0; j0 < n; j0 += NC) {
-                    int nc = Math.min(NC, n - j0);
+                for (int j0 = 0; j0 < n; j0 += ncBlock) {
+                    int nc = Math.min(ncBlock, n - j0);
                     float[] bp = w.b(roundUp(nc, NR) * kc);
                     // Streamed B is read in place; only a ragged last panel needs the zero padding of a copy.
                     int inPlace = streamB ? nc - nc % NR : 0;

@@ -309,4 +309,33 @@ class GemmTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Gemm.sgemm(false, false, -1, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2));
     }
+    /** NC follows the L2 read at run time: half of it for a block of B, in whole micro-panels. */
+    @Test
+    void columnBlockFollowsTheL2() {
+        int nr = GemmVector.tileCols();
+        assertEquals(Math.max(nr, 128 / nr * nr), GemmVector.columnsForL2(1 << 20), "a Zen 4 core's 1 MiB");
+        assertEquals(Math.max(nr, 256 / nr * nr), GemmVector.columnsForL2(2 << 20), "a Xeon core's 2 MiB");
+        assertEquals(nr, GemmVector.columnsForL2(64 << 10), "never less than one micro-panel");
+        assertEquals(16 * nr, GemmVector.columnsForL2(1 << 30), "nor more than 16");
+    }
+
+    /** Another machine's column blocking gives the same bits: blocking never changes how a sum is formed. */
+    @Test
+    void everyColumnBlockingGivesTheSameBits() {
+        Random rng = new Random(11);
+        int m = 37, n = 700, k = 1300;
+        for (boolean transB : new boolean[] {false, true}) {
+            float[] a = new float[m * k], b = new float[k * n];
+            for (int i = 0; i < a.length; i++) a[i] = rng.nextFloat() - 0.5f;
+            for (int i = 0; i < b.length; i++) b[i] = rng.nextFloat() - 0.5f;
+            float[] reference = null;
+            for (int nc : new int[] {GemmVector.tileCols(), 128, 256, 512}) {
+                int ncBlock = Math.max(GemmVector.tileCols(), nc / GemmVector.tileCols() * GemmVector.tileCols());
+                float[] c = new float[m * n];
+                GemmVector.multiply(false, transB, m, n, k, 1f, a, 0, k, b, 0, transB ? k : n, 0f, c, 0, n, ncBlock);
+                if (reference == null) reference = c;
+                else Assertions2.assertBitIdentical("NC=" + ncBlock + (transB ? " NT" : " NN"), reference, c);
+            }
+        }
+    }
 }
