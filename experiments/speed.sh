@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Inference speed of the pruned ResNet-20s of cifar10.sh resnet20 against their dense model, in this
+# Inference speed of the pruned ResNets of cifar10.sh (ResNet-20 unless MODEL says) against their dense model, in this
 # toolkit and in ONNX Runtime (the same models exported), at batch 1 (latency) and 64 (throughput),
 # with 1 and 2 threads. Writes OUT/speed/threads-N.md; run it after the table phase.
 #
 #   experiments/speed.sh [TARGETS]      default "0.5 0.25": the seed-0 pruned model of every criterion
+#   MODEL=resnet56 experiments/speed.sh  another model of cifar10.sh (writes OUT/speed-resnet56/)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-runs=$OUT/cifar10-resnet20
-OUT=$OUT/speed; mkdir -p "$OUT"
+model=${MODEL:-resnet20}
+runs=$OUT/cifar10-$model
+if [ "$model" = resnet20 ]; then OUT=$OUT/speed; else OUT=$OUT/speed-$model; fi
+mkdir -p "$OUT"
 # ONNX Runtime is a provided-scope dependency (tests, benchmarks): its jar from the local Maven repository.
 cpfile=$(mktemp); (cd "$root" && mvn -B -q dependency:build-classpath -DincludeArtifactIds=onnxruntime -Dmdep.outputFile="$cpfile" >/dev/null)
 EXTRA_CP=$(cat "$cpfile"); rm -f "$cpfile"

@@ -42,8 +42,11 @@ done > "$tables/lenet5-protocol-channels.md"
 cat "$tables/lenet5-protocol-channels.md"
 
 # The speed tables: terminal colour codes out, and a blank line between the heading line and the table.
-for f in "$OUT"/speed/threads-*.md; do
-  [ -f "$f" ] && sed -e 's/\x1b\[[0-9;]*m//g' "$f" | awk 'NR == 1 { print; print ""; next } { print }' > "$tables/$(basename "$f")"
+# ResNet-20's are threads-N, another model's MODEL-threads-N (speed.sh writes them to OUT/speed-MODEL/).
+for f in "$OUT"/speed/threads-*.md "$OUT"/speed-*/threads-*.md; do
+  [ -f "$f" ] || continue
+  dir=$(basename "$(dirname "$f")"); prefix=${dir#speed}; prefix=${prefix#-}
+  sed -e 's/\x1b\[[0-9;]*m//g' "$f" | awk 'NR == 1 { print; print ""; next } { print }' > "$tables/${prefix:+$prefix-}$(basename "$f")"
 done
 true
 
