@@ -3,6 +3,7 @@ package dev.apoptosis.graph.ops;
 import dev.apoptosis.graph.Adjoints;
 import dev.apoptosis.graph.Curvature;
 import dev.apoptosis.graph.Frame;
+import dev.apoptosis.graph.Mode;
 import dev.apoptosis.graph.Attrs;
 import dev.apoptosis.graph.Init;
 import dev.apoptosis.graph.Op;
@@ -228,8 +229,11 @@ public final class BatchNorm2d extends Op {
             System.arraycopy(runVar.data(), runVar.offset(), var, 0, c);
             BatchNormKernels.invStd(var, (float) eps, scale, c);
         }
-        Tensor y = Tensor.zeros(x.shape());
-        BatchNormKernels.apply(x.data(), x.offset(), n, c, plane, mean, scale, dense(gamma), dense(beta), null, 0, y.data(), 0);
+        // Inference keeps nothing for derivative rules, so y may overwrite a donated x (value by value);
+        // a fresh output per call is what made BatchNorm slow on two threads there.
+        Tensor donated = f.mode == Mode.EVAL ? f.donatedInput(0) : null;
+        Tensor y = donated != null ? donated : Tensor.zeros(x.shape());
+        BatchNormKernels.apply(x.data(), x.offset(), n, c, plane, mean, scale, dense(gamma), dense(beta), null, 0, y.data(), y.offset());
         if (f.mode.updatesRunningStatistics()) {
             for (int ch = 0; ch < c; ch++) {
                 runMean.setAt(ch, (float) ((1 - momentum) * runMean.at(ch) + momentum * mean[ch]));
