@@ -1,6 +1,5 @@
 package dev.apoptosis.tensor;
 
-
 /**
  * The one thread pool every kernel shares.
  *
