@@ -28,6 +28,16 @@ def run_json(cmd):
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
+def cpu_model():
+    """The CPU's model name and count, so every table names the machine it was measured on."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            name = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "unknown CPU")
+    except OSError:
+        name = "unknown CPU"
+    return f"{name}, {os.cpu_count()} CPUs"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=3)
@@ -73,6 +83,7 @@ def main():
                         ours.setdefault((x["name"], t, "ms"), []).append(x["ms"])
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     med = statistics.median
+    print(f"Machine: {cpu_model()}; {args.rounds} round(s), ours and PyTorch alternated\n")
     print(f"| case | threads | unit | ours | PyTorch | ratio (median of per-round ratios) | per-round ratios |")
     print("|---|---|---|---|---|---|---|")
     for key in sorted(set(ours) | set(ratios), key=lambda k: (k[1], k[0])):
