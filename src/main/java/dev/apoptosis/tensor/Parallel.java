@@ -20,7 +20,7 @@ package dev.apoptosis.tensor;
 public final class Parallel {
     /** 0 until first needed: a bad environment setting must not break the loading of this class. */
     private static volatile int threads;
-    private static SpinPool pool;
+    private static volatile SpinPool pool;
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
 
     private Parallel() {}
@@ -85,9 +85,14 @@ public final class Parallel {
         }
     }
 
-    private static synchronized SpinPool pool() {
-        if (pool == null) pool = new SpinPool(threads());
-        return pool;
+    /** The pool, built on first use; a volatile read on every kernel call, the lock only to build it. */
+    private static SpinPool pool() {
+        SpinPool p = pool;
+        if (p != null) return p;
+        synchronized (Parallel.class) {
+            if (pool == null) pool = new SpinPool(threads());
+            return pool;
+        }
     }
 
     /** Marks the calling thread as running a pool task: its kernel calls run serially. */
