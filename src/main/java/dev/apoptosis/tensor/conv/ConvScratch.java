@@ -14,13 +14,13 @@ final class ConvScratch {
     /**
      * The independent buffers a thread may hold at the same time: those of im2col + GEMM (with the
      * weights rearranged for an input gradient or a pair of convolutions, which the calling thread
-     * writes and every thread of the call reads), then those
-     * of Winograd (transformed operands, the 16 products, transform planes, weight-gradient partials,
-     * one zero-padded input row and a row of zeros).
+     * writes and every thread of the call reads), then those of Winograd (the filters as computed
+     * and as packed for the GEMMs, transformed operands, the 16 products, transform planes,
+     * weight-gradient partials, one zero-padded input row and a row of zeros).
      */
     enum Slot {
         PATCHES, GEMM_OUT, FLIPPED_WEIGHT, FLIPPED_WEIGHT_2, STACKED_FILTERS, PACKED_GRAD, PARTIALS, CHANNELS_LAST, IMPLICIT_PACKED_A, IMPLICIT_TILE,
-        WINOGRAD_FILTERS, WINOGRAD_TRANSFORMED, WINOGRAD_PRODUCTS, WINOGRAD_PLANES, WINOGRAD_PARTIALS, WINOGRAD_ROW, WINOGRAD_ZEROS
+        WINOGRAD_FILTERS, WINOGRAD_PACKED_FILTERS, WINOGRAD_TRANSFORMED, WINOGRAD_PRODUCTS, WINOGRAD_PLANES, WINOGRAD_PARTIALS, WINOGRAD_ROW, WINOGRAD_ZEROS
     }
 
     /** The int buffers a thread may hold at the same time. */

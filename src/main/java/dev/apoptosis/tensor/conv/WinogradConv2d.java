@@ -150,12 +150,39 @@ final class WinogradConv2d {
         if (!supports(g)) throw new IllegalArgumentException("conv2d: Winograd F(2x2, 3x3) does not support " + g);
         final boolean vector = Simd.enabled();
         final float[] u = filters(g, ws);
+        final Filters packed = Filters.pack(g.outChannels(), ws.length * g.inChannels(), u);
         final Plan plan = Plan.of(g);
         Parallel.forRange(plan.chunks(), 1, (lo, hi) -> {
             for (int chunk = lo; chunk < hi; chunk++) {
-                forwardChunk(g, Chunk.of(g, plan, chunk), xs, u, bias, y, accumulate, vector);
+                forwardChunk(g, Chunk.of(g, plan, chunk), xs, packed, bias, y, accumulate, vector);
             }
         });
+    }
+
+    /**
+     * The 16 filter matrices {@code U[ξ]} ({@code k x ct}) as every chunk's GEMMs take them: packed
+     * once per call for {@link Gemm#sgemmPackedA} ({@code size} floats each), or as they are
+     * ({@code size} 0) where the GEMM would not take them packed.
+     */
+    private record Filters(int k, int ct, float[] u, float[] packed, int size) {
+        static Filters pack(int k, int ct, float[] u) {
+            int size = Gemm.packedASize(k, ct);
+            if (size == 0) return new Filters(k, ct, u, null, 0);
+            float[] packed = ConvScratch.floats(Slot.WINOGRAD_PACKED_FILTERS, 16 * size);
+            Parallel.forRange(16, 1, (lo, hi) -> {
+                for (int xi = lo; xi < hi; xi++) Gemm.packA(k, ct, u, xi * k * ct, ct, packed, xi * size);
+            });
+            return new Filters(k, ct, u, packed, size);
+        }
+
+        /** {@code m[mOff] = U[ξ] · v[vOff]} ({@code ct x n}, leading dimension n). */
+        void multiply(int xi, int n, float[] v, int vOff, float[] m, int mOff) {
+            if (packed != null) {
+                Gemm.sgemmPackedA(k, n, ct, 1f, packed, xi * size, v, vOff, n, 0f, m, mOff, n);
+            } else {
+                Gemm.sgemm(false, false, k, n, ct, 1f, u, xi * k * ct, ct, v, vOff, n, 0f, m, mOff, n);
+            }
+        }
     }
 
     /** {@code gx (+)= Σ_j conv^T(gys[j], ws[j])} as the forward pass of the transposed convolution. */
@@ -188,7 +215,7 @@ final class WinogradConv2d {
         return u;
     }
 
-    private static void forwardChunk(ConvGeometry g, Chunk ch, Tensor[] xs, float[] u, Tensor bias, Tensor y,
+    private static void forwardChunk(ConvGeometry g, Chunk ch, Tensor[] xs, Filters u, Tensor bias, Tensor y,
                                      boolean accumulate, boolean vector) {
         final int c = g.inChannels(), k = g.outChannels(), ct = xs.length * c, p = ch.tiles();
         final int vStride = xiStride(ct * p), mStride = xiStride(k * p);
@@ -197,7 +224,7 @@ final class WinogradConv2d {
 
         float[] m = ConvScratch.floats(Slot.WINOGRAD_PRODUCTS, 16 * mStride);
         for (int xi = 0; xi < 16; xi++) {
-            Gemm.sgemm(false, false, k, p, ct, 1f, u, xi * k * ct, ct, v, xi * vStride, p, 0f, m, xi * mStride, p);
+            u.multiply(xi, p, v, xi * vStride, m, xi * mStride);
         }
 
         final int tb = ch.bandTiles(), oh = g.outH(), ow = g.outW();

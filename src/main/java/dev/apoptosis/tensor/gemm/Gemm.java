@@ -67,15 +67,9 @@ public final class Gemm {
             case DOT_PRODUCTS -> GemmVectorDot.TILE;
             case SCALAR -> GemmScalar.TILE;
         };
-        int rowTiles = (m + rowUnit - 1) / rowUnit;
-        int colTiles = (n + colUnit - 1) / colUnit;
-        boolean splitColumns = colTiles >= rowTiles;
-        int tiles = splitColumns ? colTiles : rowTiles;
-        long workPerTile = (long) k * (splitColumns ? (long) m * colUnit : (long) n * rowUnit);
-        int grain = (int) Math.max(1, Math.min(tiles, (PARALLEL_MIN_WORK + workPerTile - 1) / workPerTile));
-
-        Parallel.forRange(tiles, grain, (lo, hi) -> {
-            if (splitColumns) {
+        Split split = Split.of(m, n, k, rowUnit, colUnit);
+        Parallel.forRange(split.tiles(), split.grain(), (lo, hi) -> {
+            if (split.columns()) {
                 int j0 = lo * colUnit, j1 = Math.min(n, hi * colUnit);
                 int bSlab = bOff + (transB ? j0 * ldb : j0);
                 block(path, transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, bSlab, ldb, beta, c, cOff + j0, ldc);
@@ -85,6 +79,81 @@ public final class Gemm {
                 block(path, transA, transB, i1 - i0, n, k, alpha, a, aSlab, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
             }
         });
+    }
+
+    /**
+     * Floats {@link #packA} writes for an {@code m x k} left operand, or 0 where products with it
+     * would not run the packed kernel (no Vector API, an empty operand, or m or k beyond one cache
+     * block): multiply with {@link #sgemm} there.
+     *
+     * <p>Packing once pays where one A meets many B: Winograd's 16 filter matrices meet every chunk
+     * of a batch's tiles, and {@link #sgemm} would copy each of them into its packed layout again
+     * for every chunk.
+     */
+    public static int packedASize(int m, int k) {
+        return Simd.enabled() && m > 0 && k > 0 && GemmVector.fitsOneBlock(m, k) ? GemmVector.packedSize(m, k) : 0;
+    }
+
+    /**
+     * Packs A ({@code m x k}, row-major, leading dimension {@code lda}) into
+     * {@code packed[packedOff ..]} for {@link #sgemmPackedA}; {@link #packedASize} must be positive.
+     */
+    public static void packA(int m, int k, float[] a, int aOff, int lda, float[] packed, int packedOff) {
+        int size = packedASize(m, k);
+        if (size == 0) throw new IllegalArgumentException("sgemm: a " + m + " x " + k + " operand is not packed here");
+        requireWindow("A", a, aOff, lda, m, k);
+        requireWindow("packed A", packed, packedOff, size, 1, size);
+        GemmVectorPacking.packA(false, a, aOff, lda, 0, m, 0, k, packed, packedOff);
+    }
+
+    /**
+     * {@code C = alpha * A * B + beta * C} with A ({@code m x k}) as {@link #packA} left it at
+     * {@code packed[packedOff]}: the same work split and arithmetic as
+     * {@link #sgemm sgemm(false, false, ...)} on that A, so the same bits, without packing A again.
+     */
+    public static void sgemmPackedA(int m, int n, int k, float alpha, float[] packed, int packedOff,
+                                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        int size = packedASize(m, k);
+        if (size == 0) throw new IllegalArgumentException("sgemm: a " + m + " x " + k + " operand is not packed here");
+        requireWindow("packed A", packed, packedOff, size, 1, size);
+        requireWindow("B", b, bOff, ldb, k, n);
+        requireWindow("C", c, cOff, ldc, m, n);
+        if (n == 0) return;
+        if (alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        // sgemm's split for the BLOCKED path (NN never takes the dot-product path).
+        int rowUnit = GemmVector.tileRows(), colUnit = GemmVector.tileCols();
+        Split split = Split.of(m, n, k, rowUnit, colUnit);
+        Parallel.forRange(split.tiles(), split.grain(), (lo, hi) -> {
+            if (split.columns()) {
+                int j0 = lo * colUnit, j1 = Math.min(n, hi * colUnit);
+                GemmVector.multiplyPackedA(m, j1 - j0, k, alpha, packed, packedOff, false, b, bOff + j0, ldb, beta, c,
+                        cOff + j0, ldc);
+            } else {
+                int i0 = lo * rowUnit, i1 = Math.min(m, hi * rowUnit);
+                GemmVector.multiplyPackedA(i1 - i0, n, k, alpha, packed, packedOff + i0 * k, false, b, bOff, ldb, beta,
+                        c, cOff + i0 * ldc, ldc);
+            }
+        });
+    }
+
+    /**
+     * How C is cut into slabs of whole {@code rowUnit x colUnit} tiles: by columns when op(B) has at
+     * least as many tile columns as op(A) has tile rows, else by rows; at least
+     * {@link #PARALLEL_MIN_WORK} multiply-adds per slab.
+     */
+    private record Split(boolean columns, int tiles, int grain) {
+        static Split of(int m, int n, int k, int rowUnit, int colUnit) {
+            int rowTiles = (m + rowUnit - 1) / rowUnit;
+            int colTiles = (n + colUnit - 1) / colUnit;
+            boolean columns = colTiles >= rowTiles;
+            int tiles = columns ? colTiles : rowTiles;
+            long workPerTile = (long) k * (columns ? (long) m * colUnit : (long) n * rowUnit);
+            int grain = (int) Math.max(1, Math.min(tiles, (PARALLEL_MIN_WORK + workPerTile - 1) / workPerTile));
+            return new Split(columns, tiles, grain);
+        }
     }
 
     /** The sequential kernels a slab can run; see the class comment of each. */

@@ -120,10 +120,7 @@ final class GemmVector {
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float beta, float[] c, int cOff, int ldc, int ncBlock) {
         Workspace w = WORKSPACE.get();
-        float[] tile = w.tile;
         int kcStep = kBlock(k);
-        boolean streamB = !transB
-                && (m <= STREAM_B_MAX_ROWS || (m <= STREAM_B_WIDE_MAX_ROWS && ldb <= STREAM_B_MAX_LD));
         for (int p0 = 0; p0 < k; p0 += kcStep) {
             int kc = Math.min(kcStep, k - p0);
             float betaHere = p0 == 0 ? beta : 1f;
@@ -131,25 +128,56 @@ final class GemmVector {
                 int mc = Math.min(MC, m - i0);
                 float[] ap = w.a(roundUp(mc, MR) * kc);
                 GemmVectorPacking.packA(transA, a, aOff, lda, i0, mc, p0, kc, ap);
-                for (int j0 = 0; j0 < n; j0 += ncBlock) {
-                    int nc = Math.min(ncBlock, n - j0);
-                    float[] bp = w.b(roundUp(nc, NR) * kc);
-                    // Streamed B is read in place; only a ragged last panel needs the zero padding of a copy.
-                    int inPlace = streamB ? nc - nc % NR : 0;
-                    GemmVectorPacking.packB(transB, b, bOff, ldb, p0, kc, j0 + inPlace, nc - inPlace, bp);
-                    int bRow = streamB ? bOff + p0 * ldb + j0 : 0;
-                    for (int i = 0; i < mc; i += MR) {
-                        int rows = Math.min(MR, mc - i);
-                        int ci = cOff + (i0 + i) * ldc + j0;
-                        for (int j = 0; j < nc; j += NR) {
-                            if (j < inPlace) {
-                                GemmVectorKernel.multiplyRows(rows, kc, ap, i * kc, b, bRow + j, ldb, tile);
-                            } else {
-                                GemmVectorKernel.multiplyRows(rows, kc, ap, i * kc, bp, (j - inPlace) * kc, NR, tile);
-                            }
-                            GemmVectorKernel.update(tile, c, ci + j, ldc, alpha, betaHere, rows, Math.min(NR, nc - j));
-                        }
+                multiplyPacked(w, mc, n, kc, p0, alpha, ap, 0, transB, b, bOff, ldb, betaHere, c, cOff + i0 * ldc, ldc,
+                        ncBlock);
+            }
+        }
+    }
+
+    /** True when {@link #multiplyPackedA} can take an m x k left operand: one block of each. */
+    static boolean fitsOneBlock(int m, int k) {
+        return k <= KC && m <= MC;
+    }
+
+    /** Floats of op(A) packed whole (m x k, {@link #fitsOneBlock}): micro-panels of MR rows. */
+    static int packedSize(int m, int k) {
+        return roundUp(m, MR) * k;
+    }
+
+    /**
+     * {@code C = alpha * A * op(B) + beta * C} with A ({@code m x k}, {@link #fitsOneBlock}) packed
+     * by {@link GemmVectorPacking#packA} at {@code ap[apOff]}: what {@link #multiply} does after
+     * packing A, so the same bits.
+     */
+    static void multiplyPackedA(int m, int n, int k, float alpha, float[] ap, int apOff, boolean transB,
+                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        multiplyPacked(WORKSPACE.get(), m, n, k, 0, alpha, ap, apOff, transB, b, bOff, ldb, beta, c, cOff, ldc, NC);
+    }
+
+    /** One k block ({@code [p0, p0 + kc)}) of C's rows {@code [0, mc)} at {@code cOff}, with A packed at {@code ap[apOff]}. */
+    private static void multiplyPacked(Workspace w, int mc, int n, int kc, int p0, float alpha, float[] ap, int apOff,
+                                       boolean transB, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
+                                       int ldc, int ncBlock) {
+        float[] tile = w.tile;
+        boolean streamB = !transB
+                && (mc <= STREAM_B_MAX_ROWS || (mc <= STREAM_B_WIDE_MAX_ROWS && ldb <= STREAM_B_MAX_LD));
+        for (int j0 = 0; j0 < n; j0 += ncBlock) {
+            int nc = Math.min(ncBlock, n - j0);
+            float[] bp = w.b(roundUp(nc, NR) * kc);
+            // Streamed B is read in place; only a ragged last panel needs the zero padding of a copy.
+            int inPlace = streamB ? nc - nc % NR : 0;
+            GemmVectorPacking.packB(transB, b, bOff, ldb, p0, kc, j0 + inPlace, nc - inPlace, bp);
+            int bRow = streamB ? bOff + p0 * ldb + j0 : 0;
+            for (int i = 0; i < mc; i += MR) {
+                int rows = Math.min(MR, mc - i);
+                int ci = cOff + i * ldc + j0, ai = apOff + i * kc;
+                for (int j = 0; j < nc; j += NR) {
+                    if (j < inPlace) {
+                        GemmVectorKernel.multiplyRows(rows, kc, ap, ai, b, bRow + j, ldb, tile);
+                    } else {
+                        GemmVectorKernel.multiplyRows(rows, kc, ap, ai, bp, (j - inPlace) * kc, NR, tile);
                     }
+                    GemmVectorKernel.update(tile, c, ci + j, ldc, alpha, beta, rows, Math.min(NR, nc - j));
                 }
             }
         }

@@ -22,9 +22,14 @@ public final class GemmVectorPacking {
 
     /** Packs rows {@code [i0, i0 + mc)} and k range {@code [p0, p0 + kc)} of op(A) into {@code ap}. */
     public static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap) {
+        packA(transA, a, aOff, lda, i0, mc, p0, kc, ap, 0);
+    }
+
+    /** {@link #packA} into {@code ap} from {@code apOff}. */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap, int apOff) {
         for (int i = 0; i < mc; i += MR) {
             int rows = Math.min(MR, mc - i);
-            int panel = i * kc;
+            int panel = apOff + i * kc;
             if (transA) {
                 // A is stored k x m: each k step is MR contiguous values.
                 for (int p = 0; p < kc; p++) {

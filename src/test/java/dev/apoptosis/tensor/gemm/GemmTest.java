@@ -338,4 +338,40 @@ class GemmTest {
             }
         }
     }
+
+    /**
+     * A packed once and multiplied by {@link Gemm#sgemmPackedA} gives sgemm's bits, for whole and
+     * ragged tile rows and columns, streamed and packed B, one to three threads; C's window only is
+     * written, and operands the packed kernel does not take are refused.
+     */
+    @Test
+    void packedLeftOperandGivesSgemmsBits() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Simd.available(), "no Vector API in this JVM");
+        Random rng = new Random(17);
+        int[][] sizes = {{64, 256, 64}, {37, 300, 129}, {8, 33, 1}, {5, 1000, 576}, {130, 70, 1024}, {64, 2048, 64}};
+        for (int[] sz : sizes) {
+            for (float beta : new float[] {0f, 1f, -0.5f}) {
+                Problem pr = new Problem(rng, false, false, sz[0], sz[1], sz[2], 0.75f, beta, 3, false);
+                Parallel.setThreads(1);
+                float[] expected = pr.run();
+                int size = Gemm.packedASize(pr.m, pr.k);
+                assertTrue(size > 0, "packed size for " + pr);
+                float[] packed = new float[5 + size];
+                Gemm.packA(pr.m, pr.k, pr.a, pr.aOff, pr.lda, packed, 5);
+                for (int threads = 1; threads <= 3; threads++) {
+                    Parallel.setThreads(threads);
+                    float[] out = pr.c.clone();
+                    Gemm.sgemmPackedA(pr.m, pr.n, pr.k, pr.alpha, packed, 5, pr.b, pr.bOff, pr.ldb, pr.beta, out, pr.cOff,
+                            pr.ldc);
+                    Assertions2.assertBitIdentical("packed A, " + threads + " threads, " + pr, expected, out);
+                }
+            }
+        }
+        assertEquals(0, Gemm.packedASize(8, 4096), "k beyond one block");
+        assertEquals(0, Gemm.packedASize(0, 8), "empty operand");
+        assertThrows(IllegalArgumentException.class, () -> Gemm.packA(8, 4096, new float[8 * 4096], 0, 4096,
+                new float[8 * 4096], 0));
+        Simd.setForceScalar(true);
+        assertEquals(0, Gemm.packedASize(64, 64), "no packed kernel on the scalar path");
+    }
 }
