@@ -172,12 +172,16 @@ final class GemmVector {
                 int rows = Math.min(MR, mc - i);
                 int ci = cOff + i * ldc + j0, ai = apOff + i * kc;
                 for (int j = 0; j < nc; j += NR) {
-                    if (j < inPlace) {
-                        GemmVectorKernel.multiplyRows(rows, kc, ap, ai, b, bRow + j, ldb, tile);
+                    float[] bSrc = j < inPlace ? b : bp;
+                    int bi = j < inPlace ? bRow + j : (j - inPlace) * kc, bStride = j < inPlace ? ldb : NR;
+                    int cols = Math.min(NR, nc - j);
+                    if (rows == MR && cols == NR) {
+                        // A full tile goes straight into C: no round trip through the tile buffer.
+                        GemmVectorKernel.multiply(kc, ap, ai, bSrc, bi, bStride, c, ci + j, ldc, alpha, beta);
                     } else {
-                        GemmVectorKernel.multiplyRows(rows, kc, ap, ai, bp, (j - inPlace) * kc, NR, tile);
+                        GemmVectorKernel.multiplyRows(rows, kc, ap, ai, bSrc, bi, bStride, tile);
+                        GemmVectorKernel.update(tile, c, ci + j, ldc, alpha, beta, rows, cols);
                     }
-                    GemmVectorKernel.update(tile, c, ci + j, ldc, alpha, beta, rows, Math.min(NR, nc - j));
                 }
             }
         }

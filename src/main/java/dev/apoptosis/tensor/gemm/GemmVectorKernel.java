@@ -14,10 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * load ports, the bottleneck. Accumulation order is fixed (k ascending, one fused multiply-add per
  * step), so a C element's value depends only on the k-blocking, never on where its tile sits.
  *
- * <p>The kernel spills the finished tile to a small scratch array and {@link #update} folds it into
- * C; that keeps the kernel method small (C1 compiles it without trouble, C2 inlines the Vector API
- * calls) and lets full and ragged edge tiles share one arithmetic: {@code t = alpha * acc} then
- * {@code c = beta * c + t} as one fused multiply-add, or {@code c = t} when beta is 0.
+ * <p>A full tile is finished straight into C; a ragged edge tile (fewer rows or columns) is spilled
+ * to a small scratch array that {@link #update} folds into C. Both run one arithmetic:
+ * {@code t = alpha * acc} then {@code c = beta * c + t} as one fused multiply-add, or {@code c = t}
+ * when beta is 0, so an element's bits do not depend on the kind of tile it lands in. (Finishing in
+ * place saved the tile's store and reload: sgemm +1-3%, Winograd convolutions +3-6%, AMD EPYC
+ * Zen 4, 1 thread.)
  */
 public final class GemmVectorKernel {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -36,6 +38,17 @@ public final class GemmVectorKernel {
      * {@code MR x NR} tile row-major into {@code tile}.
      */
     static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
+        multiply(kc, ap, ai, bp, bi, bStride, tile, 0, NR, 1f, 0f);
+    }
+
+    /**
+     * {@link #multiply} finishing into C: {@code c = alpha * acc}, or {@code beta * c + alpha * acc}
+     * as one fused multiply-add when beta is not 0, for the whole tile at {@code c[ci]} (row stride
+     * {@code ldc}); {@link #update}'s arithmetic on a full tile, without the trip through the tile
+     * buffer. With {@code (tile, 0, NR, 1, 0)} it stores the tile itself (a product by 1 is exact).
+     */
+    static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] c, int ci, int ldc,
+                         float alpha, float beta) {
         FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
                 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
                 c7a = c0a, c7b = c0a;
@@ -69,22 +82,50 @@ public final class GemmVectorKernel {
             c7a = x.fma(b0, c7a);
             c7b = x.fma(b1, c7b);
         }
-        c0a.intoArray(tile, 0);
-        c0b.intoArray(tile, VL);
-        c1a.intoArray(tile, NR);
-        c1b.intoArray(tile, NR + VL);
-        c2a.intoArray(tile, 2 * NR);
-        c2b.intoArray(tile, 2 * NR + VL);
-        c3a.intoArray(tile, 3 * NR);
-        c3b.intoArray(tile, 3 * NR + VL);
-        c4a.intoArray(tile, 4 * NR);
-        c4b.intoArray(tile, 4 * NR + VL);
-        c5a.intoArray(tile, 5 * NR);
-        c5b.intoArray(tile, 5 * NR + VL);
-        c6a.intoArray(tile, 6 * NR);
-        c6b.intoArray(tile, 6 * NR + VL);
-        c7a.intoArray(tile, 7 * NR);
-        c7b.intoArray(tile, 7 * NR + VL);
+        FloatVector av = FloatVector.broadcast(SPECIES, alpha);
+        if (beta == 0f) {
+            c0a.mul(av).intoArray(c, ci);
+            c0b.mul(av).intoArray(c, ci + VL);
+            c1a.mul(av).intoArray(c, ci + ldc);
+            c1b.mul(av).intoArray(c, ci + ldc + VL);
+            c2a.mul(av).intoArray(c, ci + 2 * ldc);
+            c2b.mul(av).intoArray(c, ci + 2 * ldc + VL);
+            c3a.mul(av).intoArray(c, ci + 3 * ldc);
+            c3b.mul(av).intoArray(c, ci + 3 * ldc + VL);
+            c4a.mul(av).intoArray(c, ci + 4 * ldc);
+            c4b.mul(av).intoArray(c, ci + 4 * ldc + VL);
+            c5a.mul(av).intoArray(c, ci + 5 * ldc);
+            c5b.mul(av).intoArray(c, ci + 5 * ldc + VL);
+            c6a.mul(av).intoArray(c, ci + 6 * ldc);
+            c6b.mul(av).intoArray(c, ci + 6 * ldc + VL);
+            c7a.mul(av).intoArray(c, ci + 7 * ldc);
+            c7b.mul(av).intoArray(c, ci + 7 * ldc + VL);
+            return;
+        }
+        FloatVector bv = FloatVector.broadcast(SPECIES, beta);
+        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c0a.mul(av)).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c0b.mul(av)).intoArray(c, ci + VL);
+        ci += ldc;
+        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c1a.mul(av)).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c1b.mul(av)).intoArray(c, ci + VL);
+        ci += ldc;
+        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c2a.mul(av)).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c2b.mul(av)).intoArray(c, ci + VL);
+        ci += ldc;
+        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c3a.mul(av)).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c3b.mul(av)).intoArray(c, ci + VL);
+        ci += ldc;
+        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c4a.mul(av)).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c4b.mul(av)).intoArray(c, ci + VL);
+        ci += ldc;
+        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c5a.mul(av)).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c5b.mul(av)).intoArray(c, ci + VL);
+        ci += ldc;
+        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c6a.mul(av)).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c6b.mul(av)).intoArray(c, ci + VL);
+        ci += ldc;
+        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c7a.mul(av)).intoArray(c, ci);
+        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c7b.mul(av)).intoArray(c, ci + VL);
     }
 
 
