@@ -230,18 +230,23 @@ final class WinogradConv2d {
         final int tb = ch.bandTiles(), oh = g.outH(), ow = g.outW();
         final int pixels = Math.min(2 * ch.rows(), oh - 2 * ch.ty0()) * ow;
         int[] idx = outputIndex(ch, ow, pixels);
-        float[] planes = ConvScratch.floats(Slot.WINOGRAD_PLANES, 4 * tb);
+        float[] planes = ConvScratch.floats(Slot.WINOGRAD_PLANES, 4 * p);
         float[] yd = y.data();
-        for (int i = 0; i < ch.images(); i++) {
-            for (int o = 0; o < k; o++) {
-                int in = o * p + i * tb, dst = y.offset() + ((ch.n0() + i) * k + o) * oh * ow + 2 * ch.ty0() * ow;
-                float b = bias == null ? 0f : bias.data()[bias.offset() + o];
+        for (int o = 0; o < k; o++) {
+            // One output transform over the tiles of every image of the chunk (a vector loop long enough
+            // to pay for its set-up: one image of an 8x8 output is a single vector), then the stores.
+            if (vector) {
+                WinogradTransformsVector.outputTiles(m, o * p, mStride, planes, 0, p, p);
+            } else {
+                WinogradTransforms.outputTiles(m, o * p, mStride, planes, 0, p, 0, p);
+            }
+            float b = bias == null ? 0f : bias.data()[bias.offset() + o];
+            for (int i = 0; i < ch.images(); i++) {
+                int dst = y.offset() + ((ch.n0() + i) * k + o) * oh * ow + 2 * ch.ty0() * ow;
                 if (vector) {
-                    WinogradTransformsVector.outputTiles(m, in, mStride, planes, 0, tb, tb);
-                    WinogradTransformsVector.storeOutput(planes, idx, b, yd, dst, accumulate, pixels);
+                    WinogradTransformsVector.storeOutput(planes, i * tb, idx, b, yd, dst, accumulate, pixels);
                 } else {
-                    WinogradTransforms.outputTiles(m, in, mStride, planes, 0, tb, 0, tb);
-                    WinogradTransforms.storeOutput(planes, idx, b, yd, dst, accumulate, 0, pixels);
+                    WinogradTransforms.storeOutput(planes, i * tb, idx, b, yd, dst, accumulate, 0, pixels);
                 }
             }
         }
@@ -249,14 +254,15 @@ final class WinogradConv2d {
 
     /**
      * For each output pixel z of a chunk's band (row-major, {@code ow} wide, rows below the output
-     * left out), where it lies in the output planes: {@code Y_ab[ty tilesW + tx]} for pixel
-     * {@code (2ty + a, 2tx + b)}, plane {@code 2a + b} of {@code bandTiles} floats.
+     * left out), where it lies in the first image's part of the output planes:
+     * {@code Y_ab[ty tilesW + tx]} for pixel {@code (2ty + a, 2tx + b)}, plane {@code 2a + b} of
+     * {@code tiles} floats (every image of the chunk; image i's part {@code i bandTiles} further).
      */
     private static int[] outputIndex(Chunk ch, int ow, int pixels) {
         int[] idx = ConvScratch.ints(ConvScratch.IntSlot.WINOGRAD_OUTPUT_INDEX, pixels);
         for (int z = 0; z < pixels; z++) {
             int row = z / ow, col = z % ow;
-            idx[z] = (2 * (row & 1) + (col & 1)) * ch.bandTiles() + (row >> 1) * ch.tilesW() + (col >> 1);
+            idx[z] = (2 * (row & 1) + (col & 1)) * ch.tiles() + (row >> 1) * ch.tilesW() + (col >> 1);
         }
         return idx;
     }

@@ -54,14 +54,14 @@ final class WinogradTransforms {
 
     /**
      * Output pixels {@code [z0, z1)} of a band gathered from the output planes:
-     * {@code y[dst + z] = planes[idx[z]] + bias}, or {@code +=} that when {@code accumulate}.
+     * {@code y[dst + z] = planes[base + idx[z]] + bias}, or {@code +=} that when {@code accumulate}.
      */
-    static void storeOutput(float[] planes, int[] idx, float bias, float[] y, int dst, boolean accumulate, int z0,
-                            int z1) {
+    static void storeOutput(float[] planes, int base, int[] idx, float bias, float[] y, int dst, boolean accumulate,
+                            int z0, int z1) {
         if (accumulate) {
-            for (int z = z0; z < z1; z++) y[dst + z] += planes[idx[z]] + bias;
+            for (int z = z0; z < z1; z++) y[dst + z] += planes[base + idx[z]] + bias;
         } else {
-            for (int z = z0; z < z1; z++) y[dst + z] = planes[idx[z]] + bias;
+            for (int z = z0; z < z1; z++) y[dst + z] = planes[base + idx[z]] + bias;
         }
     }
 

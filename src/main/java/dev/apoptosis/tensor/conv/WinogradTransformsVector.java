@@ -14,14 +14,15 @@ final class WinogradTransformsVector {
     private WinogradTransformsVector() {}
 
     /** As {@link WinogradTransforms#storeOutput} for pixels {@code [0, count)}, gathering from the planes. */
-    static void storeOutput(float[] planes, int[] idx, float bias, float[] y, int dst, boolean accumulate, int count) {
+    static void storeOutput(float[] planes, int base, int[] idx, float bias, float[] y, int dst, boolean accumulate,
+                            int count) {
         final int full = S.loopBound(count), vl = S.length();
         for (int z = 0; z < full; z += vl) {
-            FloatVector v = FloatVector.fromArray(S, planes, 0, idx, z).add(bias);
+            FloatVector v = FloatVector.fromArray(S, planes, base, idx, z).add(bias);
             if (accumulate) v = FloatVector.fromArray(S, y, dst + z).add(v);
             v.intoArray(y, dst + z);
         }
-        if (full < count) WinogradTransforms.storeOutput(planes, idx, bias, y, dst, accumulate, full, count);
+        if (full < count) WinogradTransforms.storeOutput(planes, base, idx, bias, y, dst, accumulate, full, count);
     }
 
     /** As {@link WinogradTransforms#inputColumns} for tiles {@code [0, tiles)}. */
