@@ -175,8 +175,11 @@ final class GemmVector {
                     float[] bSrc = j < inPlace ? b : bp;
                     int bi = j < inPlace ? bRow + j : (j - inPlace) * kc, bStride = j < inPlace ? ldb : NR;
                     int cols = Math.min(NR, nc - j);
-                    if (rows == MR && cols == NR) {
+                    if (rows == MR && cols == NR && beta == 0f) {
                         // A full tile goes straight into C: no round trip through the tile buffer.
+                        // Not when adding to C: with both kinds of finish in the kernel, a JVM running
+                        // every `bench kernels --vgg` case ran the 128-channel Winograd weight gradient
+                        // (beta 1 over its chunks) at half speed (70 against 129 GFLOP/s, reproduced).
                         GemmVectorKernel.multiply(kc, ap, ai, bSrc, bi, bStride, c, ci + j, ldc, alpha, beta);
                     } else {
                         GemmVectorKernel.multiplyRows(rows, kc, ap, ai, bSrc, bi, bStride, tile);

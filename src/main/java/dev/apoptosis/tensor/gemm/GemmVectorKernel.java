@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * load ports, the bottleneck. Accumulation order is fixed (k ascending, one fused multiply-add per
  * step), so a C element's value depends only on the k-blocking, never on where its tile sits.
  *
- * <p>A full tile is finished straight into C; a ragged edge tile (fewer rows or columns) is spilled
- * to a small scratch array that {@link #update} folds into C. Both run one arithmetic:
+ * <p>A full tile that overwrites C is finished straight into C; a ragged edge tile (fewer rows or
+ * columns), or one added to C, is spilled to a small scratch array that {@link #update} folds into C. Both run one arithmetic:
  * {@code t = alpha * acc} then {@code c = beta * c + t} as one fused multiply-add, or {@code c = t}
  * when beta is 0, so an element's bits do not depend on the kind of tile it lands in. (Finishing in
  * place saved the tile's store and reload: sgemm +1-3%, Winograd convolutions +3-6%, AMD EPYC
