@@ -177,10 +177,10 @@ final class GemmVector {
                     int cols = Math.min(NR, nc - j);
                     if (rows == MR && cols == NR && beta == 0f) {
                         // A full tile goes straight into C: no round trip through the tile buffer.
-                        // Not when adding to C: with both kinds of finish in the kernel, a JVM running
-                        // every `bench kernels --vgg` case ran the 128-channel Winograd weight gradient
-                        // (beta 1 over its chunks) at half speed (70 against 129 GFLOP/s, reproduced).
-                        GemmVectorKernel.multiply(kc, ap, ai, bSrc, bi, bStride, c, ci + j, ldc, alpha, beta);
+                        // Not when adding to C: a kernel finishing both ways ran the 128-channel Winograd
+                        // weight gradient (beta 1 over its chunks) at half speed in a JVM running every
+                        // `bench kernels --vgg` case (70 against 129 GFLOP/s, reproduced).
+                        GemmVectorKernel.multiply(kc, ap, ai, bSrc, bi, bStride, c, ci + j, ldc, alpha);
                     } else {
                         GemmVectorKernel.multiplyRows(rows, kc, ap, ai, bSrc, bi, bStride, tile);
                         GemmVectorKernel.update(tile, c, ci + j, ldc, alpha, beta, rows, cols);

@@ -38,17 +38,16 @@ public final class GemmVectorKernel {
      * {@code MR x NR} tile row-major into {@code tile}.
      */
     static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] tile) {
-        multiply(kc, ap, ai, bp, bi, bStride, tile, 0, NR, 1f, 0f);
+        multiply(kc, ap, ai, bp, bi, bStride, tile, 0, NR, 1f);
     }
 
     /**
-     * {@link #multiply} finishing into C: {@code c = alpha * acc}, or {@code beta * c + alpha * acc}
-     * as one fused multiply-add when beta is not 0, for the whole tile at {@code c[ci]} (row stride
-     * {@code ldc}); {@link #update}'s arithmetic on a full tile, without the trip through the tile
-     * buffer. With {@code (tile, 0, NR, 1, 0)} it stores the tile itself (a product by 1 is exact).
+     * {@link #multiply} finishing into C: {@code c = alpha * acc} for the whole tile at {@code c[ci]}
+     * (row stride {@code ldc}), {@link #update}'s arithmetic for a beta of 0 without the trip through
+     * the tile buffer. With {@code (tile, 0, NR, 1)} it stores the tile itself (a product by 1 is exact).
      */
     static void multiply(int kc, float[] ap, int ai, float[] bp, int bi, int bStride, float[] c, int ci, int ldc,
-                         float alpha, float beta) {
+                         float alpha) {
         FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a,
                 c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a,
                 c7a = c0a, c7b = c0a;
@@ -83,49 +82,22 @@ public final class GemmVectorKernel {
             c7b = x.fma(b1, c7b);
         }
         FloatVector av = FloatVector.broadcast(SPECIES, alpha);
-        if (beta == 0f) {
-            c0a.mul(av).intoArray(c, ci);
-            c0b.mul(av).intoArray(c, ci + VL);
-            c1a.mul(av).intoArray(c, ci + ldc);
-            c1b.mul(av).intoArray(c, ci + ldc + VL);
-            c2a.mul(av).intoArray(c, ci + 2 * ldc);
-            c2b.mul(av).intoArray(c, ci + 2 * ldc + VL);
-            c3a.mul(av).intoArray(c, ci + 3 * ldc);
-            c3b.mul(av).intoArray(c, ci + 3 * ldc + VL);
-            c4a.mul(av).intoArray(c, ci + 4 * ldc);
-            c4b.mul(av).intoArray(c, ci + 4 * ldc + VL);
-            c5a.mul(av).intoArray(c, ci + 5 * ldc);
-            c5b.mul(av).intoArray(c, ci + 5 * ldc + VL);
-            c6a.mul(av).intoArray(c, ci + 6 * ldc);
-            c6b.mul(av).intoArray(c, ci + 6 * ldc + VL);
-            c7a.mul(av).intoArray(c, ci + 7 * ldc);
-            c7b.mul(av).intoArray(c, ci + 7 * ldc + VL);
-            return;
-        }
-        FloatVector bv = FloatVector.broadcast(SPECIES, beta);
-        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c0a.mul(av)).intoArray(c, ci);
-        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c0b.mul(av)).intoArray(c, ci + VL);
-        ci += ldc;
-        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c1a.mul(av)).intoArray(c, ci);
-        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c1b.mul(av)).intoArray(c, ci + VL);
-        ci += ldc;
-        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c2a.mul(av)).intoArray(c, ci);
-        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c2b.mul(av)).intoArray(c, ci + VL);
-        ci += ldc;
-        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c3a.mul(av)).intoArray(c, ci);
-        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c3b.mul(av)).intoArray(c, ci + VL);
-        ci += ldc;
-        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c4a.mul(av)).intoArray(c, ci);
-        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c4b.mul(av)).intoArray(c, ci + VL);
-        ci += ldc;
-        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c5a.mul(av)).intoArray(c, ci);
-        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c5b.mul(av)).intoArray(c, ci + VL);
-        ci += ldc;
-        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c6a.mul(av)).intoArray(c, ci);
-        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c6b.mul(av)).intoArray(c, ci + VL);
-        ci += ldc;
-        FloatVector.fromArray(SPECIES, c, ci).fma(bv, c7a.mul(av)).intoArray(c, ci);
-        FloatVector.fromArray(SPECIES, c, ci + VL).fma(bv, c7b.mul(av)).intoArray(c, ci + VL);
+        c0a.mul(av).intoArray(c, ci);
+        c0b.mul(av).intoArray(c, ci + VL);
+        c1a.mul(av).intoArray(c, ci + ldc);
+        c1b.mul(av).intoArray(c, ci + ldc + VL);
+        c2a.mul(av).intoArray(c, ci + 2 * ldc);
+        c2b.mul(av).intoArray(c, ci + 2 * ldc + VL);
+        c3a.mul(av).intoArray(c, ci + 3 * ldc);
+        c3b.mul(av).intoArray(c, ci + 3 * ldc + VL);
+        c4a.mul(av).intoArray(c, ci + 4 * ldc);
+        c4b.mul(av).intoArray(c, ci + 4 * ldc + VL);
+        c5a.mul(av).intoArray(c, ci + 5 * ldc);
+        c5b.mul(av).intoArray(c, ci + 5 * ldc + VL);
+        c6a.mul(av).intoArray(c, ci + 6 * ldc);
+        c6b.mul(av).intoArray(c, ci + 6 * ldc + VL);
+        c7a.mul(av).intoArray(c, ci + 7 * ldc);
+        c7b.mul(av).intoArray(c, ci + 7 * ldc + VL);
     }
 
 
