@@ -1,0 +1,57 @@
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.conv.Conv2dKernels;
+import dev.apoptosis.tensor.window.ConvGeometry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One pass of one 3x3/pad-1 convolution, repeated for a given time: the median GFLOP/s (FLOPs of the
+ * direct convolution). The loop behind the per-change figures in docs/performance.md: one JVM per
+ * case, so no other kernel's profile shapes the compiled code. Compare two builds alternately with
+ * {@code bench/ab_conv.sh}, or run one:
+ *
+ * <pre>
+ * mvn -q -DskipTests package
+ * java --add-modules jdk.incubator.vector -Xms4g -Xmx8g -XX:+UseG1GC -XX:+UseTransparentHugePages \
+ *     -Dapoptosis.threads=1 -cp "target/apoptosis-0.1.0-SNAPSHOT.jar:target/lib/*" \
+ *     bench/ConvPass.java CHANNELS SIZE fwd|in|wt SECONDS [BATCH]
+ * </pre>
+ */
+public class ConvPass {
+    public static void main(String[] args) {
+        if (args.length < 4) {
+            System.err.println("usage: ConvPass CHANNELS SIZE fwd|in|wt SECONDS [BATCH (128)]");
+            System.exit(2);
+        }
+        int c = Integer.parseInt(args[0]), h = Integer.parseInt(args[1]);
+        String pass = args[2];
+        double seconds = Double.parseDouble(args[3]);
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 128;
+        ConvGeometry g = ConvGeometry.builder().batch(batch).input(c, h, h).outChannels(c).kernel(3).padding(1).build();
+        Random rng = new Random(1);
+        Tensor x = Tensor.randn(rng, 1f, g.inputShape()), w = Tensor.randn(rng, 0.1f, g.weightShape());
+        Tensor gy = Tensor.randn(rng, 1f, g.outputShape()), y = Tensor.zeros(g.outputShape());
+        Tensor gx = Tensor.zeros(g.inputShape()), gw = Tensor.zeros(g.weightShape());
+        double flops = 2.0 * batch * c * c * 9 * g.outH() * g.outW();
+        List<Double> ms = new ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end || ms.size() < 5) {
+            long start = System.nanoTime();
+            switch (pass) {
+                case "fwd" -> Conv2dKernels.forwardInto(g, x, w, null, y, false);
+                case "in" -> Conv2dKernels.backwardInputInto(g, gy, w, gx, false);
+                case "wt" -> Conv2dKernels.backwardWeightInto(g, x, gy, gw, false);
+                default -> throw new IllegalArgumentException("pass must be fwd, in or wt, got " + pass);
+            }
+            ms.add((System.nanoTime() - start) / 1e6);
+        }
+        // The first half is warm-up for the JIT compiler.
+        List<Double> timed = new ArrayList<>(ms.subList(ms.size() / 2, ms.size()));
+        Collections.sort(timed);
+        double median = timed.get(timed.size() / 2);
+        System.out.printf("%s c%d h%d batch %d: median %.3f ms %.1f GFLOP/s (%d passes)%n", pass, c, h, batch, median,
+                flops / median / 1e6, ms.size());
+    }
+}
