@@ -167,42 +167,24 @@ final class WinogradTransforms {
      * (the adjoint of {@link #filter}), stored to or added to {@code gw[gwOff..gwOff+9)}.
      */
     static void filterGradient(float[] du, int duOff, int xiStride, float[] gw, int gwOff, boolean accumulate) {
-        // Gᵀ dU: three rows of four, e[i][j], one column j of dU at a time (locals, as in filter).
-        float d0 = du[duOff], d1 = du[duOff + 4 * xiStride], d2 = du[duOff + 8 * xiStride], d3 = du[duOff + 12 * xiStride];
-        float half = 0.5f * (d1 + d2);
-        float e00 = d0 + half, e10 = 0.5f * (d1 - d2), e20 = half + d3;
-        d0 = du[duOff + xiStride];
-        d1 = du[duOff + 5 * xiStride];
-        d2 = du[duOff + 9 * xiStride];
-        d3 = du[duOff + 13 * xiStride];
-        half = 0.5f * (d1 + d2);
-        float e01 = d0 + half, e11 = 0.5f * (d1 - d2), e21 = half + d3;
-        d0 = du[duOff + 2 * xiStride];
-        d1 = du[duOff + 6 * xiStride];
-        d2 = du[duOff + 10 * xiStride];
-        d3 = du[duOff + 14 * xiStride];
-        half = 0.5f * (d1 + d2);
-        float e02 = d0 + half, e12 = 0.5f * (d1 - d2), e22 = half + d3;
-        d0 = du[duOff + 3 * xiStride];
-        d1 = du[duOff + 7 * xiStride];
-        d2 = du[duOff + 11 * xiStride];
-        d3 = du[duOff + 15 * xiStride];
-        half = 0.5f * (d1 + d2);
-        float e03 = d0 + half, e13 = 0.5f * (d1 - d2), e23 = half + d3;
-        filterGradientRow(gw, gwOff, accumulate, e00, e01, e02, e03);
-        filterGradientRow(gw, gwOff + 3, accumulate, e10, e11, e12, e13);
-        filterGradientRow(gw, gwOff + 6, accumulate, e20, e21, e22, e23);
-    }
-
-    /** {@code · G} of one row {@code [a, b, c, d]} of {@code Gᵀ dU}: three filter values at {@code gw[at..at+3)}. */
-    private static void filterGradientRow(float[] gw, int at, boolean accumulate, float a, float b, float c, float d) {
-        float half = 0.5f * (b + c);
-        put(gw, at, a + half, accumulate);
-        put(gw, at + 1, 0.5f * (b - c), accumulate);
-        put(gw, at + 2, half + d, accumulate);
-    }
-
-    private static void put(float[] gw, int k, float v, boolean accumulate) {
-        gw[k] = accumulate ? gw[k] + v : v;
+        float[] e = new float[12];
+        // Gᵀ dU: three rows of four.
+        for (int j = 0; j < 4; j++) {
+            float d0 = du[duOff + j * xiStride], d1 = du[duOff + (4 + j) * xiStride];
+            float d2 = du[duOff + (8 + j) * xiStride], d3 = du[duOff + (12 + j) * xiStride];
+            float half = 0.5f * (d1 + d2);
+            e[j] = d0 + half;
+            e[4 + j] = 0.5f * (d1 - d2);
+            e[8 + j] = half + d3;
+        }
+        for (int i = 0; i < 3; i++) {
+            float a = e[4 * i], b = e[4 * i + 1], c = e[4 * i + 2], d = e[4 * i + 3];
+            float half = 0.5f * (b + c);
+            float[] row = {a + half, 0.5f * (b - c), half + d};
+            for (int j = 0; j < 3; j++) {
+                int k = gwOff + 3 * i + j;
+                gw[k] = accumulate ? gw[k] + row[j] : row[j];
+            }
+        }
     }
 }

@@ -113,6 +113,7 @@ public final class Gemm {
      */
     public static void sgemmPackedA(int m, int n, int k, float alpha, float[] packed, int packedOff,
                                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (n < 0) throw new IllegalArgumentException("sgemm: negative size n=" + n);
         int size = packedASize(m, k);
         if (size == 0) throw new IllegalArgumentException("sgemm: a " + m + " x " + k + " operand is not packed here");
         requireWindow("packed A", packed, packedOff, size, 1, size);
@@ -129,11 +130,11 @@ public final class Gemm {
         Parallel.forRange(split.tiles(), split.grain(), (lo, hi) -> {
             if (split.columns()) {
                 int j0 = lo * colUnit, j1 = Math.min(n, hi * colUnit);
-                GemmVector.multiplyPackedA(m, j1 - j0, k, alpha, packed, packedOff, false, b, bOff + j0, ldb, beta, c,
+                GemmVector.multiplyPackedA(m, j1 - j0, k, alpha, packed, packedOff, b, bOff + j0, ldb, beta, c,
                         cOff + j0, ldc);
             } else {
                 int i0 = lo * rowUnit, i1 = Math.min(m, hi * rowUnit);
-                GemmVector.multiplyPackedA(i1 - i0, n, k, alpha, packed, packedOff + i0 * k, false, b, bOff, ldb, beta,
+                GemmVector.multiplyPackedA(i1 - i0, n, k, alpha, packed, packedOff + i0 * k, b, bOff, ldb, beta,
                         c, cOff + i0 * ldc, ldc);
             }
         });

@@ -145,13 +145,13 @@ final class GemmVector {
     }
 
     /**
-     * {@code C = alpha * A * op(B) + beta * C} with A ({@code m x k}, {@link #fitsOneBlock}) packed
-     * by {@link GemmVectorPacking#packA} at {@code ap[apOff]}: what {@link #multiply} does after
-     * packing A, so the same bits.
+     * {@code C = alpha * A * B + beta * C} with A ({@code m x k}, {@link #fitsOneBlock}) packed by
+     * {@link GemmVectorPacking#packA} at {@code ap[apOff]}: what {@link #multiply} does after packing
+     * A, so the same bits.
      */
-    static void multiplyPackedA(int m, int n, int k, float alpha, float[] ap, int apOff, boolean transB,
+    static void multiplyPackedA(int m, int n, int k, float alpha, float[] ap, int apOff,
                                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        multiplyPacked(WORKSPACE.get(), m, n, k, 0, alpha, ap, apOff, transB, b, bOff, ldb, beta, c, cOff, ldc, NC);
+        multiplyPacked(WORKSPACE.get(), m, n, k, 0, alpha, ap, apOff, false, b, bOff, ldb, beta, c, cOff, ldc, NC);
     }
 
     /** One k block ({@code [p0, p0 + kc)}) of C's rows {@code [0, mc)} at {@code cOff}, with A packed at {@code ap[apOff]}. */

@@ -371,6 +371,8 @@ class GemmTest {
         assertEquals(0, Gemm.packedASize(0, 8), "empty operand");
         assertThrows(IllegalArgumentException.class, () -> Gemm.packA(8, 4096, new float[8 * 4096], 0, 4096,
                 new float[8 * 4096], 0));
+        assertThrows(IllegalArgumentException.class, () -> Gemm.sgemmPackedA(8, -1, 8, 1f,
+                new float[Gemm.packedASize(8, 8)], 0, new float[64], 0, 8, 0f, new float[64], 0, 8));
         Simd.setForceScalar(true);
         assertEquals(0, Gemm.packedASize(64, 64), "no packed kernel on the scalar path");
     }
