@@ -73,6 +73,10 @@ final class GemmConv2d {
      * {@link #inPlacePatches} geometries.
      */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
+        if (ImplicitGemmConv2d.applies(g)) {
+            ImplicitGemmConv2d.forward(g, xs, ws, bias, y, accumulate);
+            return;
+        }
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
         final int kg = cg * g.kernelH() * g.kernelW(), pairs = xs.length, kAll = pairs * kg;

@@ -1,0 +1,146 @@
+package dev.apoptosis.tensor.conv;
+
+import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
+import static dev.apoptosis.testing.Assertions2.assertClose;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Simd;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.gemm.GemmVectorKernel;
+import dev.apoptosis.tensor.window.ConvGeometry;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link ImplicitGemmConv2d} against the double-precision loops of {@link ConvReference}: every
+ * geometry of {@link Conv2dKernelsTest} it supports, forced onto this path whatever the batch (so
+ * image panels are ragged: their spare columns must never reach y), plus batches that take it
+ * unforced. The input gradient of a stride-1 convolution is a forward pass here too.
+ */
+class ImplicitGemmConv2dTest {
+    private int savedThreads;
+
+    @BeforeEach
+    void force() {
+        savedThreads = Parallel.threads();
+        ImplicitGemmConv2d.force(true);
+    }
+
+    @AfterEach
+    void restore() {
+        ImplicitGemmConv2d.force(null);
+        Parallel.setThreads(savedThreads);
+    }
+
+    static Stream<Arguments> geometries() {
+        Stream<Arguments> batches = Stream.of(
+                Arguments.of("batch 32, 3x3 pad 1, 4x4", conv(32, 40, 4, 4, 45, 3).padding(1).build()),
+                Arguments.of("batch 34, 2x2 pad 1, 11 filters", conv(34, 23, 2, 2, 11, 3).padding(1).build()),
+                Arguments.of("batch 64, stride 2", conv(64, 8, 7, 6, 9, 3).stride(2).padding(1).build()),
+                Arguments.of("batch 33, 5x5 dilation 2 pad 3", conv(33, 5, 6, 7, 10, 5).padding(3).dilation(2).build()),
+                Arguments.of("batch 36, 1x1 stride 2", conv(36, 6, 5, 5, 13, 1).stride(2).build()));
+        return Stream.concat(Conv2dKernelsTest.geometries().filter(a -> ImplicitGemmConv2d.supports((ConvGeometry) a.get()[1])),
+                batches);
+    }
+
+    private static ConvGeometry.Builder conv(int n, int cin, int h, int w, int cout, int k) {
+        return ConvGeometry.builder().batch(n).input(cin, h, w).outChannels(cout).kernel(k);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void matchesReference(String name, ConvGeometry g) {
+        assumeTrue(Simd.enabled(), "the implicit GEMM is a Vector API path");
+        Random rng = new Random(name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        Tensor x2 = randn(rng, g.inputShape()), w2 = randn(rng, g.weightShape());
+        Tensor gy = randn(rng, g.outputShape()), gy2 = randn(rng, g.outputShape());
+
+        double[] y = ConvReference.forward(g, x, w, b);
+        Tensor out = Tensor.full(Float.NaN, g.outputShape());
+        Conv2dKernels.forwardInto(g, x, w, b, out, false);
+        assertClose(name + " forward", y, out.data(), 0, 1e-5, tol(y));
+        Tensor acc = randn(rng, g.outputShape());
+        double[] eAcc = plus(acc, y);
+        Conv2dKernels.forwardInto(g, x, w, b, acc, true);
+        assertClose(name + " forward accumulate", eAcc, acc.data(), 0, 1e-5, tol(eAcc));
+
+        double[] pair = plus(y, ConvReference.forward(g, x2, w2, null));
+        Tensor pairOut = Tensor.full(Float.NaN, g.outputShape());
+        Conv2dKernels.forwardPairInto(g, x, w, x2, w2, b, pairOut, false);
+        assertClose(name + " forward pair", pair, pairOut.data(), 0, 1e-5, tol(pair));
+
+        double[] gx = ConvReference.backwardInput(g, gy, w);
+        Tensor gxOut = Tensor.full(Float.NaN, g.inputShape());
+        Conv2dKernels.backwardInputInto(g, gy, w, gxOut, false);
+        assertClose(name + " backwardInput", gx, gxOut.data(), 0, 1e-5, tol(gx));
+        double[] gxPair = plus(gx, ConvReference.backwardInput(g, gy2, w2));
+        Tensor gxPairOut = randn(rng, g.inputShape());
+        double[] eGxPair = plus(gxPairOut, gxPair);
+        Conv2dKernels.backwardInputPairInto(g, gy, w, gy2, w2, gxPairOut, true);
+        assertClose(name + " backwardInput pair accumulate", eGxPair, gxPairOut.data(), 0, 1e-5, tol(eGxPair));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void resultsDoNotDependOnThreadCount(String name, ConvGeometry g) {
+        assumeTrue(Simd.enabled(), "the implicit GEMM is a Vector API path");
+        Random rng = new Random(~name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        float[][] r = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            r[threads - 1] = Conv2dKernels.forward(g, x, w, b).toArray();
+        }
+        assertBitIdentical(name, r[0], r[1]);
+    }
+
+    /** The batches that take this path unforced, and those that do not. */
+    @Test
+    void appliesToFullImagePanelsOnly() {
+        assumeTrue(Simd.enabled(), "the implicit GEMM is a Vector API path");
+        ImplicitGemmConv2d.force(null);
+        int nr = GemmVectorKernel.NR;
+        assertTrue(ImplicitGemmConv2d.applies(conv(2 * nr, 512, 4, 4, 512, 3).padding(1).build()));
+        int fewest = (16 * nr + 8) / 9; // two panels for at most 9/8 of the batch
+        assertTrue(ImplicitGemmConv2d.applies(conv(fewest, 16, 8, 8, 16, 3).padding(1).build()), "an eighth more work");
+        assertFalse(ImplicitGemmConv2d.applies(conv(fewest - 1, 16, 8, 8, 16, 3).padding(1).build()));
+        assertFalse(ImplicitGemmConv2d.applies(conv(nr - 1, 16, 8, 8, 16, 3).padding(1).build()));
+        assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 8, 8, 8, 8, 3).padding(1).groups(2).build()), "groups");
+        assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 8, 8, 8, 8, 1).build()), "1x1 in place");
+        assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 8, 8, 8, 8, 1).stride(2).build()), "1x1 strided");
+        assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 16, 16, 16, 3).padding(1).build()), "16x16 stride 1");
+        assertTrue(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 32, 32, 32, 3).stride(2).padding(1).build()), "stride 2");
+    }
+
+    private static Tensor randn(Random rng, int... shape) {
+        return Tensor.randn(rng, 1f, shape);
+    }
+
+    private static double tol(double[] expected) {
+        double m = 0;
+        for (double v : expected) m = Math.max(m, Math.abs(v));
+        return 2e-6 * Math.max(1, m);
+    }
+
+    private static double[] plus(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = a[i] + b[i];
+        return r;
+    }
+
+    private static double[] plus(Tensor t, double[] d) {
+        double[] r = new double[d.length];
+        for (int i = 0; i < d.length; i++) r[i] = t.at(i) + d[i];
+        return r;
+    }
+}
