@@ -22,7 +22,7 @@ final class Im2row {
 
     /** Transposes {@code channels} planes of {@code hw} values at {@code x[xOff]} into {@code xt[xtOff + pixel * channels + c]}. */
     static void toChannelsLast(float[] x, int xOff, int channels, int hw, float[] xt, int xtOff) {
-        Transpose.transpose(x, xOff, channels, hw, hw, xt, xtOff, channels, false);
+        Transpose.transpose(x, xOff, channels, hw, hw, xt, xtOff, channels);
     }
 
     /**
