@@ -7,6 +7,7 @@ import dev.apoptosis.tensor.Parallel;
 import dev.apoptosis.tensor.Simd;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.conv.ConvScratch.Slot;
+import dev.apoptosis.tensor.gemm.Gemm;
 import dev.apoptosis.tensor.gemm.GemmVectorKernel;
 import dev.apoptosis.tensor.gemm.GemmVectorPacking;
 import dev.apoptosis.tensor.window.ConvGeometry;
@@ -23,10 +24,10 @@ import java.util.Map;
  *
  * <p><b>Layout.</b> The input is copied once into a batch-innermost buffer {@code xt[pixel][c][image]}
  * (images padded to a multiple of {@link GemmVectorKernel#NR}). Output position {@code (oh, ow)} of
- * NR consecutive images is then a GEMM column panel whose B rows, one per (tap, input channel), are NR
+ * NR consecutive images is then a GEMM column panel whose B rows, one per (input channel, tap), are NR
  * contiguous floats of {@code xt}: the panel's images share the position, so they share which taps
  * are inside the image, and a tap outside is simply not one of the panel's k steps. The filters are
- * packed once per call as A micro-panels with k ordered (tap, channel). Each (filter panel, position,
+ * packed once per call as A micro-panels with k ordered as im2col's (channel, tap). Each (filter panel, position,
  * image panel) tile runs {@link GemmVectorKernel#multiplySteps} over the k steps of its position's
  * <em>class</em> (the set of taps inside the image; a 3x3 pad-1 convolution has nine classes, the
  * interior and the eight border kinds); tiles of consecutive positions are staged and flushed to NCHW
@@ -37,9 +38,12 @@ import java.util.Map;
  * cache hierarchy. This is what the per-pass comparison against oneDNN's direct convolutions showed
  * at VGG's deep layers (512 channels 4x4: 0.52-0.54x of PyTorch).
  *
- * <p><b>Bits.</b> Each output is one register-tile accumulation in fixed k order (pairs, taps,
- * channels ascending), so results do not depend on the thread count. Only products with padding zeros
- * are left out, so sums equal the patch-matrix product up to rounding order.
+ * <p><b>Bits.</b> The k steps run in im2col's order (term, input channel, tap) and in the blocks of
+ * {@link Gemm#kBlock}, each block's sum added to the last as the blocked GEMM adds them to C, and a
+ * skipped product is an exact zero; so every output it writes equals im2col + GEMM's bit for bit (a zero's sign
+ * aside). Which path a batch takes depends on its size, and this keeps that out of a sample's output
+ * (an evaluation at batch 64 and at batch 32 agree, as {@code DigitsTrainingTest} checks). Each output
+ * is one register-tile accumulation, so results do not depend on the thread count either.
  *
  * <p>Sums of convolutions ({@link GemmConv2d#forward(ConvGeometry, Tensor[], Tensor[], Tensor, Tensor, boolean)},
  * the tangent and R-adjoint pairs) stack their inputs' buffers and their filters along k.
@@ -109,6 +113,7 @@ final class ImplicitGemmConv2d {
         final int yo = y.offset();
         Parallel.forRange(mPanels, 1, (lo, hi) -> {
             float[] tile = ConvScratch.floats(Slot.IMPLICIT_TILE, MR * NR);
+            float[] partial = ConvScratch.floats(Slot.IMPLICIT_PARTIAL, MR * NR);
             float[] stage = ConvScratch.floats(Slot.IMPLICIT_STAGE, MR * NR * POSITIONS_PER_STAGE);
             for (int i = lo; i < hi; i++) {
                 int ai = i * kAll * MR, rows = Math.min(MR, cout - i * MR);
@@ -118,8 +123,15 @@ final class ImplicitGemmConv2d {
                         int positions = Math.min(POSITIONS_PER_STAGE, p - pos0);
                         for (int k = 0; k < positions; k++) {
                             int pos = pos0 + k;
-                            int[] steps = plan.tables()[plan.classOf()[pos]];
-                            GemmVectorKernel.multiplySteps(steps.length / 2, steps, ap, ai, xt, plan.base()[pos] + j, tile);
+                            int[][] blocks = plan.tables()[plan.classOf()[pos]];
+                            int at = plan.base()[pos] + j;
+                            GemmVectorKernel.multiplySteps(blocks[0].length / 2, blocks[0], ap, ai, xt, at, tile);
+                            for (int b = 1; b < blocks.length; b++) {
+                                // Later k blocks add their own sums, as the GEMM's blocking does.
+                                if (blocks[b].length == 0) continue;
+                                GemmVectorKernel.multiplySteps(blocks[b].length / 2, blocks[b], ap, ai, xt, at, partial);
+                                for (int e = 0; e < MR * NR; e++) tile[e] += partial[e];
+                            }
                             for (int r = 0; r < rows; r++) {
                                 for (int col = 0; col < cols; col++) stage[(col * MR + r) * POSITIONS_PER_STAGE + k] = tile[r * NR + col];
                             }
@@ -167,30 +179,28 @@ final class ImplicitGemmConv2d {
      * {@link GemmVectorPacking} lays out an A micro-panel, with k ordered (term, tap, channel).
      */
     private static void packFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
-        int rows = Math.min(MR, cout - i * MR), d = i * kAll * MR;
+        int rows = Math.min(MR, cout - i * MR), d = i * kAll * MR, kg = cin * taps;
         // Written in order, read across the panel's rows: writing one row at a time instead strode
-        // through the panel 8 times, cin * MR floats apart, and took 11% of a 512-channel 4x4 forward.
+        // through the panel 8 times and took 11% of a 512-channel 4x4 forward.
         for (Tensor w : ws) {
             float[] wd = w.data();
-            int src = w.offset() + i * MR * cin * taps;
-            for (int t = 0; t < taps; t++) {
-                for (int c = 0; c < cin; c++, d += MR) {
-                    int s = src + c * taps + t;
-                    for (int r = 0; r < rows; r++) ap[d + r] = wd[s + r * cin * taps];
-                    for (int r = rows; r < MR; r++) ap[d + r] = 0f;
-                }
+            int src = w.offset() + i * MR * kg;
+            for (int k = 0; k < kg; k++, d += MR) {
+                for (int r = 0; r < rows; r++) ap[d + r] = wd[src + r * kg + k];
+                for (int r = rows; r < MR; r++) ap[d + r] = 0f;
             }
         }
     }
 
     /**
-     * The k steps of every output position, shared by positions of one class: {@code tables[k]} holds
-     * pairs (packed-filter column, offset in {@code xt} relative to the position's {@code base}) for
-     * each term, tap inside the image and input channel, in that order; position {@code pos} uses
-     * table {@code classOf[pos]} with offsets added to {@code base[pos]}, the offset in {@code xt} of
-     * the input pixel under its (0, 0) tap were there no padding.
+     * The k steps of every output position, shared by positions of one class: {@code tables[k][b]}
+     * holds, for k block b of the GEMM's blocking ({@link Gemm#kBlock}), pairs (packed-filter column,
+     * offset in {@code xt} relative to the position's {@code base}) for each term, input channel and
+     * tap inside the image, in im2col's k order; position {@code pos} uses class {@code classOf[pos]}
+     * with offsets added to {@code base[pos]}, the offset in {@code xt} of the input pixel under its
+     * (0, 0) tap were there no padding. A block with no step inside the image is an empty table.
      */
-    record Steps(int[][] tables, int[] classOf, int[] base) {
+    record Steps(int[][][] tables, int[] classOf, int[] base) {
         private record Key(ConvGeometry g, int pairs) {}
 
         /** The plans of the last few geometries: a network's layers repeat every step, and a plan is read-only. */
@@ -216,11 +226,11 @@ final class ImplicitGemmConv2d {
         }
 
         static Steps of(ConvGeometry g, int pairs, int np, int px, int plane) {
-            final int kh = g.kernelH(), kw = g.kernelW(), taps = kh * kw, cin = g.inChannels(), w = g.inW();
+            final int kh = g.kernelH(), kw = g.kernelW(), taps = kh * kw, w = g.inW();
             final int ow = g.outW(), p = g.outH() * ow;
             int[] classOf = new int[p], base = new int[p];
             Map<BitSet, Integer> classes = new HashMap<>();
-            List<int[]> tables = new ArrayList<>();
+            List<int[][]> tables = new ArrayList<>();
             for (int pos = 0; pos < p; pos++) {
                 int oh = pos / ow, oc = pos % ow;
                 int ih0 = oh * g.strideH() - g.padH(), iw0 = oc * g.strideW() - g.padW();
@@ -238,23 +248,32 @@ final class ImplicitGemmConv2d {
                 }
                 classOf[pos] = k;
             }
-            return new Steps(tables.toArray(new int[0][]), classOf, base);
+            return new Steps(tables.toArray(new int[0][][]), classOf, base);
         }
 
-        private static int[] table(ConvGeometry g, BitSet inside, int pairs, int np, int px, int plane) {
+        private static int[][] table(ConvGeometry g, BitSet inside, int pairs, int np, int px, int plane) {
             final int kw = g.kernelW(), taps = g.kernelH() * kw, cin = g.inChannels(), w = g.inW();
-            int[] st = new int[2 * pairs * inside.cardinality() * cin];
+            final int kAll = pairs * cin * taps, kb = Gemm.kBlock(kAll), blocks = (kAll + kb - 1) / kb;
+            int[] all = new int[2 * pairs * cin * inside.cardinality()];
+            int[] ends = new int[blocks];
             int s = 0;
             for (int q = 0; q < pairs; q++) {
-                for (int t = inside.nextSetBit(0); t >= 0; t = inside.nextSetBit(t + 1)) {
-                    int delta = q * plane + (t / kw * g.dilationH() * w + t % kw * g.dilationW()) * px;
-                    for (int c = 0; c < cin; c++, s += 2) {
-                        st[s] = (q * taps + t) * cin + c;
-                        st[s + 1] = delta + c * np;
+                for (int c = 0; c < cin; c++) {
+                    for (int t = inside.nextSetBit(0); t >= 0; t = inside.nextSetBit(t + 1), s += 2) {
+                        int k = (q * cin + c) * taps + t;
+                        all[s] = k;
+                        all[s + 1] = q * plane + (t / kw * g.dilationH() * w + t % kw * g.dilationW()) * px + c * np;
+                        ends[k / kb] = s + 2;
                     }
                 }
             }
-            return st;
+            int[][] byBlock = new int[blocks][];
+            for (int b = 0, from = 0; b < blocks; b++) {
+                int to = Math.max(from, ends[b]);
+                byBlock[b] = java.util.Arrays.copyOfRange(all, from, to);
+                from = to;
+            }
+            return byBlock;
         }
     }
 

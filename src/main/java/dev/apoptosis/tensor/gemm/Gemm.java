@@ -82,6 +82,15 @@ public final class Gemm {
     }
 
     /**
+     * Length of the k blocks in which the Vector API path sums an NN product of depth {@code k}: each
+     * block's sum starts from zero and is then added to C. A kernel that must reproduce
+     * {@link #sgemm}'s bits (the implicit-GEMM convolution) sums in the same blocks.
+     */
+    public static int kBlock(int k) {
+        return GemmVector.kBlock(k);
+    }
+
+    /**
      * Floats {@link #packA} writes for an {@code m x k} left operand, or 0 where products with it
      * would not run the packed kernel (no Vector API, an empty operand, or m or k beyond one cache
      * block): multiply with {@link #sgemm} there.

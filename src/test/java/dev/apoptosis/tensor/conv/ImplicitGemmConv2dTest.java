@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.apoptosis.tensor.KernelTesting;
 import dev.apoptosis.tensor.Parallel;
 import dev.apoptosis.tensor.Simd;
 import dev.apoptosis.tensor.Tensor;
@@ -102,6 +103,40 @@ class ImplicitGemmConv2dTest {
             r[threads - 1] = Conv2dKernels.forward(g, x, w, b).toArray();
         }
         assertBitIdentical(name, r[0], r[1]);
+    }
+
+    /**
+     * The same values as im2col + GEMM, bit for bit (a zero's sign aside): the same k order, the same
+     * k blocks, and the skipped products are exact zeros. So which path a batch takes (it depends on
+     * the batch size) never shows in a sample's output. Forward with bias, its pair form and the input
+     * gradient.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void equalsTheIm2colPathBitForBit(String name, ConvGeometry g) {
+        assumeTrue(Simd.enabled(), "the implicit GEMM is a Vector API path");
+        Random rng = new Random(3 * name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        Tensor gy = randn(rng, g.outputShape()), x2 = randn(rng, g.inputShape()), w2 = randn(rng, g.weightShape());
+        float[][] r = new float[2][], gx = new float[2][], pair = new float[2][];
+        for (boolean implicit : new boolean[] {false, true}) {
+            ImplicitGemmConv2d.force(implicit);
+            int at = implicit ? 1 : 0;
+            r[at] = Conv2dKernels.forward(g, x, w, b).toArray();
+            gx[at] = Conv2dKernels.backwardInput(g, gy, w).toArray();
+            Tensor y = Tensor.zeros(g.outputShape());
+            Conv2dKernels.forwardPairInto(g, x, w, x2, w2, b, y, false);
+            pair[at] = y.toArray();
+        }
+        KernelTesting.assertSameValues(name + " forward", r[0], r[1]);
+        KernelTesting.assertSameValues(name + " input gradient", gx[0], gx[1]);
+        KernelTesting.assertSameValues(name + " forward pair", pair[0], pair[1]);
+    }
+
+    /** Deep enough (k = 2304 > 1024) that both paths sum in several k blocks. */
+    @Test
+    void equalsTheIm2colPathAcrossKBlocks() {
+        equalsTheIm2colPathBitForBit("256 channels 2x2", conv(3, 256, 2, 3, 9, 3).padding(1).build());
     }
 
     /** The batches that take this path unforced, and those that do not. */
