@@ -67,24 +67,23 @@ final class ImplicitGemmConv2d {
     /**
      * True when {@code g}'s forward should run here: supported, the batch fills its image panels
      * (padding it to a multiple of NR costs at most an eighth more work), the kernel has more than one
-     * tap, and the convolution is strided or its output is at most 8x8 pixels.
+     * tap, and the output is at most 8x8 pixels.
      *
-     * <p>Measured against im2col + GEMM (AMD EPYC Zen 4, one thread, batch 128, or 64 at 4x4 and 2x2;
-     * both paths alternated in one JVM, {@code ImplicitGemmConv2d.force}): 3x3 pad 1 at 8x8 1.31-1.45x
-     * (11-23 channels), at 4x4 1.41-2.44x (32-512 channels), at 2x2 1.63-3.83x; stride 2 1.08-1.26x
-     * (11-128 input channels, 8x8 to 32x32). But at 16x16 and 32x32 with stride 1 0.52-0.84x (11-64
-     * channels; the two layout changes are then a third of the time, while im2col + GEMM pads little),
-     * and 1x1 stride-2 kernels 0.39-0.62x (nothing to skip, little to multiply per value moved).
-     * Wider stride-1 layers with at least 32 channels run as Winograd before reaching this choice.
+     * <p>Measured against im2col + GEMM ({@code bench/ImplicitConvPaths.java}: both paths alternated in
+     * one JVM; AMD EPYC Zen 4, one thread, batch 128, or 64 at 4x4 and 2x2): 3x3 pad 1 at 8x8 1.35x
+     * (16 channels), at 4x4 1.50-1.65x (128-512 channels), at 2x2 1.6-3.8x; stride 2 onto 8x8
+     * 0.97-1.07x (23-32 input channels) and onto 4x4 1.2x (64-128). Larger outputs lose: stride 1 at
+     * 16x16 and 32x32 0.52-0.84x (11-64 channels) and stride 2 onto 16x16 0.83-1.11x (8-16), as the
+     * layout change of the input then costs as much as the padding saved; 1x1 stride-2 kernels
+     * 0.39-0.62x (nothing to skip, little to multiply per value moved). Stride-1 layers with at least
+     * 32 channels and enough tiles run as Winograd before reaching this choice.
      */
     static boolean applies(ConvGeometry g) {
         if (!supports(g)) return false;
         Boolean f = forced;
         if (f != null) return f;
         int n = g.n(), padded = roundUp(n, NR);
-        boolean strided = g.strideH() > 1 || g.strideW() > 1;
-        return n >= NR && 8L * padded <= 9L * n && g.kernelH() * g.kernelW() > 1
-                && (strided || g.outH() * g.outW() <= 64);
+        return n >= NR && 8L * padded <= 9L * n && g.kernelH() * g.kernelW() > 1 && g.outH() * g.outW() <= 64;
     }
 
     /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}; see the class comment. */

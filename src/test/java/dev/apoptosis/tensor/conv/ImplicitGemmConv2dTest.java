@@ -154,7 +154,8 @@ class ImplicitGemmConv2dTest {
         assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 8, 8, 8, 8, 1).build()), "1x1 in place");
         assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 8, 8, 8, 8, 1).stride(2).build()), "1x1 strided");
         assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 16, 16, 16, 3).padding(1).build()), "16x16 stride 1");
-        assertTrue(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 32, 32, 32, 3).stride(2).padding(1).build()), "stride 2");
+        assertTrue(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 16, 16, 32, 3).stride(2).padding(1).build()), "stride 2 onto 8x8");
+        assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 32, 32, 32, 3).stride(2).padding(1).build()), "stride 2 onto 16x16");
     }
 
     private static Tensor randn(Random rng, int... shape) {
