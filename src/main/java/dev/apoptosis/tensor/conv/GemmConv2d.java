@@ -147,6 +147,10 @@ final class GemmConv2d {
      */
     static void backwardInput(ConvGeometry g, Tensor gy, Tensor w, Tensor gx, boolean accumulate) {
         ConvGeometry transposed = transposedAsConvolution(g);
+        if (transposed != null && ImplicitGemmConv2d.applies(transposed)) {
+            ImplicitGemmConv2d.forwardOfTransposed(transposed, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
+            return;
+        }
         if (transposed != null) {
             forward(transposed, gy, flippedTransposedWeight(g, w, 0), null, gx, accumulate);
             return;
@@ -198,6 +202,10 @@ final class GemmConv2d {
         if (transposed == null) {
             backwardInput(g, gy1, w1, gx, accumulate);
             backwardInput(g, gy2, w2, gx, true);
+            return;
+        }
+        if (ImplicitGemmConv2d.applies(transposed)) {
+            ImplicitGemmConv2d.forwardOfTransposed(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
             return;
         }
         forward(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {flippedTransposedWeight(g, w1, 0), flippedTransposedWeight(g, w2, 1)},

@@ -88,6 +88,21 @@ final class ImplicitGemmConv2d {
 
     /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}; see the class comment. */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
+        forward(g, xs, ws, false, bias, y, accumulate);
+    }
+
+    /**
+     * {@link #forward} of the convolution that {@link GemmConv2d#transposedAsConvolution} makes of an
+     * input gradient, with {@code ws} the original convolution's filters ({@code [Cin'][Cout'][kH][kW]}
+     * for this one's {@code Cout' x Cin'}), read flipped and transposed while they are packed instead
+     * of copied so first ({@link GemmConv2d#flippedTransposedWeight}): the same values, one pass fewer.
+     */
+    static void forwardOfTransposed(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
+        forward(g, gys, ws, true, null, gx, accumulate);
+    }
+
+    private static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
+                                boolean accumulate) {
         final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), hw = g.inH() * g.inW(), p = g.outH() * g.outW();
         final int taps = g.kernelH() * g.kernelW(), pairs = xs.length, kAll = pairs * taps * cin;
         final int np = roundUp(n, NR), mPanels = (cout + MR - 1) / MR, px = unaliased(cin * np), plane = hw * px;
@@ -105,7 +120,13 @@ final class ImplicitGemmConv2d {
         });
         final float[] ap = ConvScratch.floats(Slot.IMPLICIT_FILTERS, mPanels * MR * kAll);
         Parallel.forRange(mPanels, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) packFilters(ws, i, cout, cin, taps, kAll, ap);
+            for (int i = lo; i < hi; i++) {
+                if (flipped) {
+                    packFlippedFilters(ws, i, cout, cin, taps, kAll, ap);
+                } else {
+                    packFilters(ws, i, cout, cin, taps, kAll, ap);
+                }
+            }
         });
         final Steps plan = Steps.cached(g, pairs, np, px, plane);
         final float[] yd = y.data();
@@ -187,6 +208,26 @@ final class ImplicitGemmConv2d {
             for (int k = 0; k < kg; k++, d += MR) {
                 for (int r = 0; r < rows; r++) ap[d + r] = wd[src + r * kg + k];
                 for (int r = rows; r < MR; r++) ap[d + r] = 0f;
+            }
+        }
+    }
+
+    /**
+     * {@link #packFilters} of the filters {@code w'[o][c][t] = w[c][o][taps - 1 - t]}, w being
+     * {@code ws}' original filters ({@code [cin][cout][taps]} here): filter o of this panel reads
+     * row o of every one of w's filters, taps reversed. The panel's MR rows of one w filter lie side by
+     * side, so the reads run along memory.
+     */
+    private static void packFlippedFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
+        int rows = Math.min(MR, cout - i * MR), d = i * kAll * MR;
+        for (Tensor w : ws) {
+            float[] wd = w.data();
+            for (int c = 0; c < cin; c++) {
+                int src = w.offset() + (c * cout + i * MR) * taps + taps - 1;
+                for (int t = 0; t < taps; t++, d += MR) {
+                    for (int r = 0; r < rows; r++) ap[d + r] = wd[src + r * taps - t];
+                    for (int r = rows; r < MR; r++) ap[d + r] = 0f;
+                }
             }
         }
     }
