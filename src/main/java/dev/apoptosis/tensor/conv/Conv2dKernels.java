@@ -20,6 +20,8 @@ import java.util.Arrays;
  * <p>Depthwise convolutions (groups = inChannels = outChannels) run a direct per-plane kernel;
  * 3x3 stride-1 ungrouped convolutions with enough channels run as Winograd F(2x2, 3x3) (see
  * {@code WinogradConv2d}; {@link Winograd} switches it), which needs 2.25x fewer multiplications;
+ * outputs of at most 8x8 over a batch of 32 or more images (VGG's deep layers) run as an implicit
+ * GEMM that skips the padded taps ({@code ImplicitGemmConv2d}, the same values as im2col + GEMM);
  * everything else runs as im2col + {@link Gemm#sgemm} (see {@code GemmConv2d}), so speed follows
  * the GEMM. Results are bit-identical whatever {@link Parallel#threads()} is. Inputs and outputs
  * must not share storage. Every shape check throws {@link IllegalArgumentException} naming
