@@ -108,11 +108,11 @@ class Conv2dKernelsTest {
                 Arguments.of(a.get()[0], a.get()[1], false), Arguments.of(a.get()[0], a.get()[1], true)));
     }
 
-    private static Tensor randn(Random rng, int... shape) {
+    static Tensor randn(Random rng, int... shape) {
         return Tensor.randn(rng, 1f, shape);
     }
 
-    private static double tol(double[] expected) {
+    static double tol(double[] expected) {
         double m = 0;
         for (double v : expected) m = Math.max(m, Math.abs(v));
         return 2e-6 * Math.max(1, m);
@@ -224,13 +224,13 @@ class Conv2dKernelsTest {
         for (int i = 0; i < 2; i++) KernelTesting.assertSameValues(name + " pair result " + i + ", 1 vs 2 threads", one[i], two[i]);
     }
 
-    private static double[] plus(double[] a, double[] b) {
+    static double[] plus(double[] a, double[] b) {
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) r[i] = a[i] + b[i];
         return r;
     }
 
-    private static double[] plus(Tensor t, double[] d) {
+    static double[] plus(Tensor t, double[] d) {
         double[] r = new double[d.length];
         for (int i = 0; i < d.length; i++) r[i] = t.at(i) + d[i];
         return r;

@@ -4,6 +4,9 @@ import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
 import static dev.apoptosis.testing.Assertions2.assertClose;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.plus;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.randn;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.tol;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.apoptosis.tensor.KernelTesting;
@@ -156,27 +159,5 @@ class ImplicitGemmConv2dTest {
         assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 16, 16, 16, 3).padding(1).build()), "16x16 stride 1");
         assertTrue(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 16, 16, 32, 3).stride(2).padding(1).build()), "stride 2 onto 8x8");
         assertFalse(ImplicitGemmConv2d.applies(conv(2 * nr, 16, 32, 32, 32, 3).stride(2).padding(1).build()), "stride 2 onto 16x16");
-    }
-
-    private static Tensor randn(Random rng, int... shape) {
-        return Tensor.randn(rng, 1f, shape);
-    }
-
-    private static double tol(double[] expected) {
-        double m = 0;
-        for (double v : expected) m = Math.max(m, Math.abs(v));
-        return 2e-6 * Math.max(1, m);
-    }
-
-    private static double[] plus(double[] a, double[] b) {
-        double[] r = new double[a.length];
-        for (int i = 0; i < a.length; i++) r[i] = a[i] + b[i];
-        return r;
-    }
-
-    private static double[] plus(Tensor t, double[] d) {
-        double[] r = new double[d.length];
-        for (int i = 0; i < d.length; i++) r[i] = t.at(i) + d[i];
-        return r;
     }
 }
