@@ -103,6 +103,34 @@ final class ImplicitGemmConv2d {
 
     private static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
                                 boolean accumulate) {
+        int chunk = imagesPerChunk(g, xs.length);
+        if (chunk >= g.n()) {
+            forwardChunk(g, xs, ws, flipped, bias, y, accumulate);
+            return;
+        }
+        // Images are independent, so a chunk's outputs are those of the whole batch, bit for bit.
+        for (int n0 = 0; n0 < g.n(); n0 += chunk) {
+            int n1 = Math.min(g.n(), n0 + chunk);
+            Tensor[] part = new Tensor[xs.length];
+            for (int q = 0; q < xs.length; q++) part[q] = xs[q].slice0(n0, n1);
+            forwardChunk(g.withBatch(n1 - n0), part, ws, flipped, bias, y.slice0(n0, n1), accumulate);
+        }
+    }
+
+    /**
+     * Upper bound on the floats of the batch-innermost input copy (32 MiB), which a thread keeps for
+     * reuse: larger batches run in chunks of whole image panels. Settable for tests only.
+     */
+    static volatile long maxInputFloats = 1L << 23;
+
+    /** Images per call of {@link #forwardChunk}: the whole batch, or whole image panels within {@link #maxInputFloats}. */
+    static int imagesPerChunk(ConvGeometry g, int pairs) {
+        long perImage = (long) pairs * g.inH() * g.inW() * g.inChannels();
+        return (int) Math.max(NR, Math.min(g.n(), maxInputFloats / perImage / NR * NR));
+    }
+
+    private static void forwardChunk(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
+                                     boolean accumulate) {
         final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), hw = g.inH() * g.inW(), p = g.outH() * g.outW();
         final int taps = g.kernelH() * g.kernelW(), pairs = xs.length, kAll = pairs * taps * cin;
         final int np = roundUp(n, NR), mPanels = (cout + MR - 1) / MR, px = unaliased(cin * np), plane = hw * px;

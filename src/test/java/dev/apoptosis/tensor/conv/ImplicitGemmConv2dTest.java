@@ -2,6 +2,7 @@ package dev.apoptosis.tensor.conv;
 
 import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
 import static dev.apoptosis.testing.Assertions2.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.plus;
@@ -140,6 +141,31 @@ class ImplicitGemmConv2dTest {
     @Test
     void equalsTheIm2colPathAcrossKBlocks() {
         equalsTheIm2colPathBitForBit("256 channels 2x2", conv(3, 256, 2, 3, 9, 3).padding(1).build());
+    }
+
+    /** A batch larger than one input copy may hold runs in chunks of image panels: the same bits. */
+    @Test
+    void chunksOfTheBatchGiveTheSameBits() {
+        assumeTrue(Simd.enabled(), "the implicit GEMM is a Vector API path");
+        int nr = GemmVectorKernel.NR;
+        ConvGeometry g = conv(3 * nr + 5, 6, 4, 5, 7, 3).padding(1).build();
+        Random rng = new Random(5);
+        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        Tensor gy = randn(rng, g.outputShape()), w2 = randn(rng, g.weightShape()), gy2 = randn(rng, g.outputShape());
+        float[] whole = Conv2dKernels.forward(g, x, w, b).toArray();
+        Tensor gxWhole = randn(new Random(9), g.inputShape());
+        Conv2dKernels.backwardInputPairInto(g, gy, w, gy2, w2, gxWhole, true);
+        long saved = ImplicitGemmConv2d.maxInputFloats;
+        try {
+            ImplicitGemmConv2d.maxInputFloats = 2L * 6 * 4 * 5 * nr; // two panels of images per chunk
+            assertEquals(2 * nr, ImplicitGemmConv2d.imagesPerChunk(g, 1));
+            KernelTesting.assertSameValues("forward in chunks", whole, Conv2dKernels.forward(g, x, w, b).toArray());
+            Tensor gx = randn(new Random(9), g.inputShape());
+            Conv2dKernels.backwardInputPairInto(g, gy, w, gy2, w2, gx, true);
+            KernelTesting.assertSameValues("input gradient pair in chunks", gxWhole.toArray(), gx.toArray());
+        } finally {
+            ImplicitGemmConv2d.maxInputFloats = saved;
+        }
     }
 
     /** The batches that take this path unforced, and those that do not. */
