@@ -56,7 +56,7 @@ def bench_sgemm(args):
 
 RESNET20 = ((16, 32, 128), (32, 16, 128), (64, 8, 128))
 # The CIFAR VGGs' wider convolutions, as `./apoptosis bench kernels --vgg` (ConvBench.VGG).
-VGG = ((64, 32, 64), (128, 16, 64), (256, 8, 64), (512, 4, 64))
+VGG = ((64, 32, 64), (128, 16, 64), (256, 8, 64), (512, 4, 64), (512, 2, 64))
 
 
 def bench_conv(args):

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * The convolutions of CIFAR ResNet-20 at batch 128: 3x3, stride 1, padding 1, no bias, with
  * 16 channels at 32x32, 32 at 16x16 and 64 at 8x8; and on request those of the CIFAR VGGs ({@link #VGG}:
- * 64 channels at 32x32, 128 at 16x16, 256 at 8x8, 512 at 4x4, batch 64). For each, {@code conv_c<C>_h<H>_fwd} times the
+ * 64 channels at 32x32, 128 at 16x16, 256 at 8x8, 512 at 4x4 and at 2x2 (VGG16/19's last block), batch 64). For each, {@code conv_c<C>_h<H>_fwd} times the
  * forward pass, {@code _bwd_input} and {@code _bwd_weight} each gradient alone, and
  * {@code conv_c<C>_h<H>_fwdbwd} the forward pass followed by the input and weight gradients.
  * FLOPs: forward = each gradient = 2 MACs, forward+backward = 3 x forward (the same counting as the
@@ -18,8 +18,8 @@ import java.util.function.Consumer;
 public final class ConvBench {
     /** {channels, size, batch} of ResNet-20's convolutions. */
     private static final int[][] LAYERS = {{16, 32, 128}, {32, 16, 128}, {64, 8, 128}};
-    /** {channels, size, batch} of the CIFAR VGGs' wider convolutions (the batch halved: these are 9.7 GFLOP a pass). */
-    public static final int[][] VGG = {{64, 32, 64}, {128, 16, 64}, {256, 8, 64}, {512, 4, 64}};
+    /** {channels, size, batch} of the CIFAR VGGs' wider convolutions (the batch halved: these are 9.7 GFLOP a pass, 2.4 at 2x2). */
+    public static final int[][] VGG = {{64, 32, 64}, {128, 16, 64}, {256, 8, 64}, {512, 4, 64}, {512, 2, 64}};
 
     private ConvBench() {}
 

@@ -19,7 +19,7 @@ public final class BenchKernelsCommand implements Runnable {
     @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per case (median reported).")
     int reps;
 
-    @Option(names = "--vgg", description = "Also the CIFAR VGGs' wider convolutions (64 channels at 32x32 to 512 at 4x4, batch 64).")
+    @Option(names = "--vgg", description = "Also the CIFAR VGGs' wider convolutions (64 channels at 32x32 to 512 at 4x4 and 2x2, batch 64).")
     boolean vgg;
 
     @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = BenchOutput.WARM_UP_DEFAULT, description = BenchOutput.WARM_UP_HELP)
