@@ -11,12 +11,6 @@ import dev.apoptosis.tensor.gemm.Gemm;
 import dev.apoptosis.tensor.gemm.GemmVectorKernel;
 import dev.apoptosis.tensor.gemm.GemmVectorPacking;
 import dev.apoptosis.tensor.window.ConvGeometry;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Convolution as an <em>implicit</em> GEMM that skips the padding: no patch matrix is built, and the
@@ -160,7 +154,7 @@ final class ImplicitGemmConv2d {
                 }
             }
         });
-        final Steps plan = Steps.cached(g, pairs, np, px, plane);
+        final ImplicitGemmSteps plan = ImplicitGemmSteps.cached(g, pairs, np, px, plane);
         final float[] yd = y.data();
         final int yo = y.offset();
         Parallel.forRange(mPanels, 1, (lo, hi) -> {
@@ -261,91 +255,6 @@ final class ImplicitGemmConv2d {
                     for (int r = rows; r < MR; r++) ap[d + r] = 0f;
                 }
             }
-        }
-    }
-
-    /**
-     * The k steps of every output position, shared by positions of one class: {@code tables[k][b]}
-     * holds, for k block b of the GEMM's blocking ({@link Gemm#kBlock}), pairs (packed-filter column,
-     * offset in {@code xt} relative to the position's {@code base}) for each term, input channel and
-     * tap inside the image, in im2col's k order; position {@code pos} uses class {@code classOf[pos]}
-     * with offsets added to {@code base[pos]}, the offset in {@code xt} of the input pixel under its
-     * (0, 0) tap were there no padding. A block with no step inside the image is an empty table.
-     */
-    record Steps(int[][][] tables, int[] classOf, int[] base) {
-        private record Key(ConvGeometry g, int pairs) {}
-
-        /** The plans of the last few geometries: a network's layers repeat every step, and a plan is read-only. */
-        private static final Map<Key, Steps> CACHE = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Steps> eldest) {
-                return size() > 64;
-            }
-        };
-
-        /** {@link #of}, remembered per geometry and number of terms (np, px and plane follow from them). */
-        static Steps cached(ConvGeometry g, int pairs, int np, int px, int plane) {
-            Key key = new Key(g, pairs);
-            synchronized (CACHE) {
-                Steps s = CACHE.get(key);
-                if (s != null) return s;
-            }
-            Steps s = of(g, pairs, np, px, plane);
-            synchronized (CACHE) {
-                CACHE.put(key, s);
-            }
-            return s;
-        }
-
-        static Steps of(ConvGeometry g, int pairs, int np, int px, int plane) {
-            final int kh = g.kernelH(), kw = g.kernelW(), taps = kh * kw, w = g.inW();
-            final int ow = g.outW(), p = g.outH() * ow;
-            int[] classOf = new int[p], base = new int[p];
-            Map<BitSet, Integer> classes = new HashMap<>();
-            List<int[][]> tables = new ArrayList<>();
-            for (int pos = 0; pos < p; pos++) {
-                int oh = pos / ow, oc = pos % ow;
-                int ih0 = oh * g.strideH() - g.padH(), iw0 = oc * g.strideW() - g.padW();
-                base[pos] = (ih0 * w + iw0) * px;
-                BitSet inside = new BitSet(taps);
-                for (int t = 0; t < taps; t++) {
-                    int ih = ih0 + t / kw * g.dilationH(), iw = iw0 + t % kw * g.dilationW();
-                    if (ih >= 0 && ih < g.inH() && iw >= 0 && iw < w) inside.set(t);
-                }
-                Integer k = classes.get(inside);
-                if (k == null) {
-                    k = tables.size();
-                    classes.put(inside, k);
-                    tables.add(table(g, inside, pairs, np, px, plane));
-                }
-                classOf[pos] = k;
-            }
-            return new Steps(tables.toArray(new int[0][][]), classOf, base);
-        }
-
-        private static int[][] table(ConvGeometry g, BitSet inside, int pairs, int np, int px, int plane) {
-            final int kw = g.kernelW(), taps = g.kernelH() * kw, cin = g.inChannels(), w = g.inW();
-            final int kAll = pairs * cin * taps, kb = Gemm.kBlock(kAll), blocks = (kAll + kb - 1) / kb;
-            int[] all = new int[2 * pairs * cin * inside.cardinality()];
-            int[] ends = new int[blocks];
-            int s = 0;
-            for (int q = 0; q < pairs; q++) {
-                for (int c = 0; c < cin; c++) {
-                    for (int t = inside.nextSetBit(0); t >= 0; t = inside.nextSetBit(t + 1), s += 2) {
-                        int k = (q * cin + c) * taps + t;
-                        all[s] = k;
-                        all[s + 1] = q * plane + (t / kw * g.dilationH() * w + t % kw * g.dilationW()) * px + c * NR;
-                        ends[k / kb] = s + 2;
-                    }
-                }
-            }
-            int[][] byBlock = new int[blocks][];
-            for (int b = 0, from = 0; b < blocks; b++) {
-                int to = Math.max(from, ends[b]);
-                byBlock[b] = java.util.Arrays.copyOfRange(all, from, to);
-                from = to;
-            }
-            return byBlock;
         }
     }
 
