@@ -15,7 +15,7 @@ for case in "$@"; do
   for _ in $(seq "$rounds"); do
     for jar in "$base" "$cand"; do
       # shellcheck disable=SC2086
-      g=$(java --add-modules jdk.incubator.vector -Xms4g -Xmx8g -XX:+UseG1GC -XX:+UseTransparentHugePages \
+      g=$(java --add-modules jdk.incubator.vector -Xms4g -Xmx8g -XX:+UseG1GC -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch \
             -Dapoptosis.threads="${APOPTOSIS_THREADS:-1}" -cp "$jar:$lib" bench/ConvPass.java $(echo $case | cut -d" " -f1-3) "$seconds" $(echo $case | cut -s -d" " -f4) 2>/dev/null \
           | grep -o '[0-9.]* GFLOP' | cut -d' ' -f1)
       results+=("$([ "$jar" = "$base" ] && echo b || echo c):$g")
