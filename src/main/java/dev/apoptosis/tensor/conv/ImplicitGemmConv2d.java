@@ -21,7 +21,7 @@ import dev.apoptosis.tensor.window.ConvGeometry;
  * padded with zeros). Output position {@code (oh, ow)} of one image panel is then a GEMM column panel
  * whose B rows, one per (input channel, tap), are NR contiguous floats of {@code xt}, and a tap's rows
  * follow one another (panels inside channels, with rows half a line apart at batch 64, were 3-4% slower
- * at 512 channels): the panel's images share the position, so they share which taps
+ * at 512 channels, AMD EPYC Zen 4): the panel's images share the position, so they share which taps
  * are inside the image, and a tap outside is simply not one of the panel's k steps. The filters are
  * packed once per call as A micro-panels with k ordered as im2col's (channel, tap). Each (filter panel, position,
  * image panel) tile runs {@link GemmVectorKernel#multiplySteps} over the k steps of its position's
@@ -78,7 +78,7 @@ final class ImplicitGemmConv2d {
         if (!supports(g)) return false;
         Boolean f = forced;
         if (f != null) return f;
-        int n = g.n(), padded = roundUp(n, NR);
+        int n = g.n(), padded = ImplicitGemmSteps.paddedBatch(n);
         return n >= NR && 8L * padded <= 9L * n && g.kernelH() * g.kernelW() > 1 && g.outH() * g.outW() <= 64;
     }
 
@@ -129,7 +129,9 @@ final class ImplicitGemmConv2d {
                                      boolean accumulate) {
         final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), hw = g.inH() * g.inW(), p = g.outH() * g.outW();
         final int taps = g.kernelH() * g.kernelW(), pairs = xs.length, kAll = pairs * taps * cin;
-        final int np = roundUp(n, NR), mPanels = (cout + MR - 1) / MR, px = unaliased(cin * np), plane = hw * px;
+        final int mPanels = (cout + MR - 1) / MR;
+        final ImplicitGemmSteps plan = ImplicitGemmSteps.cached(g, pairs);
+        final int np = plan.np(), px = plan.px(), plane = plan.plane();
         final float[] xt = ConvScratch.floats(Slot.IMPLICIT_INPUT, pairs * plane);
         Parallel.forRange(pairs * cin, 1, (lo, hi) -> {
             for (int qc = lo; qc < hi; qc++) {
@@ -154,7 +156,6 @@ final class ImplicitGemmConv2d {
                 }
             }
         });
-        final ImplicitGemmSteps plan = ImplicitGemmSteps.cached(g, pairs, np, px, plane);
         final float[] yd = y.data();
         final int yo = y.offset();
         Parallel.forRange(mPanels, 1, (lo, hi) -> {
@@ -199,7 +200,7 @@ final class ImplicitGemmConv2d {
      * and filter at {@code y[d + col * imageStride + r * p]}: {@code y = v}, or {@code y = y + v}, then
      * {@code + bias} when there is one. Storing each tile straight into y put its 256 values on as
      * many cache lines; a batch-innermost output transposed afterwards cost a fifth of a 16-channel
-     * 8x8 forward.
+     * 8x8 forward (AMD EPYC Zen 4).
      */
     private static void unstage(float[] stage, int rows, int cols, int positions, float[] y, int d, int imageStride, int p,
                                 boolean accumulate, Tensor bias, int m0) {
@@ -222,12 +223,15 @@ final class ImplicitGemmConv2d {
 
     /**
      * Filter panel {@code i} (filters {@code [i MR, i MR + MR)}, zero rows past the last filter) as
-     * {@link GemmVectorPacking} lays out an A micro-panel, with k ordered (term, tap, channel).
+     * {@link GemmVectorPacking#packA} lays out an A micro-panel, with k ordered (term, channel, tap):
+     * each term's filters are a {@code cout x cin taps} matrix already in that order. Not that packer
+     * itself: it writes the panel one row at a time, which strides through this panel (up to 8 x 9216
+     * floats) 8 times and took 11% of a 512-channel 4x4 forward; written in order here, 5%. The same
+     * order in the shared packer measured 0.97-0.98x on the 32-channel weight gradient (AMD EPYC Zen 4,
+     * bench/ab_conv.sh, 7 rounds), so each keeps its own.
      */
     private static void packFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
         int rows = Math.min(MR, cout - i * MR), d = i * kAll * MR, kg = cin * taps;
-        // Written in order, read across the panel's rows: writing one row at a time instead strode
-        // through the panel 8 times and took 11% of a 512-channel 4x4 forward.
         for (Tensor w : ws) {
             float[] wd = w.data();
             int src = w.offset() + i * MR * kg;
@@ -256,19 +260,5 @@ final class ImplicitGemmConv2d {
                 }
             }
         }
-    }
-
-    /**
-     * A row pitch of at least {@code floats} that is an odd number of 64-byte lines: the pixel rows of
-     * xt are then spread over the cache sets instead of all mapping to the same ones, as rows a power of
-     * two apart do, which made the layout changes several times slower.
-     */
-    static int unaliased(int floats) {
-        int lines = (floats + 15) / 16;
-        return (lines | 1) * 16;
-    }
-
-    private static int roundUp(int x, int unit) {
-        return (x + unit - 1) / unit * unit;
     }
 }

@@ -21,8 +21,12 @@ import java.util.Map;
  * tap inside the image, in im2col's k order; position {@code pos} uses class {@code classOf[pos]}
  * with offsets added to {@code base[pos]}, the offset in {@code xt} of the input pixel under its
  * (0, 0) tap were there no padding. A block with no step inside the image is an empty table.
+ *
+ * <p>The plan also fixes the input copy's layout, which the offsets assume: {@code np} images
+ * (the batch padded to whole panels of {@link dev.apoptosis.tensor.gemm.GemmVectorKernel#NR}), pixel
+ * rows {@code px} floats apart ({@link #unaliased}), terms {@code plane} apart.
  */
-record ImplicitGemmSteps(int[][][] tables, int[] classOf, int[] base) {
+record ImplicitGemmSteps(int np, int px, int plane, int[][][] tables, int[] classOf, int[] base) {
     private record Key(ConvGeometry g, int pairs) {}
 
     /** The plans of the last few geometries: a network's layers repeat every step, and a plan is read-only. */
@@ -33,22 +37,23 @@ record ImplicitGemmSteps(int[][][] tables, int[] classOf, int[] base) {
         }
     };
 
-    /** {@link #of}, remembered per geometry and number of terms (np, px and plane follow from them). */
-    static ImplicitGemmSteps cached(ConvGeometry g, int pairs, int np, int px, int plane) {
+    /** {@link #of}, remembered per geometry and number of terms. */
+    static ImplicitGemmSteps cached(ConvGeometry g, int pairs) {
         Key key = new Key(g, pairs);
         synchronized (CACHE) {
             ImplicitGemmSteps s = CACHE.get(key);
             if (s != null) return s;
         }
-        ImplicitGemmSteps s = of(g, pairs, np, px, plane);
+        ImplicitGemmSteps s = of(g, pairs);
         synchronized (CACHE) {
             CACHE.put(key, s);
         }
         return s;
     }
 
-    static ImplicitGemmSteps of(ConvGeometry g, int pairs, int np, int px, int plane) {
+    static ImplicitGemmSteps of(ConvGeometry g, int pairs) {
         final int kh = g.kernelH(), kw = g.kernelW(), taps = kh * kw, w = g.inW();
+        final int np = paddedBatch(g.n()), px = unaliased(g.inChannels() * np), plane = g.inH() * w * px;
         final int ow = g.outW(), p = g.outH() * ow;
         int[] classOf = new int[p], base = new int[p];
         Map<BitSet, Integer> classes = new HashMap<>();
@@ -66,14 +71,14 @@ record ImplicitGemmSteps(int[][][] tables, int[] classOf, int[] base) {
             if (k == null) {
                 k = tables.size();
                 classes.put(inside, k);
-                tables.add(table(g, inside, pairs, np, px, plane));
+                tables.add(table(g, inside, pairs, px, plane));
             }
             classOf[pos] = k;
         }
-        return new ImplicitGemmSteps(tables.toArray(new int[0][][]), classOf, base);
+        return new ImplicitGemmSteps(np, px, plane, tables.toArray(new int[0][][]), classOf, base);
     }
 
-    private static int[][] table(ConvGeometry g, BitSet inside, int pairs, int np, int px, int plane) {
+    private static int[][] table(ConvGeometry g, BitSet inside, int pairs, int px, int plane) {
         final int kw = g.kernelW(), taps = g.kernelH() * kw, cin = g.inChannels(), w = g.inW();
         final int kAll = pairs * cin * taps, kb = Gemm.kBlock(kAll), blocks = (kAll + kb - 1) / kb;
         int[] all = new int[2 * pairs * cin * inside.cardinality()];
@@ -96,5 +101,20 @@ record ImplicitGemmSteps(int[][][] tables, int[] classOf, int[] base) {
             from = to;
         }
         return byBlock;
+    }
+
+    /** The batch padded to whole image panels of NR. */
+    static int paddedBatch(int n) {
+        return (n + NR - 1) / NR * NR;
+    }
+
+    /**
+     * A row pitch of at least {@code floats} that is an odd number of 64-byte lines: the pixel rows of
+     * xt are then spread over the cache sets instead of all mapping to the same ones, as rows a power of
+     * two apart do, which made the layout change several times slower (AMD EPYC Zen 4).
+     */
+    static int unaliased(int floats) {
+        int lines = (floats + 15) / 16;
+        return (lines | 1) * 16;
     }
 }
