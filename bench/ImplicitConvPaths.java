@@ -17,7 +17,8 @@ import java.util.List;
  *     -Dapoptosis.threads=1 -cp "target/apoptosis-0.1.0-SNAPSHOT.jar:target/lib/*" \
  *     bench/ImplicitConvPaths.java BATCH CIN COUT SIZE KERNEL STRIDE PAD fwd|in SECONDS
  * </pre>
- * e.g. {@code 64 512 512 4 3 1 1 fwd 4}. Stride-1 convolutions with at least 32 channels and enough
+ * e.g. {@code 64 512 512 4 3 1 1 fwd 4}. {@code -Dpath=PaddedPlaneConv2d} compares that path instead (with
+ * the implicit GEMM kept out of both sides). Stride-1 convolutions with at least 32 channels and enough
  * Winograd tiles run as Winograd on both sides (a ratio of 1).
  */
 public class ImplicitConvPaths {
@@ -26,8 +27,15 @@ public class ImplicitConvPaths {
             System.err.println("usage: ImplicitConvPaths BATCH CIN COUT SIZE KERNEL STRIDE PAD fwd|in SECONDS");
             System.exit(2);
         }
-        Method force = Class.forName("dev.apoptosis.tensor.conv.ImplicitGemmConv2d").getDeclaredMethod("force", Boolean.class);
+        String path = System.getProperty("path", "ImplicitGemmConv2d");
+        Method force = Class.forName("dev.apoptosis.tensor.conv." + path).getDeclaredMethod("force", Boolean.class);
         force.setAccessible(true);
+        if (!path.equals("ImplicitGemmConv2d")) {
+            // The other path compared with im2col + GEMM: the small-output implicit GEMM stays out of both sides.
+            Method implicit = Class.forName("dev.apoptosis.tensor.conv.ImplicitGemmConv2d").getDeclaredMethod("force", Boolean.class);
+            implicit.setAccessible(true);
+            implicit.invoke(null, false);
+        }
         int n = Integer.parseInt(a[0]), cin = Integer.parseInt(a[1]), cout = Integer.parseInt(a[2]), h = Integer.parseInt(a[3]);
         ConvGeometry g = ConvGeometry.builder().batch(n).input(cin, h, h).outChannels(cout).kernel(Integer.parseInt(a[4]))
                 .stride(Integer.parseInt(a[5])).padding(Integer.parseInt(a[6])).build();
@@ -38,20 +46,20 @@ public class ImplicitConvPaths {
         Tensor gy = Tensor.randn(rng, 1f, g.outputShape()), y = Tensor.zeros(g.outputShape()), gx = Tensor.zeros(g.inputShape());
         List<List<Double>> ms = List.of(new ArrayList<>(), new ArrayList<>());
         for (int round = 0; round < 6; round++) {
-            for (int path = 0; path < 2; path++) {
-                force.invoke(null, path == 1);
+            for (int side = 0; side < 2; side++) {
+                force.invoke(null, side == 1);
                 long end = System.nanoTime() + (long) (seconds / 6 * 1e9);
                 for (int reps = 0; System.nanoTime() < end || reps < 2; reps++) {
                     long t0 = System.nanoTime();
                     if (forward) Conv2dKernels.forwardInto(g, x, w, null, y, false);
                     else Conv2dKernels.backwardInputInto(g, gy, w, gx, false);
-                    if (round > 0) ms.get(path).add((System.nanoTime() - t0) / 1e6);
+                    if (round > 0) ms.get(side).add((System.nanoTime() - t0) / 1e6);
                 }
             }
         }
         double gemm = median(ms.get(0)), implicit = median(ms.get(1)), flops = 2.0 * g.macs();
-        System.out.printf("%s %s  im2col+GEMM %.2f ms (%.0f GFLOP/s)  implicit %.2f ms (%.0f GFLOP/s)  speed-up %.2f%n",
-                a[7], g, gemm, flops / gemm / 1e6, implicit, flops / implicit / 1e6, gemm / implicit);
+        System.out.printf("%s %s  im2col+GEMM %.2f ms (%.0f GFLOP/s)  %s %.2f ms (%.0f GFLOP/s)  speed-up %.2f%n",
+                a[7], g, gemm, flops / gemm / 1e6, path, implicit, flops / implicit / 1e6, gemm / implicit);
     }
 
     private static double median(List<Double> v) {

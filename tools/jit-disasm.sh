@@ -16,8 +16,10 @@ command -v gdb >/dev/null || { echo "$0: gdb not found" >&2; exit 3; }
 launcher=$!
 trap 'kill $launcher 2>/dev/null || true' EXIT
 sleep "$wait"
-# The JVM may be a child of the launcher script: take the newest java process in its tree.
-pid=$(pgrep -n -P "$launcher" java || true)
+# The JVM may be a grandchild of the launcher script (./apoptosis pipes its stderr through a
+# subshell): take the newest java process anywhere in the launcher's tree.
+descendants() { local c; for c in $(pgrep -P "$1" || true); do echo "$c"; descendants "$c"; done; }
+pid=$(for p in $launcher $(descendants "$launcher"); do if [ "$(ps -o comm= -p "$p" 2>/dev/null || true)" = java ]; then echo "$p"; fi; done | sort -n | tail -1)
 pid=${pid:-$launcher}
 found=0
 while read -r line; do

@@ -77,6 +77,10 @@ final class GemmConv2d {
             ImplicitGemmConv2d.forward(g, xs, ws, bias, y, accumulate);
             return;
         }
+        if (PaddedPlaneConv2d.applies(g, xs.length)) {
+            PaddedPlaneConv2d.forward(g, xs, ws, bias, y, accumulate);
+            return;
+        }
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
         final int kg = cg * g.kernelH() * g.kernelW(), pairs = xs.length, kAll = pairs * kg;
@@ -151,6 +155,10 @@ final class GemmConv2d {
             ImplicitGemmConv2d.forwardOfTransposed(transposed, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
             return;
         }
+        if (transposed != null && PaddedPlaneConv2d.applies(transposed, 1)) {
+            PaddedPlaneConv2d.forwardOfTransposed(transposed, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
+            return;
+        }
         if (transposed != null) {
             forward(transposed, gy, flippedTransposedWeight(g, w, 0), null, gx, accumulate);
             return;
@@ -206,6 +214,10 @@ final class GemmConv2d {
         }
         if (ImplicitGemmConv2d.applies(transposed)) {
             ImplicitGemmConv2d.forwardOfTransposed(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
+            return;
+        }
+        if (PaddedPlaneConv2d.applies(transposed, 2)) {
+            PaddedPlaneConv2d.forwardOfTransposed(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
             return;
         }
         forward(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {flippedTransposedWeight(g, w1, 0), flippedTransposedWeight(g, w2, 1)},

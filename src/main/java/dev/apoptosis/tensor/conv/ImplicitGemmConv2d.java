@@ -230,7 +230,7 @@ final class ImplicitGemmConv2d {
      * order in the shared packer measured 0.97-0.98x on the 32-channel weight gradient (AMD EPYC Zen 4,
      * bench/ab_conv.sh, 7 rounds), so each keeps its own.
      */
-    private static void packFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
+    static void packFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
         int rows = Math.min(MR, cout - i * MR), d = i * kAll * MR, kg = cin * taps;
         for (Tensor w : ws) {
             float[] wd = w.data();
@@ -248,7 +248,7 @@ final class ImplicitGemmConv2d {
      * row o of every one of w's filters, taps reversed. The panel's MR rows of one w filter lie side by
      * side, so the reads run along memory.
      */
-    private static void packFlippedFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
+    static void packFlippedFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
         int rows = Math.min(MR, cout - i * MR), d = i * kAll * MR;
         for (Tensor w : ws) {
             float[] wd = w.data();

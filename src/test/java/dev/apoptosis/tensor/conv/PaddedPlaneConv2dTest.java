@@ -1,0 +1,168 @@
+package dev.apoptosis.tensor.conv;
+
+import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
+import static dev.apoptosis.testing.Assertions2.assertClose;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.plus;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.randn;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.tol;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.apoptosis.tensor.KernelTesting;
+import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Simd;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.gemm.GemmVectorKernel;
+import dev.apoptosis.tensor.window.ConvGeometry;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link PaddedPlaneConv2d} against the double-precision loops of {@link ConvReference} and against
+ * im2col + GEMM bit for bit: every geometry of {@link Conv2dKernelsTest} it supports, forced onto this
+ * path (widths 1 to 33, so runs of positions cross rows, end in the junk column and overrun the last
+ * row), plus shapes of its own. The input gradient of a stride-1 "same" convolution is such a
+ * convolution too.
+ */
+class PaddedPlaneConv2dTest {
+    private int savedThreads;
+
+    @BeforeEach
+    void force() {
+        savedThreads = Parallel.threads();
+        ImplicitGemmConv2d.force(false);
+        PaddedPlaneConv2d.force(true);
+    }
+
+    @AfterEach
+    void restore() {
+        PaddedPlaneConv2d.force(null);
+        ImplicitGemmConv2d.force(null);
+        Parallel.setThreads(savedThreads);
+    }
+
+    static Stream<Arguments> geometries() {
+        int nr = GemmVectorKernel.NR;
+        Stream<Arguments> own = Stream.of(
+                Arguments.of("ResNet stage 1 shape, batch 3", conv(3, 16, 32, 32, 16, 3).padding(1).build()),
+                Arguments.of("width NR + 1, ragged filters", conv(2, 5, 6, nr + 1, 11, 3).padding(1).build()),
+                Arguments.of("width NR - 1", conv(2, 7, 3, nr - 1, 9, 3).padding(1).build()),
+                Arguments.of("5x3 kernel pad 2x1", conv(2, 4, 9, 7, 6, 3).kernel(5, 3).padding(2, 1).build()),
+                Arguments.of("1x3 kernel pad 0x1", conv(2, 3, 4, 9, 5, 3).kernel(1, 3).padding(0, 1).build()),
+                Arguments.of("one k block at its limit", conv(2, 113, 5, 6, 8, 3).padding(1).build()));
+        return Stream.concat(Conv2dKernelsTest.geometries(), own)
+                .filter(a -> PaddedPlaneConv2d.supports((ConvGeometry) a.get()[1], 2));
+    }
+
+    private static ConvGeometry.Builder conv(int n, int cin, int h, int w, int cout, int k) {
+        return ConvGeometry.builder().batch(n).input(cin, h, w).outChannels(cout).kernel(k);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void matchesReference(String name, ConvGeometry g) {
+        assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
+        Random rng = new Random(name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        Tensor x2 = randn(rng, g.inputShape()), w2 = randn(rng, g.weightShape());
+        Tensor gy = randn(rng, g.outputShape()), gy2 = randn(rng, g.outputShape());
+
+        double[] y = ConvReference.forward(g, x, w, b);
+        Tensor out = Tensor.full(Float.NaN, g.outputShape());
+        Conv2dKernels.forwardInto(g, x, w, b, out, false);
+        assertClose(name + " forward", y, out.data(), 0, 1e-5, tol(y));
+        Tensor acc = randn(rng, g.outputShape());
+        double[] eAcc = plus(acc, y);
+        Conv2dKernels.forwardInto(g, x, w, b, acc, true);
+        assertClose(name + " forward accumulate", eAcc, acc.data(), 0, 1e-5, tol(eAcc));
+
+        double[] pair = plus(y, ConvReference.forward(g, x2, w2, null));
+        Tensor pairOut = Tensor.full(Float.NaN, g.outputShape());
+        Conv2dKernels.forwardPairInto(g, x, w, x2, w2, b, pairOut, false);
+        assertClose(name + " forward pair", pair, pairOut.data(), 0, 1e-5, tol(pair));
+
+        double[] gx = ConvReference.backwardInput(g, gy, w);
+        Tensor gxOut = Tensor.full(Float.NaN, g.inputShape());
+        Conv2dKernels.backwardInputInto(g, gy, w, gxOut, false);
+        assertClose(name + " backwardInput", gx, gxOut.data(), 0, 1e-5, tol(gx));
+        double[] gxPair = plus(gx, ConvReference.backwardInput(g, gy2, w2));
+        Tensor gxPairOut = randn(rng, g.inputShape());
+        double[] eGxPair = plus(gxPairOut, gxPair);
+        Conv2dKernels.backwardInputPairInto(g, gy, w, gy2, w2, gxPairOut, true);
+        assertClose(name + " backwardInput pair accumulate", eGxPair, gxPairOut.data(), 0, 1e-5, tol(eGxPair));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void resultsDoNotDependOnThreadCount(String name, ConvGeometry g) {
+        assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
+        Random rng = new Random(~name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        Tensor gy = randn(rng, g.outputShape());
+        float[][] r = new float[2][], gx = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            r[threads - 1] = Conv2dKernels.forward(g, x, w, b).toArray();
+            gx[threads - 1] = Conv2dKernels.backwardInput(g, gy, w).toArray();
+        }
+        assertBitIdentical(name + " forward", r[0], r[1]);
+        assertBitIdentical(name + " input gradient", gx[0], gx[1]);
+    }
+
+    /**
+     * The same values as im2col + GEMM, bit for bit (a zero's sign aside): the same k order in one k
+     * block, padding taps multiplying zeros on both paths. Forward with bias, accumulating, its pair
+     * form and the input gradient.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void equalsTheIm2colPathBitForBit(String name, ConvGeometry g) {
+        assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
+        Random rng = new Random(3 * name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        Tensor gy = randn(rng, g.outputShape()), x2 = randn(rng, g.inputShape()), w2 = randn(rng, g.weightShape());
+        Tensor start = randn(rng, g.outputShape());
+        float[][] r = new float[2][], gx = new float[2][], pair = new float[2][], acc = new float[2][];
+        for (boolean padded : new boolean[] {false, true}) {
+            PaddedPlaneConv2d.force(padded);
+            int at = padded ? 1 : 0;
+            r[at] = Conv2dKernels.forward(g, x, w, b).toArray();
+            gx[at] = Conv2dKernels.backwardInput(g, gy, w).toArray();
+            Tensor y = Tensor.zeros(g.outputShape());
+            Conv2dKernels.forwardPairInto(g, x, w, x2, w2, b, y, false);
+            pair[at] = y.toArray();
+            Tensor sum = start.copy();
+            Conv2dKernels.forwardInto(g, x, w, b, sum, true);
+            acc[at] = sum.toArray();
+        }
+        KernelTesting.assertSameValues(name + " forward", r[0], r[1]);
+        KernelTesting.assertSameValues(name + " input gradient", gx[0], gx[1]);
+        KernelTesting.assertSameValues(name + " forward pair", pair[0], pair[1]);
+        KernelTesting.assertSameValues(name + " forward accumulate", acc[0], acc[1]);
+    }
+
+    /** Which geometries take this path unforced, and which it cannot take. */
+    @Test
+    void appliesToSameConvolutionsOfSixteenChannelsAndWider() {
+        assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
+        PaddedPlaneConv2d.force(null);
+        assertTrue(PaddedPlaneConv2d.applies(conv(128, 16, 32, 32, 16, 3).padding(1).build(), 1), "ResNet-20 stage 1");
+        assertTrue(PaddedPlaneConv2d.applies(conv(128, 23, 16, 16, 23, 3).padding(1).build(), 2), "pruned, a pair");
+        assertFalse(PaddedPlaneConv2d.applies(conv(128, 11, 32, 32, 11, 3).padding(1).build(), 1), "11 channels");
+        assertFalse(PaddedPlaneConv2d.applies(conv(128, 16, 8, 8, 16, 3).padding(1).build(), 1), "8 wide");
+        assertFalse(PaddedPlaneConv2d.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(2).build(), 1), "stride 2");
+        assertFalse(PaddedPlaneConv2d.supports(conv(2, 16, 16, 16, 16, 3).build(), 1), "no padding");
+        assertFalse(PaddedPlaneConv2d.supports(conv(2, 16, 16, 16, 16, 5).padding(2).build(), 1), "5 wide");
+        assertFalse(PaddedPlaneConv2d.supports(conv(2, 16, 16, 16, 16, 3).padding(1).groups(2).build(), 1), "groups");
+        assertTrue(PaddedPlaneConv2d.supports(conv(2, 113, 16, 16, 16, 3).padding(1).build(), 1), "k = 1017, one block");
+        assertFalse(PaddedPlaneConv2d.supports(conv(2, 114, 16, 16, 16, 3).padding(1).build(), 1), "k = 1026, two blocks");
+        assertFalse(PaddedPlaneConv2d.supports(conv(2, 57, 16, 16, 16, 3).padding(1).build(), 2), "a pair of 57 channels");
+    }
+}
