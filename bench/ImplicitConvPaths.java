@@ -15,16 +15,17 @@ import java.util.List;
  * mvn -q -DskipTests package
  * java --add-modules jdk.incubator.vector -Xms4g -Xmx8g -XX:+UseG1GC -XX:+UseTransparentHugePages \
  *     -Dapoptosis.threads=1 -cp "target/apoptosis-0.1.0-SNAPSHOT.jar:target/lib/*" \
- *     bench/ImplicitConvPaths.java BATCH CIN COUT SIZE KERNEL STRIDE PAD fwd|in SECONDS
+ *     bench/ImplicitConvPaths.java BATCH CIN COUT SIZE KERNEL STRIDE PAD fwd|in|wt SECONDS
  * </pre>
  * e.g. {@code 64 512 512 4 3 1 1 fwd 4}. {@code -Dpath=PaddedPlaneConv2d} compares that path instead (with
- * the implicit GEMM kept out of both sides). Stride-1 convolutions with at least 32 channels and enough
+ * the implicit GEMM kept out of both sides), {@code -Dpath=PaddedPlaneWeightGradient} the weight gradient's
+ * ({@code wt}) against the patch-rows and dot-product paths. Stride-1 convolutions with at least 32 channels and enough
  * Winograd tiles run as Winograd on both sides (a ratio of 1).
  */
 public class ImplicitConvPaths {
     public static void main(String[] a) throws Exception {
         if (a.length != 9) {
-            System.err.println("usage: ImplicitConvPaths BATCH CIN COUT SIZE KERNEL STRIDE PAD fwd|in SECONDS");
+            System.err.println("usage: ImplicitConvPaths BATCH CIN COUT SIZE KERNEL STRIDE PAD fwd|in|wt SECONDS");
             System.exit(2);
         }
         String path = System.getProperty("path", "ImplicitGemmConv2d");
@@ -39,11 +40,12 @@ public class ImplicitConvPaths {
         int n = Integer.parseInt(a[0]), cin = Integer.parseInt(a[1]), cout = Integer.parseInt(a[2]), h = Integer.parseInt(a[3]);
         ConvGeometry g = ConvGeometry.builder().batch(n).input(cin, h, h).outChannels(cout).kernel(Integer.parseInt(a[4]))
                 .stride(Integer.parseInt(a[5])).padding(Integer.parseInt(a[6])).build();
-        boolean forward = a[7].equals("fwd");
+        boolean forward = a[7].equals("fwd"), weights = a[7].equals("wt");
         double seconds = Double.parseDouble(a[8]);
         java.util.Random rng = new java.util.Random(1);
         Tensor x = Tensor.randn(rng, 1f, g.inputShape()), w = Tensor.randn(rng, 0.1f, g.weightShape());
         Tensor gy = Tensor.randn(rng, 1f, g.outputShape()), y = Tensor.zeros(g.outputShape()), gx = Tensor.zeros(g.inputShape());
+        Tensor gw = Tensor.zeros(g.weightShape());
         List<List<Double>> ms = List.of(new ArrayList<>(), new ArrayList<>());
         for (int round = 0; round < 6; round++) {
             for (int side = 0; side < 2; side++) {
@@ -52,6 +54,7 @@ public class ImplicitConvPaths {
                 for (int reps = 0; System.nanoTime() < end || reps < 2; reps++) {
                     long t0 = System.nanoTime();
                     if (forward) Conv2dKernels.forwardInto(g, x, w, null, y, false);
+                    else if (weights) Conv2dKernels.backwardWeightInto(g, x, gy, gw, false);
                     else Conv2dKernels.backwardInputInto(g, gy, w, gx, false);
                     if (round > 0) ms.get(side).add((System.nanoTime() - t0) / 1e6);
                 }

@@ -90,10 +90,14 @@ final class GemmConvWeightGradient {
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
         final int taps = g.kernelH() * g.kernelW(), kg = cg * taps;
         final int p = g.outH() * g.outW(), hw = g.inH() * g.inW();
-        final boolean dots = usesDotProducts(g);
+        final boolean dots = usesDotProducts(g), rowsInPlace = !dots && ImplicitIm2row.applies(g);
+        if (PaddedPlaneWeightGradient.applies(g, rowsInPlace)) {
+            PaddedPlaneWeightGradient.compute(g, x, gy, gw, accumulate);
+            return;
+        }
         final int tile = imagesPerTile(g, dots), tiles = (g.n() + tile - 1) / tile;
         final boolean inPlace = dots && GemmConv2d.inPlacePatches(g);
-        final ImplicitIm2row.Plan implicit = !dots && ImplicitIm2row.applies(g) ? ImplicitIm2row.Plan.of(g, tile) : null;
+        final ImplicitIm2row.Plan implicit = rowsInPlace ? ImplicitIm2row.Plan.of(g, tile) : null;
         final int wsize = cout * kg;
         final long cachedChunks = Math.max(MIN_CHUNKS, Math.min(MAX_CHUNKS, CACHED_PARTIAL_FLOATS / wsize));
         final int chunks = Math.min(tiles, (int) Math.max(1, Math.min(cachedChunks, MAX_PARTIAL_FLOATS / wsize)));

@@ -154,7 +154,7 @@ final class PaddedPlaneConv2d {
      * {@code ph} zero rows of {@code w + pw}, the image rows each followed by {@code pw} zeros, then zeros
      * to the end.
      */
-    private static void pad(float[] src, int s, int h, int w, int ph, int pw, float[] dst, int d, int plane) {
+    static void pad(float[] src, int s, int h, int w, int ph, int pw, float[] dst, int d, int plane) {
         int pitch = w + pw, end = d + plane;
         int at = d + pw + ph * pitch;
         java.util.Arrays.fill(dst, d, at, 0f);

@@ -1,0 +1,204 @@
+package dev.apoptosis.tensor.conv;
+
+import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Simd;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.conv.ConvScratch.Slot;
+import dev.apoptosis.tensor.window.ConvGeometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The weight gradient of a {@link PaddedPlaneConv2d} geometry (stride 1, a 3-wide kernel, "same"
+ * padding) as dot products over output positions, read in place from padded planes.
+ *
+ * <p>{@code gW[o, c, kh, kw] = Σ over images and positions u of gY[o, u] · x[c, u + kh pitch + kw]}
+ * with positions numbered as in {@link PaddedPlaneConv2d} (rows {@code pitch = W + 1} apart, one junk
+ * position per row) and the images of a tile laid end to end with {@code pH} zero rows between them,
+ * which serve as the padding below one image and above the next: the input's copy holds the padding's
+ * zeros, and a copy of the output gradient in the same layout, zero at the junk positions and rows,
+ * takes those out of the sums. So
+ * both factors run contiguously along u, NCHW's own axis: no channels-last copy of the input (13 % of
+ * the 32-channel patch-rows weight gradient) and no patch matrix. One kernel call multiplies four
+ * output channels by the three taps of one filter row (12 vector accumulators, 7 loads per 12 fused
+ * multiply-adds) along all positions of a tile of images ({@link #TILE_POSITIONS}), and adds its lanes
+ * into a partial sum kept per lane.
+ *
+ * <p><b>Determinism.</b> Images are split into {@link #CHUNKS} chunks fixed by the batch size; each
+ * chunk's partial sums are formed image after image by one thread, and the chunks are added in order,
+ * then the lanes in a fixed order. Results do not depend on the thread count. They differ from the
+ * GEMM paths' in rounding (other sums), as the weight-gradient paths already do among themselves.
+ */
+final class PaddedPlaneWeightGradient {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = SPECIES.length();
+    /** Output channels per kernel call. */
+    private static final int OB = 4;
+    /** Partial sums per call: fixed, so that the order of the sums depends on the batch alone. */
+    static final int CHUNKS = 4;
+    /**
+     * Positions per kernel call, at most: the images of a tile laid end to end. Four output-gradient
+     * rows of this many floats (16 KiB) stay in L1 while the input's rows stream past them. A constant,
+     * not read from the cache size, because the tile sets where the lane sums are flushed.
+     */
+    static final int TILE_POSITIONS = 1024;
+
+    /** For tests and benchmarks: null chooses by {@link #applies}'s rule, true takes this path for every supported geometry, false never. */
+    private static volatile Boolean forced;
+
+    private PaddedPlaneWeightGradient() {}
+
+    /** See {@link #forced}. */
+    static void force(Boolean on) {
+        forced = on;
+    }
+
+    /** True for the geometries this class computes: the vector path, one group, stride and dilation 1, 3-wide kernels with "same" padding. */
+    static boolean supports(ConvGeometry g) {
+        return Simd.enabled() && g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1
+                && g.dilationW() == 1 && g.kernelW() == 3 && g.kernelH() % 2 == 1 && 2 * g.padH() == g.kernelH() - 1
+                && g.padW() == 1;
+    }
+
+    /**
+     * True when {@code g}'s weight gradient should run here: supported, outputs at least 16 wide, and
+     * {@link GemmConvWeightGradient}'s patch rows not read in place ({@code rowsInPlace}: its
+     * {@link ImplicitIm2row} kernel, for channels a multiple of NR, which this path does not beat).
+     *
+     * <p>Measured against the GEMM paths ({@code bench/ImplicitConvPaths.java -Dpath=PaddedPlaneWeightGradient
+     * ... wt}, both alternated in one JVM; AMD EPYC Zen 4, one thread, batch 128, 3x3 pad 1): 16 channels
+     * at 32x32 1.30x, at 16x16 1.15x; 11 at 32x32 1.16x, 5 to 11 1.15x; 23 at 16x16 1.51x; 16 to 32 at
+     * 16x16 1.32x; but 32 at 16x16 0.96x and 64 at 32x32 (batch 64) 0.99x, where the patch rows are read
+     * in place, and at 8x8 (a junk column and zero row per 8 positions) 0.89x at 45 channels, 0.68x at 64.
+     */
+    static boolean applies(ConvGeometry g, boolean rowsInPlace) {
+        if (!supports(g)) return false;
+        Boolean f = forced;
+        if (f != null) return f;
+        return !rowsInPlace && g.outW() >= 16;
+    }
+
+    static void compute(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
+        final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
+        final int kh = g.kernelH(), ph = kh / 2, taps = kh * 3, pitch = w + 1, stride = (h + ph) * pitch;
+        final int perTile = Math.max(1, TILE_POSITIONS / stride);
+        final int gLength = (perTile * stride + VL - 1) / VL * VL, lead = 1 + ph * pitch;
+        final int xLength = lead + gLength + kh * pitch + 3;
+        final int blocks = (cout + OB - 1) / OB, rows = cin * kh;
+        final int partialSize = blocks * rows * OB * 3 * VL;
+        final int chunks = Math.min(n, CHUNKS);
+        final float[] partials = ConvScratch.floats(Slot.PARTIALS, chunks * partialSize);
+        final float[] xd = x.data(), gyd = gy.data();
+        final int xo = x.offset(), gyo = gy.offset();
+        Parallel.forRange(chunks, 1, (lo, hi) -> {
+            float[] xp = ConvScratch.floats(Slot.PADDED_INPUT, cin * xLength);
+            float[] gp = ConvScratch.floats(Slot.PADDED_GRAD, blocks * OB * gLength);
+            for (int ch = lo; ch < hi; ch++) {
+                int nLo = (int) ((long) n * ch / chunks), nHi = (int) ((long) n * (ch + 1) / chunks);
+                int pOff = ch * partialSize;
+                java.util.Arrays.fill(partials, pOff, pOff + partialSize, 0f);
+                for (int t0 = nLo; t0 < nHi; t0 += perTile) {
+                    int images = Math.min(perTile, nHi - t0), length = (images * stride + VL - 1) / VL * VL;
+                    for (int c = 0; c < cin; c++) {
+                        stack(xd, xo + (t0 * cin + c) * hw, cin * hw, images, h, w, ph, xp, c * xLength, lead, xLength);
+                    }
+                    for (int o = 0; o < blocks * OB; o++) {
+                        if (o < cout) {
+                            stack(gyd, gyo + (t0 * cout + o) * hw, cout * hw, images, h, w, ph, gp, o * gLength, 0, gLength);
+                        } else {
+                            java.util.Arrays.fill(gp, o * gLength, (o + 1) * gLength, 0f);
+                        }
+                    }
+                    for (int b = 0; b < blocks; b++) {
+                        for (int row = 0; row < rows; row++) {
+                            int c = row / kh, r = row % kh;
+                            dots(length, gp, b * OB * gLength, gLength, xp, c * xLength + r * pitch, partials,
+                                    pOff + (b * rows + row) * OB * 3 * VL);
+                        }
+                    }
+                }
+            }
+        });
+        // Chunks added in order into chunk 0's lanes, then each lane vector summed and stored in weight order.
+        float[] gwd = gw.data();
+        int gwo = gw.offset();
+        Parallel.forRange(blocks * rows, 1, (lo, hi) -> {
+            for (int br = lo; br < hi; br++) {
+                int b = br / rows, row = br % rows, c = row / kh, r = row % kh;
+                for (int e = 0; e < OB * 3; e++) {
+                    int at = br * OB * 3 * VL + e * VL;
+                    FloatVector v = FloatVector.fromArray(SPECIES, partials, at);
+                    for (int ch = 1; ch < chunks; ch++) v = v.add(FloatVector.fromArray(SPECIES, partials, ch * partialSize + at));
+                    int o = b * OB + e / 3;
+                    if (o >= cout) continue;
+                    int d = gwo + (o * cin + c) * taps + r * 3 + e % 3;
+                    float sum = v.reduceLanes(VectorOperators.ADD);
+                    gwd[d] = accumulate ? gwd[d] + sum : sum;
+                }
+            }
+        });
+    }
+
+    /**
+     * Lays {@code images} planes of {@code h x w} ({@code imageStride} apart from {@code src[s]}) end to
+     * end into {@code dst[d, d + length)}: {@code lead} zeros, then per image its rows each followed by
+     * one zero (rows {@code w + 1} apart) and {@code ph} zero rows, then zeros. The zero rows between two
+     * images are the padding below the one and above the other.
+     */
+    private static void stack(float[] src, int s, int imageStride, int images, int h, int w, int ph, float[] dst, int d,
+                              int lead, int length) {
+        int at = d + lead, end = d + length;
+        java.util.Arrays.fill(dst, d, at, 0f);
+        for (int i = 0; i < images; i++) {
+            for (int r = 0, from = s + i * imageStride; r < h; r++, from += w, at += w + 1) {
+                System.arraycopy(src, from, dst, at, w);
+                dst[at + w] = 0f;
+            }
+            java.util.Arrays.fill(dst, at, at + ph * (w + 1), 0f);
+            at += ph * (w + 1);
+        }
+        java.util.Arrays.fill(dst, at, end, 0f);
+    }
+
+    /**
+     * Adds into {@code acc[at ..]} (12 lane vectors: output channel j's tap t at {@code (3 j + t) VL}) the
+     * lane-wise products over {@code n} positions of rows {@code a[a0 + j lda]} (j < 4) and the three
+     * shifted reads {@code b[b0 + t]} (t < 3).
+     */
+    private static void dots(int n, float[] a, int a0, int lda, float[] b, int b0, float[] acc, int at) {
+        FloatVector s00 = FloatVector.zero(SPECIES), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00,
+                s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        for (int u = 0; u < n; u += VL) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, b, b0 + u);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, b, b0 + u + 1);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, b, b0 + u + 2);
+            FloatVector g = FloatVector.fromArray(SPECIES, a, a0 + u);
+            s00 = g.fma(x0, s00);
+            s01 = g.fma(x1, s01);
+            s02 = g.fma(x2, s02);
+            g = FloatVector.fromArray(SPECIES, a, a0 + lda + u);
+            s10 = g.fma(x0, s10);
+            s11 = g.fma(x1, s11);
+            s12 = g.fma(x2, s12);
+            g = FloatVector.fromArray(SPECIES, a, a0 + 2 * lda + u);
+            s20 = g.fma(x0, s20);
+            s21 = g.fma(x1, s21);
+            s22 = g.fma(x2, s22);
+            g = FloatVector.fromArray(SPECIES, a, a0 + 3 * lda + u);
+            s30 = g.fma(x0, s30);
+            s31 = g.fma(x1, s31);
+            s32 = g.fma(x2, s32);
+        }
+        add(acc, at, s00, s01, s02);
+        add(acc, at + 3 * VL, s10, s11, s12);
+        add(acc, at + 6 * VL, s20, s21, s22);
+        add(acc, at + 9 * VL, s30, s31, s32);
+    }
+
+    private static void add(float[] acc, int at, FloatVector t0, FloatVector t1, FloatVector t2) {
+        FloatVector.fromArray(SPECIES, acc, at).add(t0).intoArray(acc, at);
+        FloatVector.fromArray(SPECIES, acc, at + VL).add(t1).intoArray(acc, at + VL);
+        FloatVector.fromArray(SPECIES, acc, at + 2 * VL).add(t2).intoArray(acc, at + 2 * VL);
+    }
+}

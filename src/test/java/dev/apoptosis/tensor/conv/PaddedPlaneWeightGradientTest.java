@@ -1,0 +1,106 @@
+package dev.apoptosis.tensor.conv;
+
+import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
+import static dev.apoptosis.testing.Assertions2.assertClose;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.plus;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.randn;
+import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.tol;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Simd;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.window.ConvGeometry;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link PaddedPlaneWeightGradient} against the double-precision loops of {@link ConvReference}: every
+ * geometry of {@link Conv2dKernelsTest} it supports, forced onto this path, and shapes of its own:
+ * batches that split unevenly into chunks and tiles, several images per tile (planes end to end),
+ * output channels that leave a block of four ragged, kernels 1 and 5 high.
+ */
+class PaddedPlaneWeightGradientTest {
+    private int savedThreads;
+
+    @BeforeEach
+    void force() {
+        savedThreads = Parallel.threads();
+        PaddedPlaneWeightGradient.force(true);
+    }
+
+    @AfterEach
+    void restore() {
+        PaddedPlaneWeightGradient.force(null);
+        Parallel.setThreads(savedThreads);
+    }
+
+    static Stream<Arguments> geometries() {
+        Stream<Arguments> own = Stream.of(
+                Arguments.of("ResNet stage 1 shape, batch 5", conv(5, 16, 32, 32, 16, 3).padding(1).build()),
+                Arguments.of("batch 11 of 6x7 images, tiles of several", conv(11, 3, 6, 7, 9, 3).padding(1).build()),
+                Arguments.of("ragged block of filters", conv(6, 5, 9, 10, 11, 3).padding(1).build()),
+                Arguments.of("5x3 kernel pad 2x1", conv(7, 4, 9, 7, 6, 3).kernel(5, 3).padding(2, 1).build()),
+                Arguments.of("1x3 kernel pad 0x1", conv(9, 3, 4, 9, 5, 3).kernel(1, 3).padding(0, 1).build()),
+                Arguments.of("one image", conv(1, 7, 17, 16, 3, 3).padding(1).build()));
+        return Stream.concat(Conv2dKernelsTest.geometries(), own)
+                .filter(a -> PaddedPlaneWeightGradient.supports((ConvGeometry) a.get()[1]));
+    }
+
+    private static ConvGeometry.Builder conv(int n, int cin, int h, int w, int cout, int k) {
+        return ConvGeometry.builder().batch(n).input(cin, h, w).outChannels(cout).kernel(k);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void matchesReference(String name, ConvGeometry g) {
+        assumeTrue(Simd.enabled(), "the padded-plane weight gradient is a Vector API path");
+        Random rng = new Random(name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), gy = randn(rng, g.outputShape());
+        double[] gw = ConvReference.backwardWeight(g, x, gy);
+        Tensor out = Tensor.full(Float.NaN, g.weightShape());
+        Conv2dKernels.backwardWeightInto(g, x, gy, out, false);
+        assertClose(name + " weight gradient", gw, out.data(), 0, 1e-5, tol(gw));
+        Tensor acc = randn(rng, g.weightShape());
+        double[] eAcc = plus(acc, gw);
+        Conv2dKernels.backwardWeightInto(g, x, gy, acc, true);
+        assertClose(name + " weight gradient accumulate", eAcc, acc.data(), 0, 1e-5, tol(eAcc));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void resultsDoNotDependOnThreadCount(String name, ConvGeometry g) {
+        assumeTrue(Simd.enabled(), "the padded-plane weight gradient is a Vector API path");
+        Random rng = new Random(~name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), gy = randn(rng, g.outputShape());
+        float[][] r = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            r[threads - 1] = Conv2dKernels.backwardWeight(g, x, gy).toArray();
+        }
+        assertBitIdentical(name, r[0], r[1]);
+    }
+
+    /** Which geometries take this path unforced, and which it cannot take. */
+    @Test
+    void appliesToSameConvolutionsSixteenWideWhoseRowsAreNotReadInPlace() {
+        assumeTrue(Simd.enabled(), "the padded-plane weight gradient is a Vector API path");
+        PaddedPlaneWeightGradient.force(null);
+        ConvGeometry stage1 = conv(128, 16, 32, 32, 16, 3).padding(1).build();
+        assertTrue(PaddedPlaneWeightGradient.applies(stage1, false), "ResNet-20 stage 1");
+        assertFalse(PaddedPlaneWeightGradient.applies(stage1, true), "patch rows read in place");
+        assertFalse(PaddedPlaneWeightGradient.applies(conv(128, 45, 8, 8, 45, 3).padding(1).build(), false), "8 wide");
+        assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(2).build()), "stride 2");
+        assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).build()), "no padding");
+        assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).dilation(2).build()), "dilation");
+        assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).groups(2).build()), "groups");
+    }
+}
