@@ -146,16 +146,7 @@ final class ImplicitGemmConv2d {
                 }
             }
         });
-        final float[] ap = ConvScratch.floats(Slot.IMPLICIT_FILTERS, mPanels * MR * kAll);
-        Parallel.forRange(mPanels, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                if (flipped) {
-                    packFlippedFilters(ws, i, cout, cin, taps, kAll, ap);
-                } else {
-                    packFilters(ws, i, cout, cin, taps, kAll, ap);
-                }
-            }
-        });
+        final float[] ap = packedFilters(ws, flipped, cout, cin, taps);
         final float[] yd = y.data();
         final int yo = y.offset();
         Parallel.forRange(mPanels, 1, (lo, hi) -> {
@@ -222,6 +213,26 @@ final class ImplicitGemmConv2d {
     }
 
     /**
+     * All filter panels of a call in the calling thread's {@link Slot#IMPLICIT_FILTERS} buffer ({@link #packFilters},
+     * or {@link #packFlippedFilters} for an input gradient), panels packed in parallel; read by every
+     * thread of the call. Shared with {@link PaddedPlaneConv2d}, whose k order is the same.
+     */
+    static float[] packedFilters(Tensor[] ws, boolean flipped, int cout, int cin, int taps) {
+        int mPanels = (cout + MR - 1) / MR, kAll = ws.length * cin * taps;
+        float[] ap = ConvScratch.floats(Slot.IMPLICIT_FILTERS, mPanels * MR * kAll);
+        Parallel.forRange(mPanels, 1, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                if (flipped) {
+                    packFlippedFilters(ws, i, cout, cin, taps, kAll, ap);
+                } else {
+                    packFilters(ws, i, cout, cin, taps, kAll, ap);
+                }
+            }
+        });
+        return ap;
+    }
+
+    /**
      * Filter panel {@code i} (filters {@code [i MR, i MR + MR)}, zero rows past the last filter) as
      * {@link GemmVectorPacking#packA} lays out an A micro-panel, with k ordered (term, channel, tap):
      * each term's filters are a {@code cout x cin taps} matrix already in that order. Not that packer
@@ -230,7 +241,7 @@ final class ImplicitGemmConv2d {
      * order in the shared packer measured 0.97-0.98x on the 32-channel weight gradient (AMD EPYC Zen 4,
      * bench/ab_conv.sh, 7 rounds), so each keeps its own.
      */
-    static void packFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
+    private static void packFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
         int rows = Math.min(MR, cout - i * MR), d = i * kAll * MR, kg = cin * taps;
         for (Tensor w : ws) {
             float[] wd = w.data();
@@ -248,7 +259,7 @@ final class ImplicitGemmConv2d {
      * row o of every one of w's filters, taps reversed. The panel's MR rows of one w filter lie side by
      * side, so the reads run along memory.
      */
-    static void packFlippedFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
+    private static void packFlippedFilters(Tensor[] ws, int i, int cout, int cin, int taps, int kAll, float[] ap) {
         int rows = Math.min(MR, cout - i * MR), d = i * kAll * MR;
         for (Tensor w : ws) {
             float[] wd = w.data();

@@ -100,16 +100,7 @@ final class PaddedPlaneConv2d {
         final int plane = pw + (h + g.kernelH() - 1) * pitch + NR + kw;
         final int positions = h * pitch, mPanels = (cout + MR - 1) / MR;
         final int[] rows = filterRows(g, pairs, pitch, plane);
-        final float[] ap = ConvScratch.floats(Slot.IMPLICIT_FILTERS, mPanels * MR * kAll);
-        Parallel.forRange(mPanels, 1, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                if (flipped) {
-                    ImplicitGemmConv2d.packFlippedFilters(ws, i, cout, cin, taps, kAll, ap);
-                } else {
-                    ImplicitGemmConv2d.packFilters(ws, i, cout, cin, taps, kAll, ap);
-                }
-            }
-        });
+        final float[] ap = ImplicitGemmConv2d.packedFilters(ws, flipped, cout, cin, taps);
         final float[] yd = y.data(), bd = bias == null ? null : bias.data();
         final int yo = y.offset(), bo = bias == null ? 0 : bias.offset();
         Parallel.forRange(g.n(), 1, (lo, hi) -> {

@@ -1,15 +1,12 @@
 package dev.apoptosis.tensor.conv;
 
 import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
-import static dev.apoptosis.testing.Assertions2.assertClose;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.plus;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.randn;
-import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.tol;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.apoptosis.tensor.KernelTesting;
 import dev.apoptosis.tensor.Parallel;
 import dev.apoptosis.tensor.Simd;
 import dev.apoptosis.tensor.Tensor;
@@ -69,34 +66,7 @@ class PaddedPlaneConv2dTest {
     @MethodSource("geometries")
     void matchesReference(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
-        Random rng = new Random(name.hashCode());
-        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
-        Tensor x2 = randn(rng, g.inputShape()), w2 = randn(rng, g.weightShape());
-        Tensor gy = randn(rng, g.outputShape()), gy2 = randn(rng, g.outputShape());
-
-        double[] y = ConvReference.forward(g, x, w, b);
-        Tensor out = Tensor.full(Float.NaN, g.outputShape());
-        Conv2dKernels.forwardInto(g, x, w, b, out, false);
-        assertClose(name + " forward", y, out.data(), 0, 1e-5, tol(y));
-        Tensor acc = randn(rng, g.outputShape());
-        double[] eAcc = plus(acc, y);
-        Conv2dKernels.forwardInto(g, x, w, b, acc, true);
-        assertClose(name + " forward accumulate", eAcc, acc.data(), 0, 1e-5, tol(eAcc));
-
-        double[] pair = plus(y, ConvReference.forward(g, x2, w2, null));
-        Tensor pairOut = Tensor.full(Float.NaN, g.outputShape());
-        Conv2dKernels.forwardPairInto(g, x, w, x2, w2, b, pairOut, false);
-        assertClose(name + " forward pair", pair, pairOut.data(), 0, 1e-5, tol(pair));
-
-        double[] gx = ConvReference.backwardInput(g, gy, w);
-        Tensor gxOut = Tensor.full(Float.NaN, g.inputShape());
-        Conv2dKernels.backwardInputInto(g, gy, w, gxOut, false);
-        assertClose(name + " backwardInput", gx, gxOut.data(), 0, 1e-5, tol(gx));
-        double[] gxPair = plus(gx, ConvReference.backwardInput(g, gy2, w2));
-        Tensor gxPairOut = randn(rng, g.inputShape());
-        double[] eGxPair = plus(gxPairOut, gxPair);
-        Conv2dKernels.backwardInputPairInto(g, gy, w, gy2, w2, gxPairOut, true);
-        assertClose(name + " backwardInput pair accumulate", eGxPair, gxPairOut.data(), 0, 1e-5, tol(eGxPair));
+        ConvPathChecks.matchesReference(name, g);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -125,27 +95,7 @@ class PaddedPlaneConv2dTest {
     @MethodSource("geometries")
     void equalsTheIm2colPathBitForBit(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
-        Random rng = new Random(3 * name.hashCode());
-        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
-        Tensor gy = randn(rng, g.outputShape()), x2 = randn(rng, g.inputShape()), w2 = randn(rng, g.weightShape());
-        Tensor start = randn(rng, g.outputShape());
-        float[][] r = new float[2][], gx = new float[2][], pair = new float[2][], acc = new float[2][];
-        for (boolean padded : new boolean[] {false, true}) {
-            PaddedPlaneConv2d.force(padded);
-            int at = padded ? 1 : 0;
-            r[at] = Conv2dKernels.forward(g, x, w, b).toArray();
-            gx[at] = Conv2dKernels.backwardInput(g, gy, w).toArray();
-            Tensor y = Tensor.zeros(g.outputShape());
-            Conv2dKernels.forwardPairInto(g, x, w, x2, w2, b, y, false);
-            pair[at] = y.toArray();
-            Tensor sum = start.copy();
-            Conv2dKernels.forwardInto(g, x, w, b, sum, true);
-            acc[at] = sum.toArray();
-        }
-        KernelTesting.assertSameValues(name + " forward", r[0], r[1]);
-        KernelTesting.assertSameValues(name + " input gradient", gx[0], gx[1]);
-        KernelTesting.assertSameValues(name + " forward pair", pair[0], pair[1]);
-        KernelTesting.assertSameValues(name + " forward accumulate", acc[0], acc[1]);
+        ConvPathChecks.equalsTheIm2colPathBitForBit(name, g, PaddedPlaneConv2d::force, true);
     }
 
     /** Which geometries take this path unforced, and which it cannot take. */
