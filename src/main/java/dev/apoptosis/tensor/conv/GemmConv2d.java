@@ -73,12 +73,9 @@ final class GemmConv2d {
      * {@link #inPlacePatches} geometries.
      */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
-        if (ImplicitGemmConv2d.applies(g)) {
-            ImplicitGemmConv2d.forward(g, xs, ws, bias, y, accumulate);
-            return;
-        }
-        if (PaddedPlaneConv2d.applies(g, xs.length)) {
-            PaddedPlaneConv2d.forward(g, xs, ws, bias, y, accumulate);
+        ImplicitPath path = ImplicitPath.choose(g, xs.length);
+        if (path != null) {
+            path.forward(g, xs, ws, bias, y, accumulate);
             return;
         }
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
@@ -151,12 +148,9 @@ final class GemmConv2d {
      */
     static void backwardInput(ConvGeometry g, Tensor gy, Tensor w, Tensor gx, boolean accumulate) {
         ConvGeometry transposed = transposedAsConvolution(g);
-        if (transposed != null && ImplicitGemmConv2d.applies(transposed)) {
-            ImplicitGemmConv2d.forwardOfTransposed(transposed, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
-            return;
-        }
-        if (transposed != null && PaddedPlaneConv2d.applies(transposed, 1)) {
-            PaddedPlaneConv2d.forwardOfTransposed(transposed, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
+        ImplicitPath path = transposed == null ? null : ImplicitPath.choose(transposed, 1);
+        if (path != null) {
+            path.forwardOfTransposed(transposed, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
             return;
         }
         if (transposed != null) {
@@ -212,12 +206,9 @@ final class GemmConv2d {
             backwardInput(g, gy2, w2, gx, true);
             return;
         }
-        if (ImplicitGemmConv2d.applies(transposed)) {
-            ImplicitGemmConv2d.forwardOfTransposed(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
-            return;
-        }
-        if (PaddedPlaneConv2d.applies(transposed, 2)) {
-            PaddedPlaneConv2d.forwardOfTransposed(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
+        ImplicitPath path = ImplicitPath.choose(transposed, 2);
+        if (path != null) {
+            path.forwardOfTransposed(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
             return;
         }
         forward(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {flippedTransposedWeight(g, w1, 0), flippedTransposedWeight(g, w2, 1)},
