@@ -30,8 +30,9 @@ import dev.apoptosis.tensor.window.ConvGeometry;
  * <p><b>Why.</b> A 16-channel layer at 32x32 (ResNet-20's first stage, a third of its training step)
  * multiplies 16 filters per patch column: im2col writes a 576 KiB patch matrix per image for two
  * register tiles per column to read once each. Here a run's inputs are a few KiB of the padded copy,
- * hot in L1 for all filter panels. The gain is modest (1.04-1.08x, see {@link #applies}): both paths
- * are bound by the micro-kernel on these short inner dimensions (144 steps).
+ * hot in L1 for all filter panels. The gain is modest at 16 channels (1.04-1.08x, see {@link #applies}):
+ * both paths are bound by the micro-kernel on these short inner dimensions (144 steps); it is large for
+ * few filters, where im2col's copy is most of the work.
  *
  * <p><b>Bits.</b> The k steps run in im2col's order (term, input channel, tap), in one k block as
  * the GEMM's ({@link #supports}), padding taps multiplying zeros as im2col's do: every output equals
@@ -64,22 +65,24 @@ final class PaddedPlaneConv2d {
 
     /**
      * True when {@code g}'s forward (a sum of {@code pairs} convolutions) should run here: supported,
-     * outputs at least 16 wide (the junk column is then at most a seventeenth of the positions) and at
-     * least 16 input and output channels.
+     * outputs at least 16 wide (the junk column is then at most a seventeenth of the positions), and
+     * either an inner dimension of at least 45 (5 input channels) or at most 8 filters.
      *
      * <p>Measured against im2col + GEMM ({@code bench/ImplicitConvPaths.java -Dpath=PaddedPlaneConv2d},
-     * both paths alternated in one JVM; AMD EPYC Zen 4, one thread, batch 128, 3x3 pad 1): 16 channels
-     * at 32x32 1.04x (forward and input gradient), at 16x16 1.08x, 23 channels at 16x16 1.06x, 64 at
-     * 32x32 1.00x; but 11 channels at 32x32 0.98x and 5 to 11 channels 0.89x (a ragged filter panel runs
-     * the full 8-row kernel here, the 4-row one in the GEMM; and a short inner dimension pays the
-     * per-run stores). Stride-1 layers with at least 32 channels and enough tiles run as Winograd
-     * before reaching this choice, outputs of at most 8x8 as {@link ImplicitGemmConv2d}.
+     * both paths alternated in one JVM; AMD EPYC Zen 4, one thread, batch 128, 3x3 pad 1), forward:
+     * 16 channels at 32x32 1.04x (input gradient too), at 16x16 1.08x; pruned widths 11 at 32x32 1.14x
+     * (input gradient 1.06x), 11 at 16x16 1.12x, 5 to 11 1.11x, 19 to 20 1.05x, 8 to 8 1.06x, 23 at 16x16
+     * 1.06x; few filters 16 to 4 1.85x, 4 to 4 at 16x16 1.51x, 2 to 2 1.70x (im2col's copy is most of
+     * their work); 64 at 32x32 1.00x. Lost: 3 or 4 channels to 16 (a ResNet's first layer) 0.80-0.83x, 9
+     * or 12 three-tap rows per run being too short for its per-run stores. Stride-1 layers with at
+     * least 32 channels and enough tiles run as Winograd before reaching this choice, outputs of at most
+     * 8x8 as {@link ImplicitGemmConv2d}.
      */
     static boolean applies(ConvGeometry g, int pairs) {
         if (!supports(g, pairs)) return false;
         Boolean f = forced;
         if (f != null) return f;
-        return g.outW() >= 16 && g.inChannels() >= 16 && g.outChannels() >= 16;
+        return g.outW() >= 16 && (pairs * g.inChannels() * g.kernelH() * g.kernelW() >= 45 || g.outChannels() <= 8);
     }
 
     /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}. */
@@ -117,7 +120,11 @@ final class PaddedPlaneConv2d {
                 for (int u0 = 0; u0 < positions; u0 += NR) {
                     for (int i = 0; i < mPanels; i++) {
                         int ai = i * kAll * MR, filters = Math.min(MR, cout - i * MR);
-                        GemmVectorKernel.multiplyThreeTapRows(rows, ap, ai, xp, u0, tile);
+                        if (filters > 4) {
+                            GemmVectorKernel.multiplyThreeTapRows(rows, ap, ai, xp, u0, tile);
+                        } else {
+                            GemmVectorKernel.multiplyThreeTapRows4(rows, ap, ai, xp, u0, tile);
+                        }
                         store(tile, filters, u0, Math.min(NR, positions - u0), pitch, w, yd, yImg + i * MR * hw, hw, accumulate,
                                 bd, bo + i * MR);
                     }

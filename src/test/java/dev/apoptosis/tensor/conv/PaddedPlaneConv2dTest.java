@@ -100,12 +100,15 @@ class PaddedPlaneConv2dTest {
 
     /** Which geometries take this path unforced, and which it cannot take. */
     @Test
-    void appliesToSameConvolutionsOfSixteenChannelsAndWider() {
+    void appliesToSameConvolutionsSixteenWideUnlessFewInputsMeetManyFilters() {
         assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
         PaddedPlaneConv2d.force(null);
         assertTrue(PaddedPlaneConv2d.applies(conv(128, 16, 32, 32, 16, 3).padding(1).build(), 1), "ResNet-20 stage 1");
         assertTrue(PaddedPlaneConv2d.applies(conv(128, 23, 16, 16, 23, 3).padding(1).build(), 2), "pruned, a pair");
-        assertFalse(PaddedPlaneConv2d.applies(conv(128, 11, 32, 32, 11, 3).padding(1).build(), 1), "11 channels");
+        assertTrue(PaddedPlaneConv2d.applies(conv(128, 11, 32, 32, 11, 3).padding(1).build(), 1), "pruned to 11 channels");
+        assertTrue(PaddedPlaneConv2d.applies(conv(128, 2, 32, 32, 2, 3).padding(1).build(), 1), "few filters");
+        assertFalse(PaddedPlaneConv2d.applies(conv(128, 3, 32, 32, 16, 3).padding(1).build(), 1), "3 channels to 16");
+        assertTrue(PaddedPlaneConv2d.applies(conv(128, 3, 32, 32, 16, 3).padding(1).build(), 2), "a pair of them: k = 54");
         assertFalse(PaddedPlaneConv2d.applies(conv(128, 16, 8, 8, 16, 3).padding(1).build(), 1), "8 wide");
         assertFalse(PaddedPlaneConv2d.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(2).build(), 1), "stride 2");
         assertFalse(PaddedPlaneConv2d.supports(conv(2, 16, 16, 16, 16, 3).build(), 1), "no padding");
