@@ -75,7 +75,7 @@ final class GemmConv2d {
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
         ImplicitPath path = ImplicitPath.choose(g, xs.length);
         if (path != null) {
-            path.forward(g, xs, ws, bias, y, accumulate);
+            path.forward(g, xs, ws, false, bias, y, accumulate);
             return;
         }
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
@@ -150,7 +150,7 @@ final class GemmConv2d {
         ConvGeometry transposed = transposedAsConvolution(g);
         ImplicitPath path = transposed == null ? null : ImplicitPath.choose(transposed, 1);
         if (path != null) {
-            path.forwardOfTransposed(transposed, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
+            path.forward(transposed, new Tensor[] {gy}, new Tensor[] {w}, true, null, gx, accumulate);
             return;
         }
         if (transposed != null) {
@@ -208,7 +208,7 @@ final class GemmConv2d {
         }
         ImplicitPath path = ImplicitPath.choose(transposed, 2);
         if (path != null) {
-            path.forwardOfTransposed(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
+            path.forward(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, true, null, gx, accumulate);
             return;
         }
         forward(transposed, new Tensor[] {gy1, gy2}, new Tensor[] {flippedTransposedWeight(g, w1, 0), flippedTransposedWeight(g, w2, 1)},

@@ -82,23 +82,15 @@ final class ImplicitGemmConv2d {
         return n >= NR && 8L * padded <= 9L * n && g.kernelH() * g.kernelW() > 1 && g.outH() * g.outW() <= 64;
     }
 
-    /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}; see the class comment. */
-    static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
-        forward(g, xs, ws, false, bias, y, accumulate);
-    }
-
     /**
-     * {@link #forward} of the convolution that {@link GemmConv2d#transposedAsConvolution} makes of an
-     * input gradient, with {@code ws} the original convolution's filters ({@code [Cin'][Cout'][kH][kW]}
-     * for this one's {@code Cout' x Cin'}), read flipped and transposed while they are packed instead
-     * of copied so first ({@link GemmConv2d#flippedTransposedWeight}): the same values, one pass fewer.
+     * {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}; see the class comment. With {@code flipped}, the
+     * forward of the convolution that {@link GemmConv2d#transposedAsConvolution} makes of an input
+     * gradient, {@code ws} being the original convolution's filters ({@code [Cin'][Cout'][kH][kW]} for
+     * this one's {@code Cout' x Cin'}), read flipped and transposed while they are packed instead of
+     * copied so first ({@link GemmConv2d#flippedTransposedWeight}): the same values, one pass fewer.
      */
-    static void forwardOfTransposed(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
-        forward(g, gys, ws, true, null, gx, accumulate);
-    }
-
-    private static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
-                                boolean accumulate) {
+    static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
+                        boolean accumulate) {
         int chunk = imagesPerChunk(g, xs.length);
         if (chunk >= g.n()) {
             forwardChunk(g, xs, ws, flipped, bias, y, accumulate);

@@ -19,16 +19,11 @@ enum ImplicitPath {
         }
 
         @Override
-        void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
-            ImplicitGemmConv2d.forward(g, xs, ws, bias, y, accumulate);
-        }
-
-        @Override
-        void forwardOfTransposed(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
-            ImplicitGemmConv2d.forwardOfTransposed(g, gys, ws, gx, accumulate);
+        void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate) {
+            ImplicitGemmConv2d.forward(g, xs, ws, flipped, bias, y, accumulate);
         }
     },
-    /** "Same" 3x3 layers of 16+ channels at 16x16 and wider: {@link PaddedPlaneConv2d}. */
+    /** "Same" 3x3 layers at 16x16 and wider (ResNet's first stage, pruned widths): {@link PaddedPlaneConv2d}. */
     PADDED_PLANES {
         @Override
         boolean applies(ConvGeometry g, int pairs) {
@@ -36,24 +31,20 @@ enum ImplicitPath {
         }
 
         @Override
-        void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
-            PaddedPlaneConv2d.forward(g, xs, ws, bias, y, accumulate);
-        }
-
-        @Override
-        void forwardOfTransposed(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
-            PaddedPlaneConv2d.forwardOfTransposed(g, gys, ws, gx, accumulate);
+        void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate) {
+            PaddedPlaneConv2d.forward(g, xs, ws, flipped, bias, y, accumulate);
         }
     };
 
     /** True when this path should take a sum of {@code pairs} convolutions of geometry {@code g}. */
     abstract boolean applies(ConvGeometry g, int pairs);
 
-    /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}. */
-    abstract void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate);
-
-    /** The forward of {@link GemmConv2d#transposedAsConvolution} {@code g}, {@code ws} the original convolution's filters. */
-    abstract void forwardOfTransposed(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate);
+    /**
+     * {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}; with {@code flipped}, the forward of
+     * {@link GemmConv2d#transposedAsConvolution} {@code g} with {@code ws} the original convolution's
+     * filters (an input gradient, {@code xs} the output gradients, no bias).
+     */
+    abstract void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate);
 
     /** The first path that applies, or null for im2col + GEMM. */
     static ImplicitPath choose(ConvGeometry g, int pairs) {

@@ -85,18 +85,13 @@ final class PaddedPlaneConv2d {
         return g.outW() >= 16 && (pairs * g.inChannels() * g.kernelH() * g.kernelW() >= 45 || g.outChannels() <= 8);
     }
 
-    /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}. */
-    static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
-        forward(g, xs, ws, false, bias, y, accumulate);
-    }
-
-    /** {@link #forward} of {@link GemmConv2d#transposedAsConvolution}, {@code ws} the original filters (see {@link ImplicitGemmConv2d#forwardOfTransposed}). */
-    static void forwardOfTransposed(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
-        forward(g, gys, ws, true, null, gx, accumulate);
-    }
-
-    private static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
-                                boolean accumulate) {
+    /**
+     * {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}, or with {@code flipped} the forward of
+     * {@link GemmConv2d#transposedAsConvolution}, {@code ws} the original filters (as
+     * {@link ImplicitGemmConv2d#forward}).
+     */
+    static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
+                        boolean accumulate) {
         final int cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int kw = g.kernelW(), taps = g.kernelH() * kw, pairs = xs.length, kAll = pairs * taps * cin;
         final int ph = g.padH(), pw = g.padW(), pitch = w + pw;
