@@ -34,6 +34,19 @@ enum ImplicitPath {
         void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate) {
             PaddedPlaneConv2d.forward(g, xs, ws, flipped, bias, y, accumulate);
         }
+    },
+    /** 3x3 stride-2 pad-1 layers (downsampling): {@link PhasePlaneConv2d}; never an input gradient (not a convolution then). */
+    PHASE_PLANES {
+        @Override
+        boolean applies(ConvGeometry g, int pairs) {
+            return PhasePlaneConv2d.applies(g, pairs);
+        }
+
+        @Override
+        void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate) {
+            if (flipped) throw new IllegalStateException("conv2d: a stride-2 convolution is no input gradient's forward: " + g);
+            PhasePlaneConv2d.forward(g, xs, ws, bias, y, accumulate);
+        }
     };
 
     /** True when this path should take a sum of {@code pairs} convolutions of geometry {@code g}. */

@@ -164,7 +164,7 @@ final class PaddedPlaneConv2d {
      * {@code w} pixels: {@code y = v} or {@code y = y + v}, then {@code + bias} when there is one (the
      * GEMM path's arithmetic).
      */
-    private static void store(float[] tile, int rows, int u0, int count, int pitch, int w, float[] y, int yd, int hw,
+    static void store(float[] tile, int rows, int u0, int count, int pitch, int w, float[] y, int yd, int hw,
                               boolean accumulate, float[] bias, int bo) {
         for (int j = 0; j < count; ) {
             int u = u0 + j, col = u % pitch;
