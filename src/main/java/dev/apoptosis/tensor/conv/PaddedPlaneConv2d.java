@@ -108,7 +108,7 @@ final class PaddedPlaneConv2d {
                 for (int q = 0; q < pairs; q++) {
                     Tensor x = xs[q];
                     for (int c = 0; c < cin; c++) {
-                        pad(x.data(), x.offset() + (img * cin + c) * hw, h, w, ph, pw, xp, (q * cin + c) * plane, plane);
+                        stack(x.data(), x.offset() + (img * cin + c) * hw, hw, 1, h, w, ph, xp, (q * cin + c) * plane, pw + ph * pitch, plane);
                     }
                 }
                 int yImg = yo + img * cout * hw;
@@ -143,17 +143,22 @@ final class PaddedPlaneConv2d {
     }
 
     /**
-     * Copies an {@code h x w} plane into {@code plane} floats at {@code dst[d]}: {@code pw} zeros,
-     * {@code ph} zero rows of {@code w + pw}, the image rows each followed by {@code pw} zeros, then zeros
-     * to the end.
+     * Lays {@code images} planes of {@code h x w} ({@code imageStride} apart from {@code src[s]}) end to
+     * end into {@code dst[d, d + length)}: {@code lead} zeros, then per image its rows each followed by
+     * one zero (rows {@code w + 1} apart) and {@code ph} zero rows, then zeros. The zero rows between two
+     * images are the padding below the one and above the other.
      */
-    static void pad(float[] src, int s, int h, int w, int ph, int pw, float[] dst, int d, int plane) {
-        int pitch = w + pw, end = d + plane;
-        int at = d + pw + ph * pitch;
+    static void stack(float[] src, int s, int imageStride, int images, int h, int w, int ph, float[] dst, int d,
+                              int lead, int length) {
+        int at = d + lead, end = d + length;
         java.util.Arrays.fill(dst, d, at, 0f);
-        for (int r = 0; r < h; r++, at += pitch, s += w) {
-            System.arraycopy(src, s, dst, at, w);
-            for (int z = at + w; z < at + pitch; z++) dst[z] = 0f;
+        for (int i = 0; i < images; i++) {
+            for (int r = 0, from = s + i * imageStride; r < h; r++, from += w, at += w + 1) {
+                System.arraycopy(src, from, dst, at, w);
+                dst[at + w] = 0f;
+            }
+            java.util.Arrays.fill(dst, at, at + ph * (w + 1), 0f);
+            at += ph * (w + 1);
         }
         java.util.Arrays.fill(dst, at, end, 0f);
     }

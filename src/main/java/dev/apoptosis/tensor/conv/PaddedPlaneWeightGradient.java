@@ -101,11 +101,11 @@ final class PaddedPlaneWeightGradient {
                 for (int t0 = nLo; t0 < nHi; t0 += perTile) {
                     int images = Math.min(perTile, nHi - t0), length = (images * stride + VL - 1) / VL * VL;
                     for (int c = 0; c < cin; c++) {
-                        stack(xd, xo + (t0 * cin + c) * hw, cin * hw, images, h, w, ph, xp, c * xLength, lead, xLength);
+                        PaddedPlaneConv2d.stack(xd, xo + (t0 * cin + c) * hw, cin * hw, images, h, w, ph, xp, c * xLength, lead, xLength);
                     }
                     for (int o = 0; o < blocks * OB; o++) {
                         if (o < cout) {
-                            stack(gyd, gyo + (t0 * cout + o) * hw, cout * hw, images, h, w, ph, gp, o * gLength, 0, gLength);
+                            PaddedPlaneConv2d.stack(gyd, gyo + (t0 * cout + o) * hw, cout * hw, images, h, w, ph, gp, o * gLength, 0, gLength);
                         } else {
                             java.util.Arrays.fill(gp, o * gLength, (o + 1) * gLength, 0f);
                         }
@@ -138,27 +138,6 @@ final class PaddedPlaneWeightGradient {
                 }
             }
         });
-    }
-
-    /**
-     * Lays {@code images} planes of {@code h x w} ({@code imageStride} apart from {@code src[s]}) end to
-     * end into {@code dst[d, d + length)}: {@code lead} zeros, then per image its rows each followed by
-     * one zero (rows {@code w + 1} apart) and {@code ph} zero rows, then zeros. The zero rows between two
-     * images are the padding below the one and above the other.
-     */
-    private static void stack(float[] src, int s, int imageStride, int images, int h, int w, int ph, float[] dst, int d,
-                              int lead, int length) {
-        int at = d + lead, end = d + length;
-        java.util.Arrays.fill(dst, d, at, 0f);
-        for (int i = 0; i < images; i++) {
-            for (int r = 0, from = s + i * imageStride; r < h; r++, from += w, at += w + 1) {
-                System.arraycopy(src, from, dst, at, w);
-                dst[at + w] = 0f;
-            }
-            java.util.Arrays.fill(dst, at, at + ph * (w + 1), 0f);
-            at += ph * (w + 1);
-        }
-        java.util.Arrays.fill(dst, at, end, 0f);
     }
 
     /**
