@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The weight gradient of a {@link PaddedPlaneConv2d} geometry (stride 1, a 3-wide kernel, "same"
- * padding) as dot products over output positions, read in place from padded planes.
+ * padding) or a {@link PhasePlaneConv2d} one (3x3 stride 2 pad 1) as dot products over output
+ * positions, read in place from padded planes.
  *
  * <p>{@code gW[o, c, kh, kw] = Σ over images and positions u of gY[o, u] · x[c, u + kh pitch + kw]}
  * with positions numbered as in {@link PaddedPlaneConv2d} (rows {@code pitch = W + 1} apart, one junk
@@ -24,6 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  * output channels by the three taps of one filter row (12 vector accumulators, 7 loads per 12 fused
  * multiply-adds) along all positions of a tile of images ({@link #TILE_POSITIONS}), and adds its lanes
  * into a partial sum kept per lane.
+ *
+ * <p><b>Stride 2</b> (3x3 pad 1, a ResNet's downsampling layers): the input's four phase planes as in
+ * {@link PhasePlaneConv2d}, laid out like the output gradient (a zero row above each image's rows), so
+ * a filter row's three taps read two phase planes at fixed offsets from u.
  *
  * <p><b>Determinism.</b> Images are split into {@link #CHUNKS} chunks fixed by the batch size; each
  * chunk's partial sums are formed image after image by one thread, and the chunks are added in order,
@@ -54,11 +59,13 @@ final class PaddedPlaneWeightGradient {
         forced = on;
     }
 
-    /** True for the geometries this class computes: the vector path, one group, stride and dilation 1, 3-wide kernels with "same" padding. */
+    /** True for the geometries this class computes: the vector path, one group, dilation 1, and stride 1 with a 3-wide kernel and "same" padding or 3x3 stride 2 pad 1. */
     static boolean supports(ConvGeometry g) {
-        return Simd.enabled() && g.groups() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1
-                && g.dilationW() == 1 && g.kernelW() == 3 && g.kernelH() % 2 == 1 && 2 * g.padH() == g.kernelH() - 1
-                && g.padW() == 1;
+        if (!Simd.enabled() || g.groups() != 1 || g.dilationH() != 1 || g.dilationW() != 1 || g.kernelW() != 3 || g.padW() != 1) {
+            return false;
+        }
+        if (g.strideH() == 2 && g.strideW() == 2) return g.kernelH() == 3 && g.padH() == 1;
+        return g.strideH() == 1 && g.strideW() == 1 && g.kernelH() % 2 == 1 && 2 * g.padH() == g.kernelH() - 1;
     }
 
     /**
@@ -71,6 +78,8 @@ final class PaddedPlaneWeightGradient {
      * at 32x32 1.30x, at 16x16 1.15x; 11 at 32x32 1.16x, 5 to 11 1.15x; 23 at 16x16 1.51x; 16 to 32 at
      * 16x16 1.32x; but 32 at 16x16 0.96x and 64 at 32x32 (batch 64) 0.99x, where the patch rows are read
      * in place, and at 8x8 (a junk column and zero row per 8 positions) 0.89x at 45 channels, 0.68x at 64.
+     * Stride 2 onto 16x16: 16 to 32 channels 1.30x (ResNet-20's layer2.0.conv1), 11 to 23 1.37x, 8 to 16
+     * 1.43x; onto 8x8 0.69x.
      */
     static boolean applies(ConvGeometry g, boolean rowsInPlace) {
         if (!supports(g)) return false;
@@ -81,9 +90,14 @@ final class PaddedPlaneWeightGradient {
 
     static void compute(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
         final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
-        final int kh = g.kernelH(), ph = kh / 2, taps = kh * 3, pitch = w + 1, stride = (h + ph) * pitch;
+        final int oh = g.outH(), ow = g.outW(), ohw = oh * ow, kh = g.kernelH(), ph = kh / 2, taps = kh * 3, pitch = ow + 1;
+        final boolean strided = g.strideH() == 2;
+        // Stride 1: each image's rows, then ph zero rows. Stride 2: a zero row, then the image's output rows
+        // (its phase planes' rows on the input side): the rows above tap row 0 of the first output row.
+        final int stride = strided ? (oh + 1) * pitch : (h + ph) * pitch, planes = strided ? 4 : 1;
         final int perTile = Math.max(1, TILE_POSITIONS / stride);
-        final int gLength = (perTile * stride + VL - 1) / VL * VL, lead = 1 + ph * pitch;
+        // Stride 2 leads with the first image's zero row: one row more than the tile's planes.
+        final int gLength = (perTile * stride + (strided ? pitch : 0) + VL - 1) / VL * VL, lead = strided ? pitch + 1 : 1 + ph * pitch;
         final int xLength = lead + gLength + kh * pitch + 3;
         final int blocks = (cout + OB - 1) / OB, rows = cin * kh;
         final int partialSize = blocks * rows * OB * 3 * VL;
@@ -92,7 +106,7 @@ final class PaddedPlaneWeightGradient {
         final float[] xd = x.data(), gyd = gy.data();
         final int xo = x.offset(), gyo = gy.offset();
         Parallel.forRange(chunks, 1, (lo, hi) -> {
-            float[] xp = ConvScratch.floats(Slot.PADDED_INPUT, cin * xLength);
+            float[] xp = ConvScratch.floats(Slot.PADDED_INPUT, cin * planes * xLength);
             float[] gp = ConvScratch.floats(Slot.PADDED_GRAD, blocks * OB * gLength);
             for (int ch = lo; ch < hi; ch++) {
                 int nLo = (int) ((long) n * ch / chunks), nHi = (int) ((long) n * (ch + 1) / chunks);
@@ -101,20 +115,33 @@ final class PaddedPlaneWeightGradient {
                 for (int t0 = nLo; t0 < nHi; t0 += perTile) {
                     int images = Math.min(perTile, nHi - t0), length = (images * stride + VL - 1) / VL * VL;
                     for (int c = 0; c < cin; c++) {
-                        PaddedPlaneConv2d.stack(xd, xo + (t0 * cin + c) * hw, cin * hw, images, h, w, ph, xp, c * xLength, lead, xLength);
+                        int src = xo + (t0 * cin + c) * hw;
+                        if (strided) {
+                            phases(xd, src, cin * hw, images, h, w, pitch, stride, xp, c * 4 * xLength, lead, xLength);
+                        } else {
+                            PaddedPlaneConv2d.stack(xd, src, cin * hw, images, h, w, ph, xp, c * xLength, lead, xLength);
+                        }
                     }
                     for (int o = 0; o < blocks * OB; o++) {
                         if (o < cout) {
-                            PaddedPlaneConv2d.stack(gyd, gyo + (t0 * cout + o) * hw, cout * hw, images, h, w, ph, gp, o * gLength, 0, gLength);
+                            PaddedPlaneConv2d.stack(gyd, gyo + (t0 * cout + o) * ohw, cout * ohw, images, oh, ow, strided ? 1 : ph, gp,
+                                    o * gLength, strided ? pitch : 0, gLength);
                         } else {
                             java.util.Arrays.fill(gp, o * gLength, (o + 1) * gLength, 0f);
                         }
                     }
                     for (int b = 0; b < blocks; b++) {
                         for (int row = 0; row < rows; row++) {
-                            int c = row / kh, r = row % kh;
-                            dots(length, gp, b * OB * gLength, gLength, xp, c * xLength + r * pitch, partials,
-                                    pOff + (b * rows + row) * OB * 3 * VL);
+                            int c = row / kh, r = row % kh, at = pOff + (b * rows + row) * OB * 3 * VL;
+                            if (strided) {
+                                // Tap row r: row ho - 1 of the odd-row phase (r = 0), row ho of the even (1) or odd (2) one;
+                                // tap columns likewise: odd phase one back, even phase, odd phase.
+                                int pr = r == 1 ? 0 : 1, base = (c * 4 + pr * 2) * xLength + lead - (r == 0 ? pitch : 0);
+                                dots(length, gp, b * OB * gLength, gLength, xp, base + xLength - 1, base, base + xLength, partials, at);
+                            } else {
+                                int base = c * xLength + r * pitch;
+                                dots(length, gp, b * OB * gLength, gLength, xp, base, base + 1, base + 2, partials, at);
+                            }
                         }
                     }
                 }
@@ -141,17 +168,38 @@ final class PaddedPlaneWeightGradient {
     }
 
     /**
+     * The phase planes of {@code images} planes of {@code h x w} ({@code imageStride} apart from
+     * {@code src[s]}) laid end to end as the output gradient is (a zero row, then the image's rows,
+     * {@code stride} floats per image): phase {@code 2 pr + pc} at {@code dst[d + (2 pr + pc) length]},
+     * holding input row {@code 2 j + pr}, columns {@code 2 q + pc} at {@code lead + pitch + i stride + j
+     * pitch + q}; everything else zero.
+     */
+    private static void phases(float[] src, int s, int imageStride, int images, int h, int w, int pitch, int stride,
+                               float[] dst, int d, int lead, int length) {
+        java.util.Arrays.fill(dst, d, d + 4 * length, 0f);
+        final int even = (w + 1) / 2, odd = w / 2;
+        for (int i = 0; i < images; i++) {
+            for (int r = 0; r < h; r++) {
+                int at = d + (r & 1) * 2 * length + lead + pitch + i * stride + (r >> 1) * pitch, from = s + i * imageStride + r * w;
+                for (int q = 0; q < even; q++) dst[at + q] = src[from + 2 * q];
+                at += length;
+                for (int q = 0; q < odd; q++) dst[at + q] = src[from + 2 * q + 1];
+            }
+        }
+    }
+
+    /**
      * Adds into {@code acc[at ..]} (12 lane vectors: output channel j's tap t at {@code (3 j + t) VL}) the
      * lane-wise products over {@code n} positions of rows {@code a[a0 + j lda]} (j < 4) and the three
-     * shifted reads {@code b[b0 + t]} (t < 3).
+     * taps' reads at {@code b[b0]}, {@code b[b1]}, {@code b[b2]} (one float apart at stride 1).
      */
-    private static void dots(int n, float[] a, int a0, int lda, float[] b, int b0, float[] acc, int at) {
+    private static void dots(int n, float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, float[] acc, int at) {
         FloatVector s00 = FloatVector.zero(SPECIES), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00,
                 s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
         for (int u = 0; u < n; u += VL) {
             FloatVector x0 = FloatVector.fromArray(SPECIES, b, b0 + u);
-            FloatVector x1 = FloatVector.fromArray(SPECIES, b, b0 + u + 1);
-            FloatVector x2 = FloatVector.fromArray(SPECIES, b, b0 + u + 2);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, b, b1 + u);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, b, b2 + u);
             FloatVector g = FloatVector.fromArray(SPECIES, a, a0 + u);
             s00 = g.fma(x0, s00);
             s01 = g.fma(x1, s01);

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link PaddedPlaneWeightGradient} against the double-precision loops of {@link ConvReference}: every
  * geometry of {@link Conv2dKernelsTest} it supports, forced onto this path, and shapes of its own:
  * batches that split unevenly into chunks and tiles, several images per tile (planes end to end),
- * output channels that leave a block of four ragged, kernels 1 and 5 high.
+ * output channels that leave a block of four ragged, kernels 1 and 5 high, and 3x3 stride 2 over
+ * phase planes (even and odd sizes).
  */
 class PaddedPlaneWeightGradientTest {
     private int savedThreads;
@@ -50,7 +51,14 @@ class PaddedPlaneWeightGradientTest {
                 Arguments.of("ragged block of filters", conv(6, 5, 9, 10, 11, 3).padding(1).build()),
                 Arguments.of("5x3 kernel pad 2x1", conv(7, 4, 9, 7, 6, 3).kernel(5, 3).padding(2, 1).build()),
                 Arguments.of("1x3 kernel pad 0x1", conv(9, 3, 4, 9, 5, 3).kernel(1, 3).padding(0, 1).build()),
-                Arguments.of("one image", conv(1, 7, 17, 16, 3, 3).padding(1).build()));
+                Arguments.of("one image", conv(1, 7, 17, 16, 3, 3).padding(1).build()),
+                Arguments.of("stride 2, ResNet downsampling, batch 5", conv(5, 16, 32, 32, 32, 3).stride(2).padding(1).build()),
+                // 3 images of 16x16 outputs fill a tile: the buffers' ends are reached.
+                Arguments.of("stride 2, full tiles, batch 12", conv(12, 3, 32, 32, 5, 3).stride(2).padding(1).build()),
+                Arguments.of("stride 1, full tiles, batch 12", conv(12, 3, 16, 16, 5, 3).padding(1).build()),
+                Arguments.of("stride 2, odd sizes, batch 11", conv(11, 3, 9, 7, 6, 3).stride(2).padding(1).build()),
+                Arguments.of("stride 2, one row", conv(3, 2, 1, 9, 5, 3).stride(2).padding(1).build()),
+                Arguments.of("stride 2, ragged filters", conv(4, 5, 10, 12, 11, 3).stride(2).padding(1).build()));
         return Stream.concat(Conv2dKernelsTest.geometries(), own)
                 .filter(a -> PaddedPlaneWeightGradient.supports((ConvGeometry) a.get()[1]));
     }
@@ -98,7 +106,9 @@ class PaddedPlaneWeightGradientTest {
         assertTrue(PaddedPlaneWeightGradient.applies(stage1, false), "ResNet-20 stage 1");
         assertFalse(PaddedPlaneWeightGradient.applies(stage1, true), "patch rows read in place");
         assertFalse(PaddedPlaneWeightGradient.applies(conv(128, 45, 8, 8, 45, 3).padding(1).build(), false), "8 wide");
-        assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(2).build()), "stride 2");
+        assertTrue(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(2).build()), "stride 2");
+        assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(3).build()), "stride 3");
+        assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 5).padding(2).stride(2).build()), "5x5 stride 2");
         assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).build()), "no padding");
         assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).dilation(2).build()), "dilation");
         assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).groups(2).build()), "groups");
