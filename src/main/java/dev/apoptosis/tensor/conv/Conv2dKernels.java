@@ -26,8 +26,8 @@ import java.util.Arrays;
  * widths) as an implicit GEMM over padded planes ({@code PaddedPlaneConv2d}, again the same values),
  * their weight gradients as dot products over those planes ({@code PaddedPlaneWeightGradient}); 3x3
  * stride-2 pad-1 layers onto outputs 16 wide and more over the input's four phase planes
- * ({@code PhasePlaneConv2d}, the same values; the implicit GEMMs in their order of preference:
- * {@code ImplicitPath});
+ * ({@code PhasePlaneConv2d}, the same values; their weight gradients by {@code PaddedPlaneWeightGradient}
+ * too; the implicit GEMMs in their order of preference: {@code ImplicitPath});
  * everything else runs as im2col + {@link Gemm#sgemm} (see {@code GemmConv2d}), so speed follows
  * the GEMM. Results are bit-identical whatever {@link Parallel#threads()} is. Inputs and outputs
  * must not share storage. Every shape check throws {@link IllegalArgumentException} naming
