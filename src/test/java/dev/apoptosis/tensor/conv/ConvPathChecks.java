@@ -1,11 +1,13 @@
 package dev.apoptosis.tensor.conv;
 
+import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
 import static dev.apoptosis.testing.Assertions2.assertClose;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.plus;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.randn;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.tol;
 
 import dev.apoptosis.tensor.KernelTesting;
+import dev.apoptosis.tensor.Parallel;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.window.ConvGeometry;
 import java.util.Random;
@@ -77,5 +79,23 @@ final class ConvPathChecks {
         KernelTesting.assertSameValues(name + " input gradient", gx[0], gx[1]);
         KernelTesting.assertSameValues(name + " forward pair", pair[0], pair[1]);
         if (accumulating) KernelTesting.assertSameValues(name + " forward accumulate", acc[0], acc[1]);
+    }
+
+    /**
+     * The forward with bias (and the input gradient) at 1 and 2 threads, bit for bit; leaves the thread
+     * count at 2 (callers restore it).
+     */
+    static void doesNotDependOnThreadCount(String name, ConvGeometry g) {
+        Random rng = new Random(~name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
+        Tensor gy = randn(rng, g.outputShape());
+        float[][] r = new float[2][], gx = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            r[threads - 1] = Conv2dKernels.forward(g, x, w, b).toArray();
+            gx[threads - 1] = Conv2dKernels.backwardInput(g, gy, w).toArray();
+        }
+        assertBitIdentical(name + " forward", r[0], r[1]);
+        assertBitIdentical(name + " input gradient", gx[0], gx[1]);
     }
 }

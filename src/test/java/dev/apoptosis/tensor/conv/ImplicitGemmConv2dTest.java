@@ -1,6 +1,5 @@
 package dev.apoptosis.tensor.conv;
 
-import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,14 +69,7 @@ class ImplicitGemmConv2dTest {
     @MethodSource("geometries")
     void resultsDoNotDependOnThreadCount(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the implicit GEMM is a Vector API path");
-        Random rng = new Random(~name.hashCode());
-        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
-        float[][] r = new float[2][];
-        for (int threads = 1; threads <= 2; threads++) {
-            Parallel.setThreads(threads);
-            r[threads - 1] = Conv2dKernels.forward(g, x, w, b).toArray();
-        }
-        assertBitIdentical(name, r[0], r[1]);
+        ConvPathChecks.doesNotDependOnThreadCount(name, g);
     }
 
     /**

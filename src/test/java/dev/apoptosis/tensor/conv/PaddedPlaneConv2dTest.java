@@ -1,18 +1,14 @@
 package dev.apoptosis.tensor.conv;
 
-import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.plus;
-import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.randn;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.apoptosis.tensor.Parallel;
 import dev.apoptosis.tensor.Simd;
-import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.gemm.GemmVectorKernel;
 import dev.apoptosis.tensor.window.ConvGeometry;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,17 +69,7 @@ class PaddedPlaneConv2dTest {
     @MethodSource("geometries")
     void resultsDoNotDependOnThreadCount(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
-        Random rng = new Random(~name.hashCode());
-        Tensor x = randn(rng, g.inputShape()), w = randn(rng, g.weightShape()), b = randn(rng, g.biasShape());
-        Tensor gy = randn(rng, g.outputShape());
-        float[][] r = new float[2][], gx = new float[2][];
-        for (int threads = 1; threads <= 2; threads++) {
-            Parallel.setThreads(threads);
-            r[threads - 1] = Conv2dKernels.forward(g, x, w, b).toArray();
-            gx[threads - 1] = Conv2dKernels.backwardInput(g, gy, w).toArray();
-        }
-        assertBitIdentical(name + " forward", r[0], r[1]);
-        assertBitIdentical(name + " input gradient", gx[0], gx[1]);
+        ConvPathChecks.doesNotDependOnThreadCount(name, g);
     }
 
     /**
