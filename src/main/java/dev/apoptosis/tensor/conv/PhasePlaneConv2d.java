@@ -24,7 +24,7 @@ import dev.apoptosis.tensor.window.ConvGeometry;
  * consecutive positions is 32 contiguous floats of one phase plane, {@code u} plus a fixed offset; the
  * zero row and columns stand for the padding (and for a missing last row or column of an odd size).
  * The planes are one strided copy of the image, where im2col writes 2.25 images' worth of patches per
- * image through per-row gathers (half of im2col + GEMM's time at 16 channels, 32x32).
+ * image through per-row gathers (half of im2col + GEMM's time at 16 channels, 32x32, AMD EPYC Zen 4).
  *
  * <p><b>Bits.</b> The k steps are im2col's (term, channel, tap) in one k block, padding multiplied as
  * zeros: the outputs equal im2col + GEMM's bit for bit.
@@ -63,8 +63,12 @@ final class PhasePlaneConv2d {
         return g.outW() >= 16;
     }
 
-    /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}. */
-    static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
+    /**
+     * {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias} ({@link ImplicitPath.Forward}). Never {@code flipped}: a
+     * stride-2 convolution is no input gradient's forward ({@link GemmConv2d#transposedAsConvolution}).
+     */
+    static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate) {
+        if (flipped) throw new IllegalArgumentException("conv2d: a stride-2 convolution is no input gradient's forward: " + g);
         final int cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int oh = g.outH(), ow = g.outW(), p = oh * ow, pairs = xs.length, kAll = pairs * cin * 9;
         final int pitch = ow + 1, lead = pitch + 1, plane = lead + oh * pitch + NR + 2;
