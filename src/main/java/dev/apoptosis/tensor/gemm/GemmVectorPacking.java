@@ -39,14 +39,21 @@ public final class GemmVectorPacking {
                     for (int r = rows; r < MR; r++) ap[dst + r] = 0f;
                 }
             } else {
-                // A is stored m x k: read each row sequentially, scatter into its lane of the panel.
+                // A is stored m x k. A whole panel goes VL columns at a time through registers (eight
+                // rows in, VL / 8 packed columns per vector out); what remains is scattered value by
+                // value, each row read sequentially into its lane of the panel.
+                int p = 0;
+                if (rows == MR && RegisterTranspose.AVAILABLE) {
+                    int src = aOff + (i0 + i) * lda + p0;
+                    for (; p + VL <= kc; p += VL) RegisterTranspose.eightRows(a, src + p, lda, ap, panel + p * MR, VL);
+                }
                 for (int r = 0; r < MR; r++) {
                     int dst = panel + r;
                     if (r < rows) {
                         int src = aOff + (i0 + i + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
+                        for (int q = p; q < kc; q++) ap[dst + q * MR] = a[src + q];
                     } else {
-                        for (int p = 0; p < kc; p++) ap[dst + p * MR] = 0f;
+                        for (int q = p; q < kc; q++) ap[dst + q * MR] = 0f;
                     }
                 }
             }
