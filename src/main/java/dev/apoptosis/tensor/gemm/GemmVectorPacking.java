@@ -90,13 +90,23 @@ public final class GemmVectorPacking {
         for (int j = 0; j < nc; j += NR) {
             int cols = Math.min(NR, nc - j);
             int panel = j * kc;
+            // A whole panel goes through registers in square blocks of the vector length; the k steps
+            // left over (and ragged panels) are copied value by value.
+            int p = 0;
+            if (cols == NR && RegisterTranspose.AVAILABLE) {
+                int src = bOff + (j0 + j) * ldb + p0;
+                for (; p + VL <= kc; p += VL) {
+                    RegisterTranspose.block(b, src + p, ldb, bp, panel + p * NR, NR);
+                    RegisterTranspose.block(b, src + VL * ldb + p, ldb, bp, panel + p * NR + VL, NR);
+                }
+            }
             for (int jj = 0; jj < NR; jj++) {
                 int dst = panel + jj;
                 if (jj < cols) {
                     int src = bOff + (j0 + j + jj) * ldb + p0;
-                    for (int p = 0; p < kc; p++) bp[dst + p * NR] = b[src + p];
+                    for (int q = p; q < kc; q++) bp[dst + q * NR] = b[src + q];
                 } else {
-                    for (int p = 0; p < kc; p++) bp[dst + p * NR] = 0f;
+                    for (int q = p; q < kc; q++) bp[dst + q * NR] = 0f;
                 }
             }
         }
