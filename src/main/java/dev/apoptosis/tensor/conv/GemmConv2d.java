@@ -144,9 +144,14 @@ final class GemmConv2d {
      * spatially flipped, in/out-swapped filters and padding {@code d (k - 1) - p}), so it runs as a
      * {@link #forward} pass: one NN GEMM with a long inner dimension per tile and no col2im, which
      * is cheaper than a GEMM whose inner dimension is only the output channels followed by a
-     * scatter-add. Other strides use GEMM + col2im.
+     * scatter-add. 3x3 stride-2 layers run as four small convolutions, one per phase of the input
+     * ({@link PhaseGradientConv2d}); other strides use GEMM + col2im.
      */
     static void backwardInput(ConvGeometry g, Tensor gy, Tensor w, Tensor gx, boolean accumulate) {
+        if (PhaseGradientConv2d.applies(g)) {
+            PhaseGradientConv2d.backwardInput(g, new Tensor[] {gy}, new Tensor[] {w}, gx, accumulate);
+            return;
+        }
         ConvGeometry transposed = transposedAsConvolution(g);
         ImplicitPath path = transposed == null ? null : ImplicitPath.choose(transposed, 1);
         if (path != null) {
@@ -196,10 +201,15 @@ final class GemmConv2d {
 
     /**
      * {@code gx (+)= conv^T(gy1, w1) + conv^T(gy2, w2)}: with stride 1 one {@link #forward} of the
-     * two transposed convolutions (a GEMM with a doubled inner dimension), otherwise two passes.
+     * two transposed convolutions (a GEMM with a doubled inner dimension), for 3x3 stride-2 layers one
+     * {@link PhaseGradientConv2d} pass over both, otherwise two passes.
      */
     static void backwardInputPair(ConvGeometry g, Tensor gy1, Tensor w1, Tensor gy2, Tensor w2, Tensor gx,
                                   boolean accumulate) {
+        if (PhaseGradientConv2d.applies(g)) {
+            PhaseGradientConv2d.backwardInput(g, new Tensor[] {gy1, gy2}, new Tensor[] {w1, w2}, gx, accumulate);
+            return;
+        }
         ConvGeometry transposed = transposedAsConvolution(g);
         if (transposed == null) {
             backwardInput(g, gy1, w1, gx, accumulate);

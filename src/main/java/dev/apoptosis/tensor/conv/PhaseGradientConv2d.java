@@ -1,0 +1,212 @@
+package dev.apoptosis.tensor.conv;
+
+import static dev.apoptosis.tensor.gemm.GemmVectorKernel.MR;
+import static dev.apoptosis.tensor.gemm.GemmVectorKernel.NR;
+
+import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.Simd;
+import dev.apoptosis.tensor.Tensor;
+import dev.apoptosis.tensor.conv.ConvScratch.Slot;
+import dev.apoptosis.tensor.gemm.GemmVectorKernel;
+import dev.apoptosis.tensor.window.ConvGeometry;
+
+/**
+ * The input gradient of a stride-2 3x3 pad-1 convolution (a ResNet's downsampling layer) as four
+ * implicit GEMMs, one per <em>phase</em> of the input gradient (even or odd rows, even or odd
+ * columns), each reading the output gradient in place of a patch matrix.
+ *
+ * <p>Input pixel {@code (ih, iw)} received gradient from output {@code (oh, ow)} through tap
+ * {@code (kh, kw)} when {@code ih = 2 oh + kh - 1}: an even row only through {@code kh = 1} from
+ * {@code oh = ih / 2}; an odd row through {@code kh = 0} from {@code oh = (ih + 1) / 2} and {@code kh = 2}
+ * from {@code (ih - 1) / 2}; columns alike. So phase {@code (a, b)} at {@code (i, j)} (input
+ * {@code (2i + a, 2j + b)}) is a small convolution of the output gradient at {@code (i + di, j + dj)},
+ * {@code di, dj} in {0, 1}, with 1, 2, 2 and 4 of the nine taps: every product of the pass is one of
+ * the convolution's, none multiplies padding, and no patch matrix is written. The output gradient is
+ * read from a copy of each plane with a zero column after every row (rows {@code pitch = outW + 1}
+ * apart) and a zero row below, so a run of 32 phase positions numbered {@code u = i pitch + j} reads 32
+ * contiguous floats per (channel, tap), as in {@link PaddedPlaneConv2d}.
+ *
+ * <p>Against GEMM + col2im, which it replaces for these layers: that GEMM's inner dimension is the
+ * output channels alone (11 to 32 in ResNet-20 and its pruned forms), its 2.25 images of patch
+ * gradients per image go through memory and col2im adds them back with scattered stores.
+ *
+ * <p><b>Bits.</b> Each input-gradient value is one accumulation over (term, output channel, tap) in
+ * that order, so results do not depend on the thread count; they differ from GEMM + col2im's (which
+ * sums each tap over the channels first) by rounding. The rule depends on the geometry alone, never
+ * on the batch size, so a sample's gradient does not depend on the batch it is in.
+ */
+final class PhaseGradientConv2d {
+    /** For tests and benchmarks: null chooses by {@link #applies}'s rule, true takes this path for every supported geometry, false never. */
+    private static volatile Boolean forced;
+
+    private PhaseGradientConv2d() {}
+
+    /** See {@link #forced}. */
+    static void force(Boolean on) {
+        forced = on;
+    }
+
+    /** True for the geometries this class computes: the vector path, one group, 3x3 stride 2 pad 1 dilation 1, an input twice the output. */
+    static boolean supports(ConvGeometry g) {
+        return Simd.enabled() && g.groups() == 1 && g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 2
+                && g.strideW() == 2 && g.padH() == 1 && g.padW() == 1 && g.dilationH() == 1 && g.dilationW() == 1
+                && g.inH() == 2 * g.outH() && g.inW() == 2 * g.outW();
+    }
+
+    /**
+     * True when {@code g}'s input gradient should run here: supported, with at most 32 output channels
+     * (the inner dimension of GEMM + col2im's product, whose short products this replaces).
+     *
+     * <p>Measured against GEMM + col2im ({@code bench/ImplicitConvPaths.java -Dpath=PhaseGradientConv2d ...
+     * in}, both alternated in one JVM; AMD EPYC Zen 4, one thread, batch 128): 16 to 32 channels from 32x32
+     * (ResNet-20's layer2.0.conv1) 1.37x, pruned 16 to 11 1.70x, 11 to 23 1.22x, 30 to 14 from 16x16 1.68x;
+     * 32 to 64 from 16x16 0.99x, 128 to 256 (batch 64) 0.80x, where the GEMM's inner dimension is long.
+     */
+    static boolean applies(ConvGeometry g) {
+        if (!supports(g)) return false;
+        Boolean f = forced;
+        return f != null ? f : g.outChannels() <= 32;
+    }
+
+    /**
+     * {@code gx (+)= Σ_q conv^T(gys[q], ws[q])}: the input gradient of {@code g} for output gradients {@code gys}
+     * and filters {@code ws} ({@code [cout][cin][3][3]}), summed over the terms (one, or a tangent / R-adjoint pair).
+     */
+    static void backwardInput(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
+        final int cin = g.inChannels(), cout = g.outChannels(), oh = g.outH(), ow = g.outW(), w = g.inW();
+        final int terms = gys.length, pitch = ow + 1, plane = (oh + 1) * pitch, positions = oh * pitch;
+        final int planes = terms * cout, slack = NR + pitch + 2, mPanels = (cin + MR - 1) / MR;
+        final int[][] steps = new int[4][];
+        final int[] aBase = new int[4];
+        for (int phase = 0, base = 0; phase < 4; phase++) {
+            steps[phase] = steps(phase, planes, plane, pitch);
+            aBase[phase] = base;
+            base += mPanels * (steps[phase].length / 2) * MR;
+        }
+        final float[] ap = packedFilters(ws, cin, cout, mPanels, steps, aBase);
+        final int[][] targets = new int[2][];
+        for (int a = 0; a < 2; a++) targets[a] = targets(a, oh, ow, w, NR * ((positions + NR - 1) / NR));
+        final float[] gxd = gx.data();
+        final int gxo = gx.offset(), hw = g.inH() * w, p = oh * ow;
+        Parallel.forRange(g.n(), 1, (lo, hi) -> {
+            float[] gp = ConvScratch.floats(Slot.PADDED_GRAD, planes * plane + slack);
+            float[] tile = ConvScratch.floats(Slot.IMPLICIT_TILE, MR * NR);
+            float[] tileOdd = ConvScratch.floats(Slot.IMPLICIT_STAGE, MR * NR);
+            java.util.Arrays.fill(gp, planes * plane, planes * plane + slack, 0f);
+            for (int img = lo; img < hi; img++) {
+                for (int q = 0; q < terms; q++) {
+                    Tensor gy = gys[q];
+                    for (int o = 0; o < cout; o++) {
+                        PaddedPlaneConv2d.stack(gy.data(), gy.offset() + (img * cout + o) * p, p, 1, oh, ow, 1, gp,
+                                (q * cout + o) * plane, 0, plane);
+                    }
+                }
+                int gxImg = gxo + img * cin * hw;
+                // The two column phases of a row phase together: their values interleave along the rows of gx.
+                for (int a = 0; a < 2; a++) {
+                    int even = 2 * a, odd = even + 1, kEven = steps[even].length / 2, kOdd = steps[odd].length / 2;
+                    for (int u0 = 0; u0 < positions; u0 += NR) {
+                        for (int i = 0; i < mPanels; i++) {
+                            GemmVectorKernel.multiplySteps(kEven, steps[even], ap, aBase[even] + i * kEven * MR, gp, u0, tile);
+                            GemmVectorKernel.multiplySteps(kOdd, steps[odd], ap, aBase[odd] + i * kOdd * MR, gp, u0, tileOdd);
+                            store(tile, tileOdd, Math.min(MR, cin - i * MR), targets[a], u0, hw, gxd, gxImg + i * MR * hw, accumulate);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The k steps of phase {@code 2a + b}: for each plane (term, output channel) and each of the phase's taps
+     * (rows then columns), the pair (k, offset of the tap's value for position 0 in the padded planes).
+     */
+    private static int[] steps(int phase, int planes, int plane, int pitch) {
+        int[][] rows = tapsOf(phase >> 1), cols = tapsOf(phase & 1);
+        int taps = rows.length * cols.length;
+        int[] steps = new int[2 * planes * taps];
+        int k = 0;
+        for (int o = 0; o < planes; o++) {
+            for (int[] r : rows) {
+                for (int[] c : cols) {
+                    steps[2 * k] = k;
+                    steps[2 * k + 1] = o * plane + r[1] * pitch + c[1];
+                    k++;
+                }
+            }
+        }
+        return steps;
+    }
+
+    /** The (tap, shift) pairs of an even (0) or odd (1) input row or column: kernel index and output offset. */
+    private static int[][] tapsOf(int parity) {
+        return parity == 0 ? new int[][] {{1, 0}} : new int[][] {{0, 1}, {2, 0}};
+    }
+
+    /**
+     * The filters of all four phases as A micro-panels of MR input channels ({@code ap[aBase[phase] + (i k + s) MR + r]}
+     * = the weight that step s of the phase multiplies for input channel {@code i MR + r}; zero past the last).
+     */
+    private static float[] packedFilters(Tensor[] ws, int cin, int cout, int mPanels, int[][] steps, int[] aBase) {
+        int total = aBase[3] + mPanels * (steps[3].length / 2) * MR;
+        float[] ap = ConvScratch.floats(Slot.IMPLICIT_FILTERS, total);
+        for (int phase = 0; phase < 4; phase++) {
+            int[][] rows = tapsOf(phase >> 1), cols = tapsOf(phase & 1);
+            int k = steps[phase].length / 2, taps = rows.length * cols.length;
+            for (int i = 0; i < mPanels; i++) {
+                int d = aBase[phase] + i * k * MR;
+                for (int s = 0; s < k; s++) {
+                    int plane = s / taps, t = s % taps, q = plane / cout, o = plane % cout;
+                    int kh = rows[t / cols.length][0], kw = cols[t % cols.length][0];
+                    float[] wd = ws[q].data();
+                    int from = ws[q].offset() + (o * cin * 3 + kh) * 3 + kw;
+                    for (int r = 0; r < MR; r++) {
+                        int c = i * MR + r;
+                        ap[d + s * MR + r] = c < cin ? wd[from + c * 9] : 0f;
+                    }
+                }
+            }
+        }
+        return ap;
+    }
+
+    /**
+     * Where row phase {@code a}'s positions land in an input-gradient plane: position {@code u = i pitch + j}
+     * of its even-column phase at {@code (2i + a) w + 2j} (the odd-column phase's just after), or -1 for the
+     * junk positions (past a row's {@code ow}, past the last row), {@code length} of them. Worked out once
+     * per call, so the stores do no division.
+     */
+    private static int[] targets(int a, int oh, int ow, int w, int length) {
+        int pitch = ow + 1;
+        int[] t = new int[length];
+        java.util.Arrays.fill(t, -1);
+        for (int i = 0; i < oh; i++) {
+            for (int j = 0; j < ow; j++) t[i * pitch + j] = (2 * i + a) * w + 2 * j;
+        }
+        return t;
+    }
+
+    /**
+     * Stores (or adds) the tiles of phase positions {@code [u0, u0 + NR)} of a row phase's even- and odd-column
+     * phases into channel r's input-gradient plane {@code gx[d + r hw]} at {@code targets[u]} and the next
+     * column (skipping junk positions, -1).
+     */
+    private static void store(float[] even, float[] odd, int rows, int[] targets, int u0, int hw, float[] gx, int d,
+                              boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            int plane = d + r * hw, from = r * NR;
+            for (int e = 0; e < NR; e++) {
+                int t = targets[u0 + e];
+                if (t < 0) continue;
+                int at = plane + t;
+                if (accumulate) {
+                    gx[at] += even[from + e];
+                    gx[at + 1] += odd[from + e];
+                } else {
+                    gx[at] = even[from + e];
+                    gx[at + 1] = odd[from + e];
+                }
+            }
+        }
+    }
+}
