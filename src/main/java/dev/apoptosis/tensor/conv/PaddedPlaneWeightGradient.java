@@ -71,7 +71,9 @@ final class PaddedPlaneWeightGradient {
     /**
      * True when {@code g}'s weight gradient should run here: supported, outputs at least 16 wide, and
      * {@link GemmConvWeightGradient}'s patch rows not read in place ({@code rowsInPlace}: its
-     * {@link ImplicitIm2row} kernel, for channels a multiple of NR, which this path does not beat).
+     * {@link ImplicitIm2row} kernel, for channels a multiple of NR, which this path does not beat); or
+     * outputs at least 4 wide with at most {@link GemmConvWeightGradient#MAX_FILTERS_FOR_DOT_PRODUCTS}
+     * filters, whose dot-product path it beats (pruned layers).
      *
      * <p>Measured against the GEMM paths ({@code bench/ImplicitConvPaths.java -Dpath=PaddedPlaneWeightGradient
      * ... wt}, both alternated in one JVM; AMD EPYC Zen 4, one thread, batch 128, 3x3 pad 1): 16 channels
@@ -79,12 +81,17 @@ final class PaddedPlaneWeightGradient {
      * 16x16 1.32x; but 32 at 16x16 0.96x and 64 at 32x32 (batch 64) 0.99x, where the patch rows are read
      * in place, and at 8x8 (a junk column and zero row per 8 positions) 0.89x at 45 channels, 0.68x at 64.
      * Stride 2 onto 16x16: 16 to 32 channels 1.30x (ResNet-20's layer2.0.conv1), 11 to 23 1.37x, 8 to 16
-     * 1.43x; onto 8x8 0.69x.
+     * 1.43x; onto 8x8 0.69x. At 8x8 against the dot products (at most 16 filters, a session later): 39 to 16
+     * channels 1.58x, stride 2 from 16x16, 30 to 14, 1.28x; against patch rows there, 39 to 18 1.01x, 16 to 39
+     * 0.93x, stride 2 23 to 45 0.84x; with 16 filters or fewer, stride 2 8 to 16 onto 8x8 1.37x, 39 to 8 at
+     * 8x8 1.68x, 64 to 16 at 4x4 (batch 64) 1.47x, but 14 to 45 at 8x8 (dot products for its short
+     * patches) 0.93x.
      */
     static boolean applies(ConvGeometry g, boolean rowsInPlace) {
         if (!supports(g)) return false;
         Boolean f = forced;
         if (f != null) return f;
+        if (g.outChannels() <= GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS) return g.outW() >= 4;
         return !rowsInPlace && g.outW() >= 16;
     }
 

@@ -99,13 +99,16 @@ class PaddedPlaneWeightGradientTest {
 
     /** Which geometries take this path unforced, and which it cannot take. */
     @Test
-    void appliesToSameConvolutionsSixteenWideWhoseRowsAreNotReadInPlace() {
+    void appliesSixteenWideWhereRowsAreNotReadInPlaceAndToFewFilters() {
         assumeTrue(Simd.enabled(), "the padded-plane weight gradient is a Vector API path");
         PaddedPlaneWeightGradient.force(null);
         ConvGeometry stage1 = conv(128, 16, 32, 32, 16, 3).padding(1).build();
         assertTrue(PaddedPlaneWeightGradient.applies(stage1, false), "ResNet-20 stage 1");
-        assertFalse(PaddedPlaneWeightGradient.applies(stage1, true), "patch rows read in place");
+        assertFalse(PaddedPlaneWeightGradient.applies(conv(128, 32, 16, 16, 32, 3).padding(1).build(), true),
+                "patch rows read in place");
         assertFalse(PaddedPlaneWeightGradient.applies(conv(128, 45, 8, 8, 45, 3).padding(1).build(), false), "8 wide");
+        assertTrue(PaddedPlaneWeightGradient.applies(conv(128, 39, 8, 8, 16, 3).padding(1).build(), false), "8 wide, 16 filters");
+        assertFalse(PaddedPlaneWeightGradient.applies(conv(128, 39, 2, 2, 16, 3).padding(1).build(), false), "2 wide");
         assertTrue(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(2).build()), "stride 2");
         assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(3).build()), "stride 3");
         assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 5).padding(2).stride(2).build()), "5x5 stride 2");
