@@ -66,7 +66,8 @@ final class PaddedPlaneConv2d {
     /**
      * True when {@code g}'s forward (a sum of {@code pairs} convolutions) should run here: supported,
      * outputs at least 16 wide (the junk column is then at most a seventeenth of the positions), and
-     * either an inner dimension of at least 45 (5 input channels) or at most 8 filters.
+     * either an inner dimension of at least 99 (11 input channels), or at most 8 filters, or an inner
+     * dimension of at least 45 (5 channels) with a last filter panel of at most 4 rows (its 4-row kernel).
      *
      * <p>Measured against im2col + GEMM ({@code bench/ImplicitConvPaths.java -Dpath=PaddedPlaneConv2d},
      * both paths alternated in one JVM; AMD EPYC Zen 4, one thread, batch 128, 3x3 pad 1), forward:
@@ -76,13 +77,16 @@ final class PaddedPlaneConv2d {
      * their work); 64 at 32x32 1.00x. Lost: 3 or 4 channels to 16 (a ResNet's first layer) 0.80-0.83x, 9
      * or 12 three-tap rows per run being too short for its per-run stores. Stride-1 layers with at
      * least 32 channels and enough tiles run as Winograd before reaching this choice, outputs of at most
-     * 8x8 as {@link ImplicitGemmConv2d}.
+     * 8x8 as {@link ImplicitGemmConv2d}. Re-measured a session later, filters a multiple of 8 from few
+     * channels lose: 5 to 16 0.92x, 6 to 16 0.93x (and 16 to 6's input gradient), 8 to 16 0.97x, 8 to 32 at
+     * 16x16 0.89x, 9 to 30 0.92x, 10 to 16 1.00x, 11 to 16 1.02x, 13 to 16 1.10x; 5 to 11 1.08x, 11 to 23 1.06x.
      */
     static boolean applies(ConvGeometry g, int pairs) {
         if (!supports(g, pairs)) return false;
         Boolean f = forced;
         if (f != null) return f;
-        return g.outW() >= 16 && (pairs * g.inChannels() * g.kernelH() * g.kernelW() >= 45 || g.outChannels() <= 8);
+        int k = pairs * g.inChannels() * g.kernelH() * g.kernelW(), lastPanel = (g.outChannels() - 1) % MR + 1;
+        return g.outW() >= 16 && (k >= 99 || g.outChannels() <= 8 || (k >= 45 && lastPanel <= 4));
     }
 
     /**

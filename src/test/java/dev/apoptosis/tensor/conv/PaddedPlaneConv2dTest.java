@@ -94,7 +94,10 @@ class PaddedPlaneConv2dTest {
         assertTrue(PaddedPlaneConv2d.applies(conv(128, 11, 32, 32, 11, 3).padding(1).build(), 1), "pruned to 11 channels");
         assertTrue(PaddedPlaneConv2d.applies(conv(128, 2, 32, 32, 2, 3).padding(1).build(), 1), "few filters");
         assertFalse(PaddedPlaneConv2d.applies(conv(128, 3, 32, 32, 16, 3).padding(1).build(), 1), "3 channels to 16");
-        assertTrue(PaddedPlaneConv2d.applies(conv(128, 3, 32, 32, 16, 3).padding(1).build(), 2), "a pair of them: k = 54");
+        assertFalse(PaddedPlaneConv2d.applies(conv(128, 3, 32, 32, 16, 3).padding(1).build(), 2), "a pair of them: k = 54");
+        assertTrue(PaddedPlaneConv2d.applies(conv(128, 6, 32, 32, 16, 3).padding(1).build(), 2), "a pair, k = 108");
+        assertFalse(PaddedPlaneConv2d.applies(conv(128, 8, 32, 32, 16, 3).padding(1).build(), 1), "8 channels to 16");
+        assertTrue(PaddedPlaneConv2d.applies(conv(128, 5, 32, 32, 11, 3).padding(1).build(), 1), "a last panel of 3 filters");
         assertFalse(PaddedPlaneConv2d.applies(conv(128, 16, 8, 8, 16, 3).padding(1).build(), 1), "8 wide");
         assertFalse(PaddedPlaneConv2d.supports(conv(2, 16, 16, 16, 16, 3).padding(1).stride(2).build(), 1), "stride 2");
         assertFalse(PaddedPlaneConv2d.supports(conv(2, 16, 16, 16, 16, 3).build(), 1), "no padding");
