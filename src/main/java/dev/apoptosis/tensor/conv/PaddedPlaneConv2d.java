@@ -119,8 +119,10 @@ final class PaddedPlaneConv2d {
                 for (int u0 = 0; u0 < positions; u0 += NR) {
                     for (int i = 0; i < mPanels; i++) {
                         int ai = i * kAll * MR, filters = Math.min(MR, cout - i * MR);
-                        if (filters > 4) {
+                        if (filters > 6) {
                             GemmVectorKernel.multiplyThreeTapRows(rows, ap, ai, xp, u0, tile);
+                        } else if (filters > 4) {
+                            GemmVectorKernel.multiplyThreeTapRows6(rows, ap, ai, xp, u0, tile);
                         } else {
                             GemmVectorKernel.multiplyThreeTapRows4(rows, ap, ai, xp, u0, tile);
                         }

@@ -350,6 +350,91 @@ public final class GemmVectorKernel {
     }
 
     /**
+     * {@link #multiplyThreeTapRows} for a panel of at most 6 real rows, leaving rows 6-7 of {@code tile}
+     * untouched: a pruned layer's filter panel of 5 or 6 (16 to 5 or 6 channels in a pruned ResNet-20's
+     * first stage), where the 8-row kernel spends a quarter or more of its multiply-adds on zeros.
+     */
+    public static void multiplyThreeTapRows6(int[] rows, float[] ap, int ai, float[] bp, int bAdd, float[] tile) {
+        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a;
+        for (int s = 0; s < rows.length; s++) {
+            int rb = rows[s] + bAdd, ao = ai + s * (3 * MR);
+            FloatVector b0, b1, x;
+            b0 = FloatVector.fromArray(SPECIES, bp, rb);
+            b1 = FloatVector.fromArray(SPECIES, bp, rb + VL);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 0]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 4]);
+            c4a = x.fma(b0, c4a);
+            c4b = x.fma(b1, c4b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 5]);
+            c5a = x.fma(b0, c5a);
+            c5b = x.fma(b1, c5b);
+            b0 = FloatVector.fromArray(SPECIES, bp, rb + 1);
+            b1 = FloatVector.fromArray(SPECIES, bp, rb + 1 + VL);
+            x = FloatVector.broadcast(SPECIES, ap[ao + MR + 0]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + MR + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + MR + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + MR + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + MR + 4]);
+            c4a = x.fma(b0, c4a);
+            c4b = x.fma(b1, c4b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + MR + 5]);
+            c5a = x.fma(b0, c5a);
+            c5b = x.fma(b1, c5b);
+            b0 = FloatVector.fromArray(SPECIES, bp, rb + 2);
+            b1 = FloatVector.fromArray(SPECIES, bp, rb + 2 + VL);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2 * MR + 0]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2 * MR + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2 * MR + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2 * MR + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2 * MR + 4]);
+            c4a = x.fma(b0, c4a);
+            c4b = x.fma(b1, c4b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2 * MR + 5]);
+            c5a = x.fma(b0, c5a);
+            c5b = x.fma(b1, c5b);
+        }
+        c0a.intoArray(tile, 0 * NR);
+        c0b.intoArray(tile, 0 * NR + VL);
+        c1a.intoArray(tile, 1 * NR);
+        c1b.intoArray(tile, 1 * NR + VL);
+        c2a.intoArray(tile, 2 * NR);
+        c2b.intoArray(tile, 2 * NR + VL);
+        c3a.intoArray(tile, 3 * NR);
+        c3b.intoArray(tile, 3 * NR + VL);
+        c4a.intoArray(tile, 4 * NR);
+        c4b.intoArray(tile, 4 * NR + VL);
+        c5a.intoArray(tile, 5 * NR);
+        c5b.intoArray(tile, 5 * NR + VL);
+    }
+
+    /**
      * {@link #multiplyThreeTapRows} for a panel of at most 4 real rows, leaving rows 4-7 of {@code tile}
      * untouched: a pruned layer's last filter panel (as {@link #multiply4} for {@link #multiply}).
      */
