@@ -155,11 +155,11 @@ final class ImplicitGemmConv2d {
                             int pos = pos0 + k;
                             int[][] blocks = plan.tables()[plan.classOf()[pos]];
                             int at = plan.base()[pos] + j * cin;
-                            GemmVectorKernel.multiplySteps(blocks[0].length / 2, blocks[0], ap, ai, xt, at, tile);
+                            GemmVectorKernel.multiplyStepsRows(rows, blocks[0].length / 2, blocks[0], ap, ai, xt, at, tile);
                             for (int b = 1; b < blocks.length; b++) {
                                 // Later k blocks add their own sums, as the GEMM's blocking does.
                                 if (blocks[b].length == 0) continue;
-                                GemmVectorKernel.multiplySteps(blocks[b].length / 2, blocks[b], ap, ai, xt, at, partial);
+                                GemmVectorKernel.multiplyStepsRows(rows, blocks[b].length / 2, blocks[b], ap, ai, xt, at, partial);
                                 for (int e = 0; e < MR * NR; e++) tile[e] += partial[e];
                             }
                             for (int r = 0; r < rows; r++) {

@@ -103,9 +103,9 @@ final class ImplicitIm2row {
             int n = nt * plan.perImage()[t];
             for (int j = 0; j < cg; j += NR) {
                 for (int i = 0; i < panels; i++) {
-                    GemmVectorKernel.multiplySteps(n, plan.steps()[t], ap, i * cols * MR, xt, c0 + j, tile);
-                    GemmVectorKernel.update(tile, c, cOff + i * MR * ldc + t * cg + j, ldc, 1f, beta, Math.min(MR, mg - i * MR),
-                            Math.min(NR, cg - j));
+                    int rows = Math.min(MR, mg - i * MR);
+                    GemmVectorKernel.multiplyStepsRows(rows, n, plan.steps()[t], ap, i * cols * MR, xt, c0 + j, tile);
+                    GemmVectorKernel.update(tile, c, cOff + i * MR * ldc + t * cg + j, ldc, 1f, beta, rows, Math.min(NR, cg - j));
                 }
             }
         }

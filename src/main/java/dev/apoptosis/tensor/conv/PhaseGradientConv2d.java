@@ -107,9 +107,10 @@ final class PhaseGradientConv2d {
                     int even = 2 * a, odd = even + 1, kEven = steps[even].length / 2, kOdd = steps[odd].length / 2;
                     for (int u0 = 0; u0 < positions; u0 += NR) {
                         for (int i = 0; i < mPanels; i++) {
-                            GemmVectorKernel.multiplySteps(kEven, steps[even], ap, aBase[even] + i * kEven * MR, gp, u0, tile);
-                            GemmVectorKernel.multiplySteps(kOdd, steps[odd], ap, aBase[odd] + i * kOdd * MR, gp, u0, tileOdd);
-                            store(tile, tileOdd, Math.min(MR, cin - i * MR), targets[a], u0, hw, gxd, gxImg + i * MR * hw, accumulate);
+                            int rows = Math.min(MR, cin - i * MR);
+                            GemmVectorKernel.multiplyStepsRows(rows, kEven, steps[even], ap, aBase[even] + i * kEven * MR, gp, u0, tile);
+                            GemmVectorKernel.multiplyStepsRows(rows, kOdd, steps[odd], ap, aBase[odd] + i * kOdd * MR, gp, u0, tileOdd);
+                            store(tile, tileOdd, rows, targets[a], u0, hw, gxd, gxImg + i * MR * hw, accumulate);
                         }
                     }
                 }

@@ -97,7 +97,7 @@ final class PhasePlaneConv2d {
                 for (int u0 = 0; u0 < positions; u0 += NR) {
                     for (int i = 0; i < mPanels; i++) {
                         int filters = Math.min(MR, cout - i * MR);
-                        GemmVectorKernel.multiplySteps(kAll, steps, ap, i * kAll * MR, xp, u0, tile);
+                        GemmVectorKernel.multiplyStepsRows(filters, kAll, steps, ap, i * kAll * MR, xp, u0, tile);
                         PaddedPlaneConv2d.store(tile, filters, u0, Math.min(NR, positions - u0), pitch, ow, yd, yImg + i * MR * p, p,
                                 accumulate, bd, bo + i * MR);
                     }

@@ -238,6 +238,91 @@ public final class GemmVectorKernel {
     }
 
     /**
+     * {@link #multiplySteps} for a panel of at most 6 (or 4: {@link #multiplySteps4}) real rows, leaving the
+     * rows past them in {@code tile} untouched: a pruned layer's last filter panel (as {@link #multiply4}
+     * for {@link #multiply}).
+     */
+    public static void multiplySteps6(int n, int[] steps, float[] ap, int ai, float[] bp, int bAdd, float[] tile) {
+        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a;
+        for (int s = 0; s < n; s++) {
+            int ao = ai + steps[2 * s] * MR, bo = steps[2 * s + 1] + bAdd;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ao]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 4]);
+            c4a = x.fma(b0, c4a);
+            c4b = x.fma(b1, c4b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 5]);
+            c5a = x.fma(b0, c5a);
+            c5b = x.fma(b1, c5b);
+        }
+        c0a.intoArray(tile, 0);
+        c0b.intoArray(tile, VL);
+        c1a.intoArray(tile, NR);
+        c1b.intoArray(tile, NR + VL);
+        c2a.intoArray(tile, 2 * NR);
+        c2b.intoArray(tile, 2 * NR + VL);
+        c3a.intoArray(tile, 3 * NR);
+        c3b.intoArray(tile, 3 * NR + VL);
+        c4a.intoArray(tile, 4 * NR);
+        c4b.intoArray(tile, 4 * NR + VL);
+        c5a.intoArray(tile, 5 * NR);
+        c5b.intoArray(tile, 5 * NR + VL);
+    }
+
+    /** {@link #multiplySteps6} for at most 4 real rows. */
+    public static void multiplySteps4(int n, int[] steps, float[] ap, int ai, float[] bp, int bAdd, float[] tile) {
+        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a;
+        for (int s = 0; s < n; s++) {
+            int ao = ai + steps[2 * s] * MR, bo = steps[2 * s + 1] + bAdd;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + VL);
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ao]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2]);
+            c2a = x.fma(b0, c2a);
+            c2b = x.fma(b1, c2b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 3]);
+            c3a = x.fma(b0, c3a);
+            c3b = x.fma(b1, c3b);
+        }
+        c0a.intoArray(tile, 0);
+        c0b.intoArray(tile, VL);
+        c1a.intoArray(tile, NR);
+        c1b.intoArray(tile, NR + VL);
+        c2a.intoArray(tile, 2 * NR);
+        c2b.intoArray(tile, 2 * NR + VL);
+        c3a.intoArray(tile, 3 * NR);
+        c3b.intoArray(tile, 3 * NR + VL);
+    }
+
+    /** The steps kernel for a panel of {@code rows} real rows: {@link #multiplySteps}, {@link #multiplySteps6} or {@link #multiplySteps4}. */
+    public static void multiplyStepsRows(int rows, int n, int[] steps, float[] ap, int ai, float[] bp, int bAdd, float[] tile) {
+        if (rows > 6) {
+            multiplySteps(n, steps, ap, ai, bp, bAdd, tile);
+        } else if (rows > 4) {
+            multiplySteps6(n, steps, ap, ai, bp, bAdd, tile);
+        } else {
+            multiplySteps4(n, steps, ap, ai, bp, bAdd, tile);
+        }
+    }
+
+    /**
      * {@link #multiply} over k steps that come in threes, B read where it lies: entry s of {@code rows}
      * gives the offset of three steps whose NR B values start at {@code rows[s] + bAdd}, {@code + 1} and
      * {@code + 2}, with A's packed panel read in order from {@code ai} (steps 3s, 3s + 1, 3s + 2). These
