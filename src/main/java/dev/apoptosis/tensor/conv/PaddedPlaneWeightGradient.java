@@ -144,11 +144,10 @@ final class PaddedPlaneWeightGradient {
                                 // Tap row r: row ho - 1 of the odd-row phase (r = 0), row ho of the even (1) or odd (2) one;
                                 // tap columns likewise: odd phase one back, even phase, odd phase.
                                 int pr = r == 1 ? 0 : 1, base = (c * 4 + pr * 2) * xLength + lead - (r == 0 ? pitch : 0);
-                                dots(filters(cout, b), length, gp, b * OB * gLength, gLength, xp, base + xLength - 1, base, base + xLength,
-                                        partials, at);
+                                dots(length, gp, b * OB * gLength, gLength, xp, base + xLength - 1, base, base + xLength, partials, at);
                             } else {
                                 int base = c * xLength + r * pitch;
-                                dots(filters(cout, b), length, gp, b * OB * gLength, gLength, xp, base, base + 1, base + 2, partials, at);
+                                dots(length, gp, b * OB * gLength, gLength, xp, base, base + 1, base + 2, partials, at);
                             }
                         }
                     }
@@ -194,44 +193,6 @@ final class PaddedPlaneWeightGradient {
                 for (int q = 0; q < odd; q++) dst[at + q] = src[from + 2 * q + 1];
             }
         }
-    }
-
-    /** Real filters in block {@code b} of {@link #OB}: fewer than OB in a pruned layer's last block. */
-    private static int filters(int cout, int b) {
-        return Math.min(OB, cout - b * OB);
-    }
-
-    /** {@link #dots} over the block's first {@code filters} rows only: with at most 2, {@link #dots2}, which does half the multiply-adds. */
-    private static void dots(int filters, int n, float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, float[] acc, int at) {
-        if (filters > 2) {
-            dots(n, a, a0, lda, b, b0, b1, b2, acc, at);
-        } else {
-            dots2(n, a, a0, lda, b, b0, b1, b2, acc, at);
-        }
-    }
-
-    /**
-     * {@link #dots} for rows j &lt; 2, leaving the lane vectors of rows 2 and 3 as they are: the last block
-     * of a layer with 1, 2, 5 or 6 filters (16 to 5 or 6 channels in a pruned ResNet-20's first stage).
-     * Its loop repeats {@link #dots}' on purpose: the sums must be named locals to stay in registers.
-     */
-    private static void dots2(int n, float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, float[] acc, int at) {
-        FloatVector s00 = FloatVector.zero(SPECIES), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
-        for (int u = 0; u < n; u += VL) {
-            FloatVector x0 = FloatVector.fromArray(SPECIES, b, b0 + u);
-            FloatVector x1 = FloatVector.fromArray(SPECIES, b, b1 + u);
-            FloatVector x2 = FloatVector.fromArray(SPECIES, b, b2 + u);
-            FloatVector g = FloatVector.fromArray(SPECIES, a, a0 + u);
-            s00 = g.fma(x0, s00);
-            s01 = g.fma(x1, s01);
-            s02 = g.fma(x2, s02);
-            g = FloatVector.fromArray(SPECIES, a, a0 + lda + u);
-            s10 = g.fma(x0, s10);
-            s11 = g.fma(x1, s11);
-            s12 = g.fma(x2, s12);
-        }
-        add(acc, at, s00, s01, s02);
-        add(acc, at + 3 * VL, s10, s11, s12);
     }
 
     /**
