@@ -19,7 +19,8 @@ import java.util.List;
  * </pre>
  * e.g. {@code 64 512 512 4 3 1 1 fwd 4}. {@code -Dpath=PaddedPlaneConv2d} compares that path instead (with
  * the implicit GEMM kept out of both sides), {@code -Dpath=PaddedPlaneWeightGradient} the weight gradient's
- * ({@code wt}) against the patch-rows and dot-product paths. Stride-1 convolutions with at least 32 channels and enough
+ * ({@code wt}) against the patch-rows and dot-product paths, {@code -Dpath=PhaseGradientConv2d} the stride-2
+ * input gradient ({@code in}) against GEMM + col2im. Stride-1 convolutions with at least 32 channels and enough
  * Winograd tiles run as Winograd on both sides (a ratio of 1).
  */
 public class ImplicitConvPaths {
