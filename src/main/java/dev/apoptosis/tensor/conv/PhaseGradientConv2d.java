@@ -8,6 +8,7 @@ import dev.apoptosis.tensor.Simd;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.conv.ConvScratch.Slot;
 import dev.apoptosis.tensor.gemm.GemmVectorKernel;
+import dev.apoptosis.tensor.gemm.RegisterTranspose;
 import dev.apoptosis.tensor.window.ConvGeometry;
 
 /**
@@ -92,6 +93,7 @@ final class PhaseGradientConv2d {
             float[] gp = ConvScratch.floats(Slot.PADDED_GRAD, planes * plane + slack);
             float[] tile = ConvScratch.floats(Slot.IMPLICIT_TILE, MR * NR);
             float[] tileOdd = ConvScratch.floats(Slot.IMPLICIT_STAGE, MR * NR);
+            float[] pair = ConvScratch.floats(Slot.PHASE_PAIRS, 2 * MR * NR);
             java.util.Arrays.fill(gp, planes * plane, planes * plane + slack, 0f);
             for (int img = lo; img < hi; img++) {
                 for (int q = 0; q < terms; q++) {
@@ -110,7 +112,7 @@ final class PhaseGradientConv2d {
                             int rows = Math.min(MR, cin - i * MR);
                             GemmVectorKernel.multiplyStepsRows(rows, kEven, steps[even], ap, aBase[even] + i * kEven * MR, gp, u0, tile);
                             GemmVectorKernel.multiplyStepsRows(rows, kOdd, steps[odd], ap, aBase[odd] + i * kOdd * MR, gp, u0, tileOdd);
-                            store(tile, tileOdd, rows, targets[a], u0, hw, gxd, gxImg + i * MR * hw, accumulate);
+                            store(tile, tileOdd, pair, rows, targets[a], u0, hw, gxd, gxImg + i * MR * hw, accumulate);
                         }
                     }
                 }
@@ -190,24 +192,41 @@ final class PhaseGradientConv2d {
     /**
      * Stores (or adds) the tiles of phase positions {@code [u0, u0 + NR)} of a row phase's even- and odd-column
      * phases into channel r's input-gradient plane {@code gx[d + r hw]} at {@code targets[u]} and the next
-     * column (skipping junk positions, -1).
+     * column (skipping junk positions, -1). Each tile row is first interleaved into {@code pair} (even and
+     * odd columns side by side, as they lie in gx), then copied or added in runs of positions on one gx row:
+     * value-by-value stores with a table lookup each were a third of the pass.
      */
-    private static void store(float[] even, float[] odd, int rows, int[] targets, int u0, int hw, float[] gx, int d,
-                              boolean accumulate) {
+    private static void store(float[] even, float[] odd, float[] pair, int rows, int[] targets, int u0, int hw, float[] gx,
+                              int d, boolean accumulate) {
         for (int r = 0; r < rows; r++) {
-            int plane = d + r * hw, from = r * NR;
-            for (int e = 0; e < NR; e++) {
-                int t = targets[u0 + e];
-                if (t < 0) continue;
-                int at = plane + t;
-                if (accumulate) {
-                    gx[at] += even[from + e];
-                    gx[at + 1] += odd[from + e];
-                } else {
-                    gx[at] = even[from + e];
-                    gx[at + 1] = odd[from + e];
+            if (RegisterTranspose.AVAILABLE) {
+                for (int e = 0; e < NR; e += RegisterTranspose.BLOCK) {
+                    RegisterTranspose.interleave(even, r * NR + e, odd, r * NR + e, pair, r * 2 * NR + 2 * e);
+                }
+            } else {
+                for (int e = 0; e < NR; e++) {
+                    pair[r * 2 * NR + 2 * e] = even[r * NR + e];
+                    pair[r * 2 * NR + 2 * e + 1] = odd[r * NR + e];
                 }
             }
+        }
+        for (int e = 0; e < NR; ) {
+            int t = targets[u0 + e];
+            if (t < 0) {
+                e++;
+                continue;
+            }
+            int len = 1;
+            while (e + len < NR && targets[u0 + e + len] == t + 2 * len) len++;
+            for (int r = 0; r < rows; r++) {
+                int at = d + r * hw + t, from = r * 2 * NR + 2 * e;
+                if (accumulate) {
+                    RowOps.add(gx, at, pair, from, 2 * len);
+                } else {
+                    System.arraycopy(pair, from, gx, at, 2 * len);
+                }
+            }
+            e += len;
         }
     }
 }

@@ -43,6 +43,16 @@ public final class RegisterTranspose {
         }
     }
 
+    /**
+     * {@code dst[d + 2i] = a[ai + i]}, {@code dst[d + 2i + 1] = b[bi + i]} for i below the vector length:
+     * one zip of two vectors, stored as two.
+     */
+    public static void interleave(float[] a, int ai, float[] b, int bi, float[] dst, int d) {
+        FloatVector x = FloatVector.fromArray(S, a, ai), y = FloatVector.fromArray(S, b, bi);
+        x.rearrange(LO).blend(y.rearrange(LO), ODD).intoArray(dst, d);
+        x.rearrange(HI).blend(y.rearrange(HI), ODD).intoArray(dst, d + S.length());
+    }
+
     /** The shuffle taking lane from + i / 2 into lane i: each of one half's lanes twice. */
     private static VectorShuffle<Float> halves(int from) {
         int[] index = new int[S.length()];
