@@ -28,7 +28,7 @@ import java.util.Arrays;
  * stride-2 pad-1 layers onto outputs 16 wide and more over the input's four phase planes
  * ({@code PhasePlaneConv2d}, the same values; their weight gradients by {@code PaddedPlaneWeightGradient}
  * too, as are those of layers with at most 16 filters at 4 pixels wide and more; their input gradients
- * as four small convolutions, one per phase of the input, {@code PhaseGradientConv2d}, up to 32 output
+ * as four small convolutions, one per phase of the input, {@code PhaseGradientConv2d}, up to 64 output
  * channels; the implicit GEMMs in their order of preference: {@code ImplicitPath});
  * everything else runs as im2col + {@link Gemm#sgemm} (see {@code GemmConv2d}), so speed follows
  * the GEMM. Results are bit-identical whatever {@link Parallel#threads()} is. Inputs and outputs

@@ -55,18 +55,20 @@ final class PhaseGradientConv2d {
     }
 
     /**
-     * True when {@code g}'s input gradient should run here: supported, with at most 32 output channels
+     * True when {@code g}'s input gradient should run here: supported, with at most 64 output channels
      * (the inner dimension of GEMM + col2im's product, whose short products this replaces).
      *
      * <p>Measured against GEMM + col2im ({@code bench/ImplicitConvPaths.java -Dpath=PhaseGradientConv2d ...
      * in}, both alternated in one JVM; AMD EPYC Zen 4, one thread, batch 128): 16 to 32 channels from 32x32
      * (ResNet-20's layer2.0.conv1) 1.37x, pruned 16 to 11 1.70x, 11 to 23 1.22x, 30 to 14 from 16x16 1.68x;
      * 32 to 64 from 16x16 0.99x, 128 to 256 (batch 64) 0.80x, where the GEMM's inner dimension is long.
+     * With its stores in runs (later): 16 to 32 1.50-1.56x, 32 to 64 1.05-1.08x, 23 to 45 1.08-1.23x,
+     * 64 to 128 (batch 64) 0.86-0.97x.
      */
     static boolean applies(ConvGeometry g) {
         if (!supports(g)) return false;
         Boolean f = forced;
-        return f != null ? f : g.outChannels() <= 32;
+        return f != null ? f : g.outChannels() <= 64;
     }
 
     /**

@@ -68,7 +68,7 @@ class PhaseGradientConv2dTest {
         ConvPathChecks.doesNotDependOnThreadCount(name, g);
     }
 
-    /** Which geometries it takes: 3x3 stride 2 pad 1 over even sizes only. */
+    /** Which geometries it takes: 3x3 stride 2 pad 1 over even sizes only, unforced up to 64 filters. */
     @Test
     void supportsOnlyEvenStrideTwoThreeByThree() {
         assumeTrue(Simd.enabled(), "the phase GEMMs are a Vector API path");
@@ -77,5 +77,8 @@ class PhaseGradientConv2dTest {
         assertFalse(PhaseGradientConv2d.supports(conv(1, 4, 8, 8, 4).stride(1).build()), "stride 1");
         assertFalse(PhaseGradientConv2d.supports(conv(1, 4, 8, 8, 4).padding(0).build()), "no padding");
         assertFalse(PhaseGradientConv2d.supports(conv(1, 4, 8, 8, 4).kernel(1).padding(0).build()), "1x1");
+        PhaseGradientConv2d.force(null);
+        assertTrue(PhaseGradientConv2d.applies(conv(128, 32, 16, 16, 64).build()), "ResNet-20 layer3.0.conv1");
+        assertFalse(PhaseGradientConv2d.applies(conv(64, 64, 16, 16, 128).build()), "128 filters: GEMM + col2im");
     }
 }
