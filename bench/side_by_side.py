@@ -84,15 +84,18 @@ def main():
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     med = statistics.median
     print(f"Machine: {cpu_model()}; {args.rounds} round(s), ours and PyTorch alternated\n")
-    print(f"| case | threads | unit | ours | PyTorch | ratio (median of per-round ratios) | per-round ratios |")
-    print("|---|---|---|---|---|---|---|")
+    # Each side's rounds too, so an outlier round can be told apart as ours or PyTorch's.
+    print(f"| case | threads | unit | ours | PyTorch | ratio (median of per-round ratios) | per-round ratios "
+          f"| per-round ours / PyTorch |")
+    print("|---|---|---|---|---|---|---|---|")
     for key in sorted(set(ours) | set(ratios), key=lambda k: (k[1], k[0])):
         name, t, field = key
         o = f"{med(ours[key]):.2f}" if key in ours else ""
         p = f"{med(theirs[key]):.2f}" if key in theirs else ""
         q = f"{med(ratios[key]):.2f}" if key in ratios else ""
         each = " ".join(f"{r:.2f}" for r in ratios[key]) if key in ratios else ""
-        print(f"| {name} | {t} | {field} | {o} | {p} | {q} | {each} |")
+        sides = " ".join(f"{a:.1f}/{b:.1f}" for a, b in zip(ours[key], theirs[key])) if key in theirs else ""
+        print(f"| {name} | {t} | {field} | {o} | {p} | {q} | {each} | {sides} |")
 
 
 if __name__ == "__main__":
