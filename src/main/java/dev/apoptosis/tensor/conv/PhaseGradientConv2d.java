@@ -87,14 +87,13 @@ final class PhaseGradientConv2d {
             base += mPanels * (steps[phase].length / 2) * MR;
         }
         final float[] ap = packedFilters(ws, cin, cout, mPanels, steps, aBase);
-        final int[][] targets = new int[2][];
-        for (int a = 0; a < 2; a++) targets[a] = targets(a, oh, ow, w, NR * ((positions + NR - 1) / NR));
+        final int[][][] runs = {runs(0, oh, ow, w), runs(1, oh, ow, w)};
         final float[] gxd = gx.data();
         final int gxo = gx.offset(), hw = g.inH() * w, p = oh * ow;
         Parallel.forRange(g.n(), 1, (lo, hi) -> {
             float[] gp = ConvScratch.floats(Slot.PADDED_GRAD, planes * plane + slack);
             float[] tile = ConvScratch.floats(Slot.IMPLICIT_TILE, MR * NR);
-            float[] tileOdd = ConvScratch.floats(Slot.IMPLICIT_STAGE, MR * NR);
+            float[] tileOdd = ConvScratch.floats(Slot.PHASE_ODD_TILE, MR * NR);
             float[] pair = ConvScratch.floats(Slot.PHASE_PAIRS, 2 * MR * NR);
             java.util.Arrays.fill(gp, planes * plane, planes * plane + slack, 0f);
             for (int img = lo; img < hi; img++) {
@@ -114,7 +113,7 @@ final class PhaseGradientConv2d {
                             int rows = Math.min(MR, cin - i * MR);
                             GemmVectorKernel.multiplyStepsRows(rows, kEven, steps[even], ap, aBase[even] + i * kEven * MR, gp, u0, tile);
                             GemmVectorKernel.multiplyStepsRows(rows, kOdd, steps[odd], ap, aBase[odd] + i * kOdd * MR, gp, u0, tileOdd);
-                            store(tile, tileOdd, pair, rows, targets[a], u0, hw, gxd, gxImg + i * MR * hw, accumulate);
+                            store(tile, tileOdd, pair, rows, runs[a][u0 / NR], hw, gxd, gxImg + i * MR * hw, accumulate);
                         }
                     }
                 }
@@ -176,30 +175,44 @@ final class PhaseGradientConv2d {
     }
 
     /**
-     * Where row phase {@code a}'s positions land in an input-gradient plane: position {@code u = i pitch + j}
-     * of its even-column phase at {@code (2i + a) w + 2j} (the odd-column phase's just after), or -1 for the
-     * junk positions (past a row's {@code ow}, past the last row), {@code length} of them. Worked out once
-     * per call, so the stores do no division.
+     * Where row phase {@code a}'s positions land in an input-gradient plane, per tile of NR positions
+     * ({@code runs[u0 / NR]}): triples (first position in the tile, count, offset in the plane) of the runs
+     * of valid positions on one gx row; position {@code u = i pitch + j} of the even-column phase lands at
+     * {@code (2i + a) w + 2j}, the odd-column phase's just after, and the junk positions (past a row's
+     * {@code ow}, past the last row) are in no run. Worked out once per call, so the stores neither divide
+     * nor look positions up.
      */
-    private static int[] targets(int a, int oh, int ow, int w, int length) {
-        int pitch = ow + 1;
-        int[] t = new int[length];
-        java.util.Arrays.fill(t, -1);
-        for (int i = 0; i < oh; i++) {
-            for (int j = 0; j < ow; j++) t[i * pitch + j] = (2 * i + a) * w + 2 * j;
+    private static int[][] runs(int a, int oh, int ow, int w) {
+        int pitch = ow + 1, positions = oh * pitch, tiles = (positions + NR - 1) / NR;
+        int[][] runs = new int[tiles][];
+        for (int t = 0; t < tiles; t++) {
+            int[] found = new int[3 * NR];
+            int n = 0;
+            for (int e = 0; e < NR; ) {
+                int u = t * NR + e, i = u / pitch, j = u % pitch;
+                if (i >= oh || j >= ow) {
+                    e++;
+                    continue;
+                }
+                int len = Math.min(NR - e, ow - j);
+                found[n++] = e;
+                found[n++] = len;
+                found[n++] = (2 * i + a) * w + 2 * j;
+                e += len;
+            }
+            runs[t] = java.util.Arrays.copyOf(found, n);
         }
-        return t;
+        return runs;
     }
 
     /**
-     * Stores (or adds) the tiles of phase positions {@code [u0, u0 + NR)} of a row phase's even- and odd-column
-     * phases into channel r's input-gradient plane {@code gx[d + r hw]} at {@code targets[u]} and the next
-     * column (skipping junk positions, -1). Each tile row is first interleaved into {@code pair} (even and
-     * odd columns side by side, as they lie in gx), then copied or added in runs of positions on one gx row:
-     * value-by-value stores with a table lookup each were a third of the pass.
+     * Stores (or adds) the tiles of one NR-position tile of a row phase's even- and odd-column phases into
+     * channel r's input-gradient plane {@code gx[d + r hw]} along its {@code runs}. Each tile row is first
+     * interleaved into {@code pair} (even and odd columns side by side, as they lie in gx), then copied or
+     * added per run: value-by-value stores with a table lookup each were a third of the pass.
      */
-    private static void store(float[] even, float[] odd, float[] pair, int rows, int[] targets, int u0, int hw, float[] gx,
-                              int d, boolean accumulate) {
+    private static void store(float[] even, float[] odd, float[] pair, int rows, int[] runs, int hw, float[] gx, int d,
+                              boolean accumulate) {
         for (int r = 0; r < rows; r++) {
             if (RegisterTranspose.AVAILABLE) {
                 for (int e = 0; e < NR; e += RegisterTranspose.BLOCK) {
@@ -212,14 +225,8 @@ final class PhaseGradientConv2d {
                 }
             }
         }
-        for (int e = 0; e < NR; ) {
-            int t = targets[u0 + e];
-            if (t < 0) {
-                e++;
-                continue;
-            }
-            int len = 1;
-            while (e + len < NR && targets[u0 + e + len] == t + 2 * len) len++;
+        for (int k = 0; k < runs.length; k += 3) {
+            int e = runs[k], len = runs[k + 1], t = runs[k + 2];
             for (int r = 0; r < rows; r++) {
                 int at = d + r * hw + t, from = r * 2 * NR + 2 * e;
                 if (accumulate) {
@@ -228,7 +235,6 @@ final class PhaseGradientConv2d {
                     System.arraycopy(pair, from, gx, at, 2 * len);
                 }
             }
-            e += len;
         }
     }
 }
