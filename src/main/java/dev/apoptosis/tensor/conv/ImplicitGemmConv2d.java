@@ -160,7 +160,7 @@ final class ImplicitGemmConv2d {
                                 // Later k blocks add their own sums, as the GEMM's blocking does.
                                 if (blocks[b].length == 0) continue;
                                 GemmVectorKernel.multiplyStepsRows(rows, blocks[b].length / 2, blocks[b], ap, ai, xt, at, partial);
-                                for (int e = 0; e < MR * NR; e++) tile[e] += partial[e];
+                                for (int e = 0; e < rows * NR; e++) tile[e] += partial[e];
                             }
                             for (int r = 0; r < rows; r++) {
                                 for (int col = 0; col < cols; col++) stage[(col * MR + r) * POSITIONS_PER_STAGE + k] = tile[r * NR + col];
