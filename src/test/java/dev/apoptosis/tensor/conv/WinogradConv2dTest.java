@@ -312,4 +312,31 @@ class WinogradConv2dTest {
             }
         }
     }
+
+    /**
+     * The vector filter transform is the scalar one filter by filter, bit for bit, for filters read in
+     * order and read rotated from a transposed layout (an input gradient's), whole vectors and a tail.
+     */
+    @Test
+    void vectorFilterTransformEqualsScalarTwin() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Simd.available(), "no Vector API in this JVM");
+        Random rng = new Random(9);
+        for (int count : new int[] {1, 16, 19, 35}) {
+            int others = 3, xiStride = count + 5;
+            float[] w = KernelTesting.gaussian(rng, 9 * count * others, 1);
+            for (boolean rotated : new boolean[] {false, true}) {
+                // Filter f of the run: in order at 9 f, or the second of `others` filters of row f, rotated.
+                int first = rotated ? 9 + 8 : 0, stride = rotated ? 9 * others : 9, step = rotated ? -1 : 1;
+                float[] expected = new float[16 * xiStride], got = new float[16 * xiStride];
+                float[] one = new float[9];
+                for (int f = 0; f < count; f++) {
+                    for (int t = 0; t < 9; t++) one[t] = w[first + f * stride + t * step];
+                    WinogradTransforms.filter(one, 0, expected, f, xiStride);
+                }
+                WinogradTransformsVector.filters(w, first, stride, step, count, got, 0, xiStride,
+                        new float[WinogradTransformsVector.FILTER_STAGE]);
+                KernelTesting.assertSameValues("filters, count " + count + " rotated " + rotated, expected, got);
+            }
+        }
+    }
 }
