@@ -72,12 +72,14 @@ final class WinogradConv2d {
      * 128-256, 1.0-1.25x at 512 on 4x4), outputs of at least 4x4. With 16 channels the GEMMs are too thin for the transforms
      * to pay off (0.8x), and on 2x2 outputs a tile is mostly padding (0.6-0.7x).
      *
-     * <p>The batch must also hold at least {@link #MIN_TILES} tiles: the transforms' fixed cost is
-     * amortised over tiles, and small-batch inference has few. Measured on ResNet-20's convolutions
-     * (AMD EPYC, 1 thread, thread CPU ms of `bench profile --by-node`, Winograd against GEMM): 64
-     * channels 8x8 at batch 1 (16 tiles) 0.30 against 0.08 ms, batch 4 0.37/0.24, batch 16 (256
-     * tiles) 0.98/0.96, batch 64 3.23/3.83; 32 channels 16x16 at batch 1 (64 tiles) 0.10/0.06,
-     * batch 4 0.27/0.22, batch 16 (1,024 tiles) 0.88/0.92, batch 64 3.43/3.73.
+     * <p>The batch must also hold at least {@link #MIN_TILES} tiles: the transforms' fixed cost (the
+     * filters' above all) is amortised over tiles, and small-batch inference has few. Measured after the
+     * filter transform ran as vectors (AMD EPYC Zen 4, {@code bench/ConvPass.java} with
+     * {@code -Dapoptosis.winograd=always} against {@code never}, 2 rounds, 1 thread): 64 channels 8x8 at
+     * batch 1 (16 tiles) 0.47x, batch 2 0.87x, batch 4 (64 tiles) 1.19x, batch 16 1.30x; 512 channels
+     * 4x4 at batch 4 0.48x, batch 8 (32 tiles) 0.92x, batch 16 1.10x, batch 64 1.31x (input gradient
+     * 1.28x); 32 channels 16x16 at batch 1 (64 tiles) 1.10x, 8x8 at batch 4 1.01x. (It was 512 tiles
+     * while the scalar filter transform cost a quarter of a 512-channel pass.)
      */
     static boolean worthwhile(ConvGeometry g) {
         long tiles = (long) g.n() * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
@@ -85,15 +87,21 @@ final class WinogradConv2d {
     }
 
     /** Fewest tiles in a batch for Winograd to pay off (see {@link #worthwhile}). */
-    static final int MIN_TILES = 2 * TARGET_TILES;
+    static final int MIN_TILES = 64;
 
     /**
-     * The weight gradient gains less (its GEMMs pack a transposed operand): 1.1-1.3x from 128
-     * channels, but no faster than the GEMM path at 32-64 (0.95-1.05x).
+     * The weight gradient gains less (its GEMMs pack a transposed operand, and it sums its chunks
+     * into partials): 1.1-1.3x from 128 channels, but no faster than the GEMM path at 32-64
+     * (0.95-1.05x); and it needs more tiles: at 256 (batch 64 at 4x4, 16 at 8x8) 0.90-1.11x, at 64
+     * 0.63-0.72x (AMD EPYC Zen 4, {@code bench/ConvPass.java}, Winograd always against never, 2 rounds).
      */
     static boolean worthwhileForWeights(ConvGeometry g) {
-        return worthwhile(g) && Math.min(g.inChannels(), g.outChannels()) >= 128;
+        long tiles = (long) g.n() * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+        return worthwhile(g) && Math.min(g.inChannels(), g.outChannels()) >= 128 && tiles >= MIN_TILES_FOR_WEIGHTS;
     }
+
+    /** Fewest tiles in a batch for the weight gradient to gain (see {@link #worthwhileForWeights}). */
+    static final int MIN_TILES_FOR_WEIGHTS = 512;
 
     /** True when the forward pass (and its pair form) should run here under the current {@link Winograd#mode()}. */
     static boolean useForward(ConvGeometry g) {
@@ -127,6 +135,12 @@ final class WinogradConv2d {
                 return new Plan(th, tw, 1, g.n(), rows, (th + rows - 1) / rows);
             }
             int images = Math.max(1, Math.min(g.n(), TARGET_TILES / perImage));
+            // A batch of one chunk would leave the second thread only the GEMMs to share: two chunks of
+            // at least MIN_TILES tiles instead (64 channels 8x8 at batch 16, 2 threads: 1.51x against
+            // GEMM instead of 0.81x; 512 channels 4x4 at batch 64 1.28x instead of 1.07x; AMD EPYC Zen 4).
+            // Forward chunks write disjoint outputs, so this changes none of their bits (the weight
+            // gradient sums chunks into partials: its bits follow the plan, which the geometry fixes).
+            if (images >= g.n() && (g.n() + 1) / 2 * perImage >= MIN_TILES) images = (g.n() + 1) / 2;
             return new Plan(th, tw, images, (g.n() + images - 1) / images, th, 1);
         }
 
@@ -312,7 +326,8 @@ final class WinogradConv2d {
         java.util.Arrays.fill(row, 0, pw, 0f);
         java.util.Arrays.fill(zeros, 0, pw, 0f);
         float[] xd = x.data();
-        for (int i = 0; i < ch.images(); i++) {
+        int first = vector ? inputWindows(g, ch, x, v, out, xiStride) : 0;
+        for (int i = first; i < ch.images(); i++) {
             for (int cc = 0; cc < c; cc++) {
                 int src = x.offset() + ((ch.n0() + i) * c + cc) * h * w;
                 for (int lr = 0; lr < rowsIn; lr++) {
@@ -332,6 +347,39 @@ final class WinogradConv2d {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #transformInput} of the chunk's first images whose band tiles fill whole vectors, several
+     * images a vector ({@link WinogradTransformsVector#inputWindows}: 4x4 outputs four images a vector
+     * with AVX-512, two with AVX2; 2x2 outputs sixteen or eight), where the row planes are too short to
+     * run as vectors; returns how many images it did (0 if none). Not for one image a vector (8x8 outputs
+     * with AVX-512), where the plane transforms already run whole vectors of tiles: 0.95-0.96x at 64
+     * channels, 1.06x at 256 (forward and input gradient, bench/ab_conv.sh, 5 rounds, AMD EPYC Zen 4).
+     */
+    private static int inputWindows(ConvGeometry g, Chunk ch, Tensor x, float[] v, int out, int xiStride) {
+        final int vl = WinogradTransformsVector.lanes(), tb = ch.bandTiles();
+        if (vl % tb != 0 || tb == vl) return 0;
+        final int per = vl / tb, groups = ch.images() / per;
+        if (groups == 0) return 0;
+        final int c = g.inChannels(), h = g.inH(), w = g.inW(), tw = ch.tilesW(), p = ch.tiles(), image = c * h * w;
+        final int row0 = 2 * ch.ty0() - g.padH();
+        int[] window = ConvScratch.ints(ConvScratch.IntSlot.WINOGRAD_INPUT_WINDOW, 16 * vl);
+        for (int e = 0; e < 16; e++) {
+            for (int lane = 0; lane < vl; lane++) {
+                int t = lane % tb, row = row0 + 2 * (t / tw) + e / 4, col = 2 * (t % tw) + e % 4 - g.padW();
+                boolean inside = row >= 0 && row < h && col >= 0 && col < w;
+                window[e * vl + lane] = inside ? lane / tb * image + row * w + col : -1;
+            }
+        }
+        float[] stage = ConvScratch.floats(Slot.WINOGRAD_WINDOWS, 16 * vl), xd = x.data();
+        for (int cc = 0; cc < c; cc++) {
+            for (int q = 0; q < groups; q++) {
+                int i0 = q * per, base = x.offset() + ((ch.n0() + i0) * c + cc) * h * w;
+                WinogradTransformsVector.inputWindows(xd, base, window, stage, v, out + cc * p + i0 * tb, xiStride);
+            }
+        }
+        return groups * per;
     }
 
     /**

@@ -61,7 +61,8 @@ class WinogradConv2dTest {
     /**
      * Odd and even sizes (partial last tiles), paddings 0/1/2 and asymmetric, one image, chunks of
      * several images with a partial last one (N = 17), images cut into bands of tile rows (37x35),
-     * tile counts that leave a vector tail, channel counts 1, 2, 3, 5, 17.
+     * tile counts that leave a vector tail, channel counts 1, 2, 3, 5, 17, outputs of 2x2 to 4x4 whose
+     * tiles go several images to a vector.
      */
     static Stream<Arguments> geometries() {
         return Stream.of(
@@ -77,7 +78,13 @@ class WinogradConv2dTest {
                 Arguments.of("lanes left over", geometry(20, 5, 6, 5, 3, 1)),
                 Arguments.of("17 channels", geometry(4, 17, 6, 6, 17, 1)),
                 Arguments.of("wide rows", geometry(16, 2, 3, 34, 2, 0)),
-                Arguments.of("bands of tile rows", geometry(2, 2, 37, 35, 2, 1)));
+                Arguments.of("bands of tile rows", geometry(2, 2, 37, 35, 2, 1)),
+                // Tiles of several images a vector (with images left over): 4x4 outputs, 2x2, 3x3 (partial
+                // tiles), 4x4 without padding.
+                Arguments.of("4x4 outputs", geometry(9, 3, 4, 4, 2, 1)),
+                Arguments.of("2x2 outputs", geometry(19, 2, 2, 2, 3, 1)),
+                Arguments.of("3x3 outputs", geometry(11, 2, 3, 3, 2, 1)),
+                Arguments.of("4x4 outputs pad 0", geometry(5, 2, 6, 6, 2, 0)));
     }
 
     static Stream<Arguments> geometriesBothPaths() {
