@@ -100,7 +100,9 @@ final class GemmConvWeightGradient {
         final ImplicitIm2row.Plan implicit = rowsInPlace ? ImplicitIm2row.Plan.of(g, tile) : null;
         final int wsize = cout * kg;
         final long cachedChunks = Math.max(MIN_CHUNKS, Math.min(MAX_CHUNKS, CACHED_PARTIAL_FLOATS / wsize));
-        final int chunks = Math.min(tiles, (int) Math.max(1, Math.min(cachedChunks, MAX_PARTIAL_FLOATS / wsize)));
+        // A power of two, so that two or four threads take equal shares: three chunks of a 512-channel
+        // gradient (9 MiB each) left one of two threads a third of the work idle (512 ch 4x4, batch 64).
+        final int chunks = Math.min(tiles, Integer.highestOneBit((int) Math.max(1, Math.min(cachedChunks, MAX_PARTIAL_FLOATS / wsize))));
         final float[] partials = ConvScratch.floats(Slot.PARTIALS, chunks * wsize);
         final float[] xd = x.data(), gyd = gy.data();
         final int xo = x.offset(), gyo = gy.offset();
