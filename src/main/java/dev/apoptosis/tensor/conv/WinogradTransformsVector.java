@@ -1,6 +1,7 @@
 package dev.apoptosis.tensor.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -67,6 +68,43 @@ final class WinogradTransformsVector {
         a.add(b).add(c).mul(0.5f).intoArray(u, at + xiStride);
         a.sub(b).add(c).mul(0.5f).intoArray(u, at + 2 * xiStride);
         c.intoArray(u, at + 3 * xiStride);
+    }
+
+    /** A vector's even lanes then its odd lanes, and the odd then the even ones. */
+    private static final VectorShuffle<Float> EVENS_ODDS = halves(0), ODDS_EVENS = halves(1);
+
+    private static VectorShuffle<Float> halves(int first) {
+        int vl = S.length(), half = vl / 2;
+        int[] from = new int[vl];
+        for (int i = 0; i < half; i++) {
+            from[i] = 2 * i + first;
+            from[half + i] = 2 * i + 1 - first;
+        }
+        return VectorShuffle.fromArray(S, from, 0);
+    }
+
+    /**
+     * As {@link WinogradTransforms#inputRow}, half a vector of tiles at a time: tile tx reads
+     * {@code E[tx] = row[2tx]}, {@code O[tx] = row[2tx + 1]} and the same one tile on; a vector loaded at
+     * {@code 2 tx} and permuted has the E of half a vector of tiles in its low lanes (or the O), one
+     * loaded two floats on those of the next tiles, so the four outputs are one vector operation each,
+     * in the scalar twin's order (the same bits). The scalar loop was a quarter of a 32-channel 16x16
+     * or 64-channel 8x8 Winograd pass (AMD EPYC Zen 4). Writes whole vectors: up to a half vector past
+     * the last tile of a plane row, which the next row of that parity overwrites (or the caller's
+     * slack takes), and reads up to {@code 2 tilesW + vector length} floats of {@code row}.
+     */
+    static void inputRow(float[] row, int tilesW, float[] r, int out, int planeStride) {
+        final int half = S.length() / 2;
+        for (int tx = 0; tx < tilesW; tx += half) {
+            FloatVector here = FloatVector.fromArray(S, row, 2 * tx), next = FloatVector.fromArray(S, row, 2 * tx + 2);
+            FloatVector x0 = here.rearrange(EVENS_ODDS), x1 = here.rearrange(ODDS_EVENS);
+            FloatVector x2 = next.rearrange(EVENS_ODDS), x3 = next.rearrange(ODDS_EVENS);
+            int o = out + tx;
+            x0.sub(x2).intoArray(r, o);
+            x1.add(x2).intoArray(r, o + planeStride);
+            x2.sub(x1).intoArray(r, o + 2 * planeStride);
+            x1.sub(x3).intoArray(r, o + 3 * planeStride);
+        }
     }
 
     /** Lanes of a vector: tiles of {@link #inputWindows}. */

@@ -321,6 +321,33 @@ class WinogradConv2dTest {
     }
 
     /**
+     * The vector row transform is the scalar one tile by tile, bit for bit, for rows of fewer tiles
+     * than half a vector, exactly a half vector, and more with a remainder; its writes past the last
+     * tile stay within half a vector.
+     */
+    @Test
+    void vectorRowTransformEqualsScalarTwin() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Simd.available(), "no Vector API in this JVM");
+        Random rng = new Random(13);
+        int lanes = WinogradTransformsVector.lanes();
+        for (int tilesW : new int[] {1, 3, lanes / 2, lanes / 2 + 1, 17}) {
+            float[] row = new float[2 * tilesW + 2 + 2 * lanes];
+            float[] values = KernelTesting.gaussian(rng, 2 * tilesW + 2, 1);
+            System.arraycopy(values, 0, row, 0, values.length);
+            int planeStride = tilesW + lanes, size = 4 * planeStride;
+            float[] expected = new float[size], got = new float[size];
+            WinogradTransforms.inputRow(row, tilesW, expected, 0, planeStride);
+            WinogradTransformsVector.inputRow(row, tilesW, got, 0, planeStride);
+            for (int j = 0; j < 4; j++) {
+                for (int tx = 0; tx < tilesW; tx++) {
+                    assertEquals(Float.floatToRawIntBits(expected[j * planeStride + tx]), Float.floatToRawIntBits(got[j * planeStride + tx]),
+                            "row transform, " + tilesW + " tiles, plane " + j + ", tile " + tx);
+                }
+            }
+        }
+    }
+
+    /**
      * The vector filter transform is the scalar one filter by filter, bit for bit, for filters read in
      * order and read rotated from a transposed layout (an input gradient's), whole vectors and a tail.
      */
