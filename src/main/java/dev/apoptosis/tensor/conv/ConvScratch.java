@@ -16,12 +16,12 @@ final class ConvScratch {
      * weights rearranged for an input gradient or a pair of convolutions, which the calling thread
      * writes and every thread of the call reads), then those of Winograd (the filters as computed
      * and as packed for the GEMMs, transformed operands, the 16 products, transform planes,
-     * weight-gradient partials, one zero-padded input row and a row of zeros, the input windows of a
+     * weight-gradient partials, one or two zero-padded input rows and a row of zeros, the input windows of a
      * vector of small images' tiles).
      */
     enum Slot {
         PATCHES, GEMM_OUT, FLIPPED_WEIGHT, FLIPPED_WEIGHT_2, STACKED_FILTERS, PACKED_GRAD, PARTIALS, CHANNELS_LAST, IMPLICIT_PACKED_A, IMPLICIT_TILE, IMPLICIT_INPUT, IMPLICIT_FILTERS, IMPLICIT_STAGE, IMPLICIT_PARTIAL, PADDED_INPUT, PADDED_GRAD, PHASE_ODD_TILE, PHASE_PAIRS,
-        WINOGRAD_FILTERS, WINOGRAD_PACKED_FILTERS, WINOGRAD_TRANSFORMED, WINOGRAD_PRODUCTS, WINOGRAD_PLANES, WINOGRAD_PARTIALS, WINOGRAD_ROW, WINOGRAD_ZEROS, WINOGRAD_WINDOWS
+        WINOGRAD_FILTERS, WINOGRAD_PACKED_FILTERS, WINOGRAD_TRANSFORMED, WINOGRAD_PRODUCTS, WINOGRAD_PLANES, WINOGRAD_PARTIALS, WINOGRAD_ROW, WINOGRAD_ROW_2, WINOGRAD_ZEROS, WINOGRAD_WINDOWS
     }
 
     /** The int buffers a thread may hold at the same time. */

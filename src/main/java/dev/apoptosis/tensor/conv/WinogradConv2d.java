@@ -332,10 +332,21 @@ final class WinogradConv2d {
         java.util.Arrays.fill(zeros, 0, rowLength, 0f);
         float[] xd = x.data();
         int first = vector ? inputWindows(g, ch, x, v, out, xiStride) : 0;
+        // Rows of a quarter vector of tiles go two at a time (rows 2 apart, whose tiles are neighbours
+        // in their plane), in a second row buffer.
+        final boolean pairs = vector && 4 * tw == WinogradTransformsVector.lanes();
+        float[] row2 = pairs ? ConvScratch.floats(Slot.WINOGRAD_ROW_2, rowLength) : null;
+        if (pairs) java.util.Arrays.fill(row2, 0, rowLength, 0f);
         for (int i = first; i < ch.images(); i++) {
             for (int cc = 0; cc < c; cc++) {
                 int src = x.offset() + ((ch.n0() + i) * c + cc) * h * w;
-                for (int lr = 0; lr < rowsIn; lr++) {
+                for (int lr = 0; pairs && lr < rowsIn; lr += (lr & 1) == 0 ? 1 : 3) {
+                    // Rows lr and lr + 2 (zeros past the band), lr = 0, 1, 4, 5, 8, ...
+                    float[] a = paddedRow(xd, src, row0 + lr, h, w, padW, colLo, colHi, row, zeros);
+                    float[] b = lr + 2 < rowsIn ? paddedRow(xd, src, row0 + lr + 2, h, w, padW, colLo, colHi, row2, zeros) : zeros;
+                    WinogradTransformsVector.inputRowPair(a, b, r, (lr & 1) * parityStride + (lr >> 1) * tw, 2 * parityStride);
+                }
+                for (int lr = 0; !pairs && lr < rowsIn; lr++) {
                     int ir = row0 + lr, at = (lr & 1) * parityStride + (lr >> 1) * tw;
                     if (ir < 0 || ir >= h) {
                         inputRow(zeros, tw, r, at, 2 * parityStride, vector);
@@ -352,6 +363,14 @@ final class WinogradConv2d {
                 }
             }
         }
+    }
+
+    /** Input row {@code ir} of a channel plane at {@code src}, zero-padded in {@code buffer}; {@code zeros} outside the image. */
+    private static float[] paddedRow(float[] xd, int src, int ir, int h, int w, int padW, int colLo, int colHi, float[] buffer,
+                                     float[] zeros) {
+        if (ir < 0 || ir >= h) return zeros;
+        if (colHi > colLo) System.arraycopy(xd, src + ir * w + colLo - padW, buffer, colLo, colHi - colLo);
+        return buffer;
     }
 
     /**

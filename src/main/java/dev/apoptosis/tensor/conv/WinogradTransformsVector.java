@@ -1,6 +1,7 @@
 package dev.apoptosis.tensor.conv;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -105,6 +106,39 @@ final class WinogradTransformsVector {
             x2.sub(x1).intoArray(r, o + 2 * planeStride);
             x1.sub(x3).intoArray(r, o + 3 * planeStride);
         }
+    }
+
+    /** Lane i of the first quarter takes lane 2i (or 2i + 1), of the second quarter lane 2(i - q) (+ 1). */
+    private static final VectorShuffle<Float> FIRST_EVENS = quarters(0, 0), FIRST_ODDS = quarters(0, 1),
+            SECOND_EVENS = quarters(1, 0), SECOND_ODDS = quarters(1, 1);
+    /** The second quarter of the lanes. */
+    private static final VectorMask<Float> SECOND_QUARTER = VectorMask.fromLong(S, ((1L << S.length() / 4) - 1) << S.length() / 4);
+
+    private static VectorShuffle<Float> quarters(int quarter, int odd) {
+        int vl = S.length(), q = vl / 4;
+        int[] from = new int[vl];
+        for (int i = 0; i < q; i++) from[quarter * q + i] = 2 * i + odd;
+        return VectorShuffle.fromArray(S, from, 0);
+    }
+
+    /**
+     * {@link #inputRow} of two rows of a quarter vector of tiles each (8x8 outputs with AVX-512): row
+     * {@code a}'s tiles at {@code r[out + j planeStride]}, row {@code b}'s right after them, as the next
+     * row of a parity lies in the planes. Each operand is two permutes and a blend (one row's columns in
+     * the first quarter of the lanes, the other's in the second), then the same four operations in the
+     * same order. Writes whole vectors, a half vector past the two rows' tiles.
+     */
+    static void inputRowPair(float[] a, float[] b, float[] r, int out, int planeStride) {
+        FloatVector a0 = FloatVector.fromArray(S, a, 0), b0 = FloatVector.fromArray(S, b, 0);
+        FloatVector a2 = FloatVector.fromArray(S, a, 2), b2 = FloatVector.fromArray(S, b, 2);
+        FloatVector x0 = a0.rearrange(FIRST_EVENS).blend(b0.rearrange(SECOND_EVENS), SECOND_QUARTER);
+        FloatVector x1 = a0.rearrange(FIRST_ODDS).blend(b0.rearrange(SECOND_ODDS), SECOND_QUARTER);
+        FloatVector x2 = a2.rearrange(FIRST_EVENS).blend(b2.rearrange(SECOND_EVENS), SECOND_QUARTER);
+        FloatVector x3 = a2.rearrange(FIRST_ODDS).blend(b2.rearrange(SECOND_ODDS), SECOND_QUARTER);
+        x0.sub(x2).intoArray(r, out);
+        x1.add(x2).intoArray(r, out + planeStride);
+        x2.sub(x1).intoArray(r, out + 2 * planeStride);
+        x1.sub(x3).intoArray(r, out + 3 * planeStride);
     }
 
     /** Lanes of a vector: tiles of {@link #inputWindows}. */

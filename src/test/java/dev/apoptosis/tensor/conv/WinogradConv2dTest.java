@@ -84,7 +84,10 @@ class WinogradConv2dTest {
                 Arguments.of("4x4 outputs", geometry(9, 3, 4, 4, 2, 1)),
                 Arguments.of("2x2 outputs", geometry(19, 2, 2, 2, 3, 1)),
                 Arguments.of("3x3 outputs", geometry(11, 2, 3, 3, 2, 1)),
-                Arguments.of("4x4 outputs pad 0", geometry(5, 2, 6, 6, 2, 0)));
+                Arguments.of("4x4 outputs pad 0", geometry(5, 2, 6, 6, 2, 0)),
+                // Rows of four tiles, transformed two rows at a time with AVX-512.
+                Arguments.of("8x8 outputs", geometry(3, 3, 8, 8, 2, 1)),
+                Arguments.of("7x7 outputs", geometry(2, 2, 7, 7, 3, 1)));
     }
 
     static Stream<Arguments> geometriesBothPaths() {
@@ -343,6 +346,28 @@ class WinogradConv2dTest {
                     assertEquals(Float.floatToRawIntBits(expected[j * planeStride + tx]), Float.floatToRawIntBits(got[j * planeStride + tx]),
                             "row transform, " + tilesW + " tiles, plane " + j + ", tile " + tx);
                 }
+            }
+        }
+    }
+
+    /** Two rows of a quarter vector of tiles transformed together are the scalar transform of each, bit for bit. */
+    @Test
+    void vectorRowPairTransformEqualsScalarTwin() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Simd.available(), "no Vector API in this JVM");
+        Random rng = new Random(17);
+        int lanes = WinogradTransformsVector.lanes(), tilesW = lanes / 4;
+        float[] a = new float[2 * tilesW + 2 + 2 * lanes], b = new float[a.length];
+        System.arraycopy(KernelTesting.gaussian(rng, 2 * tilesW + 2, 1), 0, a, 0, 2 * tilesW + 2);
+        System.arraycopy(KernelTesting.gaussian(rng, 2 * tilesW + 2, 1), 0, b, 0, 2 * tilesW + 2);
+        int planeStride = 2 * tilesW + lanes;
+        float[] expected = new float[4 * planeStride], got = new float[4 * planeStride];
+        WinogradTransforms.inputRow(a, tilesW, expected, 0, planeStride);
+        WinogradTransforms.inputRow(b, tilesW, expected, tilesW, planeStride);
+        WinogradTransformsVector.inputRowPair(a, b, got, 0, planeStride);
+        for (int j = 0; j < 4; j++) {
+            for (int t = 0; t < 2 * tilesW; t++) {
+                assertEquals(Float.floatToRawIntBits(expected[j * planeStride + t]), Float.floatToRawIntBits(got[j * planeStride + t]),
+                        "row pair transform, plane " + j + ", tile " + t);
             }
         }
     }
