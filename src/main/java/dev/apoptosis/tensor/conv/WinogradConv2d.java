@@ -273,6 +273,8 @@ final class WinogradConv2d {
         int[] idx = outputIndex(ch, ow, pixels);
         float[] planes = ConvScratch.floats(Slot.WINOGRAD_PLANES, 4 * p);
         float[] yd = y.data();
+        // Outputs one vector wide (16x16 with AVX-512, 8x8 with AVX2) are stored whole rows at a time.
+        final boolean rowsAtOnce = vector && ow == WinogradTransformsVector.lanes();
         for (int o = 0; o < k; o++) {
             // One output transform over the tiles of every image of the chunk (a vector loop long enough
             // to pay for its set-up: one image of an 8x8 output is a single vector), then the stores.
@@ -284,7 +286,9 @@ final class WinogradConv2d {
             float b = bias == null ? 0f : bias.data()[bias.offset() + o];
             for (int i = 0; i < ch.images(); i++) {
                 int dst = y.offset() + ((ch.n0() + i) * k + o) * oh * ow + 2 * ch.ty0() * ow;
-                if (vector) {
+                if (rowsAtOnce) {
+                    WinogradTransformsVector.storeOutputRows(planes, i * tb, p, idx, b, yd, dst, accumulate, pixels / ow);
+                } else if (vector) {
                     WinogradTransformsVector.storeOutput(planes, i * tb, idx, b, yd, dst, accumulate, pixels);
                 } else {
                     WinogradTransforms.storeOutput(planes, i * tb, idx, b, yd, dst, accumulate, 0, pixels);

@@ -87,7 +87,14 @@ class WinogradConv2dTest {
                 Arguments.of("4x4 outputs pad 0", geometry(5, 2, 6, 6, 2, 0)),
                 // Rows of four tiles, transformed two rows at a time with AVX-512.
                 Arguments.of("8x8 outputs", geometry(3, 3, 8, 8, 2, 1)),
-                Arguments.of("7x7 outputs", geometry(2, 2, 7, 7, 3, 1)));
+                Arguments.of("7x7 outputs", geometry(2, 2, 7, 7, 3, 1)),
+                // Outputs a vector wide (stored whole rows at a time): 16 wide with AVX-512, 8 with AVX2,
+                // with an even and an odd number of tile rows and an odd number of output rows.
+                Arguments.of("16x16 outputs", geometry(2, 2, 16, 16, 2, 1)),
+                Arguments.of("14x16 outputs", geometry(2, 2, 14, 16, 2, 1)),
+                Arguments.of("13x16 outputs", geometry(2, 2, 13, 16, 2, 1)),
+                Arguments.of("7x8 outputs", geometry(3, 2, 7, 8, 2, 1)),
+                Arguments.of("bands 16 wide", geometry(1, 1, 70, 16, 1, 1)));
     }
 
     static Stream<Arguments> geometriesBothPaths() {
