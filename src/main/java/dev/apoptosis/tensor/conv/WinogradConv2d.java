@@ -82,8 +82,12 @@ final class WinogradConv2d {
      * while the scalar filter transform cost a quarter of a 512-channel pass.)
      */
     static boolean worthwhile(ConvGeometry g) {
-        long tiles = (long) g.n() * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
-        return Math.min(g.inChannels(), g.outChannels()) >= 32 && g.outH() >= 4 && g.outW() >= 4 && tiles >= MIN_TILES;
+        return Math.min(g.inChannels(), g.outChannels()) >= 32 && g.outH() >= 4 && g.outW() >= 4 && tiles(g) >= MIN_TILES;
+    }
+
+    /** The batch's 2x2 output tiles (partial ones at odd sizes included). */
+    private static long tiles(ConvGeometry g) {
+        return (long) g.n() * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
     }
 
     /** Fewest tiles in a batch for Winograd to pay off (see {@link #worthwhile}). */
@@ -96,8 +100,7 @@ final class WinogradConv2d {
      * 0.63-0.72x (AMD EPYC Zen 4, {@code bench/ConvPass.java}, Winograd always against never, 2 rounds).
      */
     static boolean worthwhileForWeights(ConvGeometry g) {
-        long tiles = (long) g.n() * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
-        return worthwhile(g) && Math.min(g.inChannels(), g.outChannels()) >= 128 && tiles >= MIN_TILES_FOR_WEIGHTS;
+        return worthwhile(g) && Math.min(g.inChannels(), g.outChannels()) >= 128 && tiles(g) >= MIN_TILES_FOR_WEIGHTS;
     }
 
     /** Fewest tiles in a batch for the weight gradient to gain (see {@link #worthwhileForWeights}). */
@@ -344,20 +347,18 @@ final class WinogradConv2d {
         for (int i = first; i < ch.images(); i++) {
             for (int cc = 0; cc < c; cc++) {
                 int src = x.offset() + ((ch.n0() + i) * c + cc) * h * w;
-                for (int lr = 0; pairs && lr < rowsIn; lr += (lr & 1) == 0 ? 1 : 3) {
+                if (pairs) {
                     // Rows lr and lr + 2 (zeros past the band), lr = 0, 1, 4, 5, 8, ...
-                    float[] a = paddedRow(xd, src, row0 + lr, h, w, padW, colLo, colHi, row, zeros);
-                    float[] b = lr + 2 < rowsIn ? paddedRow(xd, src, row0 + lr + 2, h, w, padW, colLo, colHi, row2, zeros) : zeros;
-                    WinogradTransformsVector.inputRowPair(a, b, r, (lr & 1) * parityStride + (lr >> 1) * tw, 2 * parityStride);
-                }
-                for (int lr = 0; !pairs && lr < rowsIn; lr++) {
-                    int ir = row0 + lr, at = (lr & 1) * parityStride + (lr >> 1) * tw;
-                    if (ir < 0 || ir >= h) {
-                        inputRow(zeros, tw, r, at, 2 * parityStride, vector);
-                        continue;
+                    for (int lr = 0; lr < rowsIn; lr += (lr & 1) == 0 ? 1 : 3) {
+                        float[] a = paddedRow(xd, src, row0 + lr, h, w, padW, colLo, colHi, row, zeros);
+                        float[] b = lr + 2 < rowsIn ? paddedRow(xd, src, row0 + lr + 2, h, w, padW, colLo, colHi, row2, zeros) : zeros;
+                        WinogradTransformsVector.inputRowPair(a, b, r, (lr & 1) * parityStride + (lr >> 1) * tw, 2 * parityStride);
                     }
-                    if (colHi > colLo) System.arraycopy(xd, src + ir * w + colLo - padW, row, colLo, colHi - colLo);
-                    inputRow(row, tw, r, at, 2 * parityStride, vector);
+                } else {
+                    for (int lr = 0; lr < rowsIn; lr++) {
+                        float[] in = paddedRow(xd, src, row0 + lr, h, w, padW, colLo, colHi, row, zeros);
+                        inputRow(in, tw, r, (lr & 1) * parityStride + (lr >> 1) * tw, 2 * parityStride, vector);
+                    }
                 }
                 int o = out + cc * p + i * tb;
                 if (vector) {

@@ -1,5 +1,9 @@
 package dev.apoptosis.tensor.conv;
 
+import static dev.apoptosis.tensor.gemm.RegisterTranspose.ZIP_HIGH;
+import static dev.apoptosis.tensor.gemm.RegisterTranspose.ZIP_LOW;
+import static dev.apoptosis.tensor.gemm.RegisterTranspose.ZIP_ODD_LANES;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -71,17 +75,12 @@ final class WinogradTransformsVector {
         c.intoArray(u, at + 3 * xiStride);
     }
 
-    /** A vector's even lanes then its odd lanes, and the odd then the even ones. */
+    /** A vector's even lanes then its odd lanes (lane i of the low half takes lane 2i), and the odd then the even ones. */
     private static final VectorShuffle<Float> EVENS_ODDS = halves(0), ODDS_EVENS = halves(1);
 
     private static VectorShuffle<Float> halves(int first) {
-        int vl = S.length(), half = vl / 2;
-        int[] from = new int[vl];
-        for (int i = 0; i < half; i++) {
-            from[i] = 2 * i + first;
-            from[half + i] = 2 * i + 1 - first;
-        }
-        return VectorShuffle.fromArray(S, from, 0);
+        int half = S.length() / 2;
+        return VectorShuffle.fromOp(S, i -> i < half ? 2 * i + first : 2 * (i - half) + 1 - first);
     }
 
     /**
@@ -108,17 +107,15 @@ final class WinogradTransformsVector {
         }
     }
 
-    /** Lane i of the first quarter takes lane 2i (or 2i + 1), of the second quarter lane 2(i - q) (+ 1). */
-    private static final VectorShuffle<Float> FIRST_EVENS = quarters(0, 0), FIRST_ODDS = quarters(0, 1),
-            SECOND_EVENS = quarters(1, 0), SECOND_ODDS = quarters(1, 1);
+    /** Lane i of the first quarter takes lane 2i (or 2i + 1), of the second quarter lane 2(i - q) (+ 1); the rest lane 0. */
+    private static final VectorShuffle<Float> FIRST_EVENS = quarter(0, 0), FIRST_ODDS = quarter(0, 1),
+            SECOND_EVENS = quarter(1, 0), SECOND_ODDS = quarter(1, 1);
     /** The second quarter of the lanes. */
     private static final VectorMask<Float> SECOND_QUARTER = VectorMask.fromLong(S, ((1L << S.length() / 4) - 1) << S.length() / 4);
 
-    private static VectorShuffle<Float> quarters(int quarter, int odd) {
-        int vl = S.length(), q = vl / 4;
-        int[] from = new int[vl];
-        for (int i = 0; i < q; i++) from[quarter * q + i] = 2 * i + odd;
-        return VectorShuffle.fromArray(S, from, 0);
+    private static VectorShuffle<Float> quarter(int which, int odd) {
+        int q = S.length() / 4;
+        return VectorShuffle.fromOp(S, i -> i / q == which ? 2 * (i % q) + odd : 0);
     }
 
     /**
@@ -141,21 +138,12 @@ final class WinogradTransformsVector {
         x1.sub(x3).intoArray(r, out + 3 * planeStride);
     }
 
-    /** Lane i takes lane {@code from + i / 2}: a half's lanes twice each, for zipping two vectors. */
-    private static final VectorShuffle<Float> ZIP_LOW = zip(0), ZIP_HIGH = zip(S.length() / 2);
-    private static final VectorMask<Float> ODD_LANES = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL & ((1L << S.length()) - 1));
-
-    private static VectorShuffle<Float> zip(int from) {
-        int[] index = new int[S.length()];
-        for (int i = 0; i < index.length; i++) index[i] = from + i / 2;
-        return VectorShuffle.fromArray(S, index, 0);
-    }
-
     /**
      * As {@link #storeOutput} for outputs one vector wide ({@code tilesW} a half vector), whole rows at
      * a time: output row {@code 2 ty + a} is the tiles of row ty of the planes {@code Y_a0} and
      * {@code Y_a1} zipped (pixel {@code 2 tx + b} from plane {@code 2a + b}), and a vector of plane
-     * tiles holds two tile rows, so two zips give rows {@code 2ty + a} and {@code 2ty + 2 + a}; rows
+     * tiles holds two tile rows, so two zips ({@link dev.apoptosis.tensor.gemm.RegisterTranspose#ZIP_LOW})
+     * give rows {@code 2ty + a} and {@code 2ty + 2 + a}; rows
      * {@code [0, rows)} of the band, four at a time, the rest through the scalar gather. Same sums as
      * the gather (plane value + bias, + y), so the same bits; a gather per vector took 12 % of a
      * 32-channel 16x16 Winograd forward (AMD EPYC Zen 4).
@@ -168,8 +156,8 @@ final class WinogradTransformsVector {
             for (int a = 0; a < 2; a++) {
                 int at = base + 2 * a * tiles + ty * tilesW;
                 FloatVector even = FloatVector.fromArray(S, planes, at), odd = FloatVector.fromArray(S, planes, at + tiles);
-                FloatVector upper = even.rearrange(ZIP_LOW).blend(odd.rearrange(ZIP_LOW), ODD_LANES).add(bias);
-                FloatVector lower = even.rearrange(ZIP_HIGH).blend(odd.rearrange(ZIP_HIGH), ODD_LANES).add(bias);
+                FloatVector upper = even.rearrange(ZIP_LOW).blend(odd.rearrange(ZIP_LOW), ZIP_ODD_LANES).add(bias);
+                FloatVector lower = even.rearrange(ZIP_HIGH).blend(odd.rearrange(ZIP_HIGH), ZIP_ODD_LANES).add(bias);
                 int u = dst + (2 * ty + a) * ow, l = u + 2 * ow;
                 if (accumulate) {
                     upper = FloatVector.fromArray(S, y, u).add(upper);
@@ -182,7 +170,7 @@ final class WinogradTransformsVector {
         if (2 * ty < rows) WinogradTransforms.storeOutput(planes, base, idx, bias, y, dst, accumulate, 2 * ty * ow, rows * ow);
     }
 
-    /** Lanes of a vector: tiles of {@link #inputWindows}. */
+    /** Lanes of the vectors here: what decides which rows, windows and outputs take the vector kernels. */
     static int lanes() {
         return S.length();
     }
