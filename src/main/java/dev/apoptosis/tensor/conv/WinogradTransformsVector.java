@@ -29,8 +29,7 @@ final class WinogradTransformsVector {
      * flipped and transposed copy), its 16 values going to {@code u[uOff + f + ξ xiStride]}. A vector of
      * filters at a time: their taps staged tap by tap in {@code taps} ({@link #FILTER_STAGE} floats), so
      * that each of the 16 planes is written a whole vector at a time instead of a float at a time 16
-     * planes apart (the scalar loop took a quarter of a 512-channel 4x4 Winograd forward, AMD EPYC Zen 4;
-     * gathering the taps instead of staging them was slower to warm up and no faster).
+     * planes apart (the scalar loop took a quarter of a 512-channel 4x4 Winograd forward, AMD EPYC Zen 4).
      */
     static void filters(float[] w, int at, int filterStride, int tapStep, int count, float[] u, int uOff, int xiStride,
                         float[] taps) {
