@@ -95,6 +95,16 @@ final class PaddedPlaneWeightGradient {
         return !rowsInPlace && g.outW() >= 16;
     }
 
+    /**
+     * True when the last {@code cout % OB} filters of a stride-1 layer run {@linkplain #compute transposed}
+     * (four input channels a call) rather than as a ragged block of four filters: when that takes fewer
+     * kernel calls, {@code rem * ceil(cin / 4) < cin}.
+     */
+    static boolean transposesRemainder(ConvGeometry g) {
+        int rem = g.outChannels() % OB;
+        return g.strideH() == 1 && rem > 0 && rem * ((g.inChannels() + OB - 1) / OB) < g.inChannels();
+    }
+
     static void compute(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
         final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int oh = g.outH(), ow = g.outW(), ohw = oh * ow, kh = g.kernelH(), ph = kh / 2, taps = kh * 3, pitch = ow + 1;
@@ -105,16 +115,25 @@ final class PaddedPlaneWeightGradient {
         final int perTile = Math.max(1, TILE_POSITIONS / stride);
         // Stride 2 leads with the first image's zero row: one row more than the tile's planes.
         final int gLength = (perTile * stride + (strided ? pitch : 0) + VL - 1) / VL * VL, lead = strided ? pitch + 1 : 1 + ph * pitch;
-        final int xLength = lead + gLength + kh * pitch + 3;
-        final int blocks = (cout + OB - 1) / OB, rows = cin * kh;
-        final int partialSize = blocks * rows * OB * 3 * VL;
+        // Output-gradient rows gPitch apart after gBase zeros: the VL zeros between rows let the transposed
+        // calls read a row from 2 floats before its start to VL floats past its tile.
+        final int gBase = VL, gPitch = gLength + VL;
+        final int xLength = lead + gLength + kh * pitch + 3 + VL;
+        final boolean transposed = transposesRemainder(g);
+        final int blocks = transposed ? cout / OB : (cout + OB - 1) / OB, rows = cin * kh;
+        final int rem = transposed ? cout % OB : 0, cinBlocks = (cin + OB - 1) / OB, gRows = transposed ? cout : blocks * OB;
+        final int blockSize = blocks * rows * OB * 3 * VL, partialSize = blockSize + rem * cinBlocks * kh * OB * 3 * VL;
         final int chunks = Math.min(n, CHUNKS);
         final float[] partials = ConvScratch.floats(Slot.PARTIALS, chunks * partialSize);
         final float[] xd = x.data(), gyd = gy.data();
         final int xo = x.offset(), gyo = gy.offset();
         Parallel.forRange(chunks, 1, (lo, hi) -> {
-            float[] xp = ConvScratch.floats(Slot.PADDED_INPUT, cin * planes * xLength);
-            float[] gp = ConvScratch.floats(Slot.PADDED_GRAD, blocks * OB * gLength);
+            // Transposed calls read four channels at a time: channels up to a whole block, the extra ones zero.
+            int xPlanes = transposed ? cinBlocks * OB : cin * planes;
+            float[] xp = ConvScratch.floats(Slot.PADDED_INPUT, xPlanes * xLength);
+            float[] gp = ConvScratch.floats(Slot.PADDED_GRAD, gBase + gRows * gPitch);
+            java.util.Arrays.fill(xp, cin * planes * xLength, xPlanes * xLength, 0f);
+            java.util.Arrays.fill(gp, 0, gBase, 0f);
             for (int ch = lo; ch < hi; ch++) {
                 int nLo = (int) ((long) n * ch / chunks), nHi = (int) ((long) n * (ch + 1) / chunks);
                 int pOff = ch * partialSize;
@@ -129,25 +148,36 @@ final class PaddedPlaneWeightGradient {
                             PaddedPlaneConv2d.stack(xd, src, cin * hw, images, h, w, ph, xp, c * xLength, lead, xLength);
                         }
                     }
-                    for (int o = 0; o < blocks * OB; o++) {
+                    for (int o = 0; o < gRows; o++) {
                         if (o < cout) {
                             PaddedPlaneConv2d.stack(gyd, gyo + (t0 * cout + o) * ohw, cout * ohw, images, oh, ow, strided ? 1 : ph, gp,
-                                    o * gLength, strided ? pitch : 0, gLength);
+                                    gBase + o * gPitch, strided ? pitch : 0, gPitch);
                         } else {
-                            java.util.Arrays.fill(gp, o * gLength, (o + 1) * gLength, 0f);
+                            java.util.Arrays.fill(gp, gBase + o * gPitch, gBase + (o + 1) * gPitch, 0f);
                         }
                     }
                     for (int b = 0; b < blocks; b++) {
                         for (int row = 0; row < rows; row++) {
-                            int c = row / kh, r = row % kh, at = pOff + (b * rows + row) * OB * 3 * VL;
+                            int c = row / kh, r = row % kh, at = pOff + (b * rows + row) * OB * 3 * VL, a0 = gBase + b * OB * gPitch;
                             if (strided) {
                                 // Tap row r: row ho - 1 of the odd-row phase (r = 0), row ho of the even (1) or odd (2) one;
                                 // tap columns likewise: odd phase one back, even phase, odd phase.
                                 int pr = r == 1 ? 0 : 1, base = (c * 4 + pr * 2) * xLength + lead - (r == 0 ? pitch : 0);
-                                dots(length, gp, b * OB * gLength, gLength, xp, base + xLength - 1, base, base + xLength, partials, at);
+                                dots(length, gp, a0, gPitch, xp, base + xLength - 1, base, base + xLength, partials, at);
                             } else {
                                 int base = c * xLength + r * pitch;
-                                dots(length, gp, b * OB * gLength, gLength, xp, base, base + 1, base + 2, partials, at);
+                                dots(length, gp, a0, gPitch, xp, base, base + 1, base + 2, partials, at);
+                            }
+                        }
+                    }
+                    // The remainder filters transposed: sum_u gY[o, u] x[c, u + r pitch + t] = sum_v x[c, v + r pitch] gY[o, v - t],
+                    // four channels (the kernel's rows) against one filter's row read at three shifts (its taps).
+                    for (int f = 0; f < rem; f++) {
+                        int go = gBase + (blocks * OB + f) * gPitch;
+                        for (int cb = 0; cb < cinBlocks; cb++) {
+                            for (int r = 0; r < kh; r++) {
+                                int at = pOff + blockSize + ((f * cinBlocks + cb) * kh + r) * OB * 3 * VL;
+                                dots(length + VL, xp, cb * OB * xLength + r * pitch, xLength, gp, go, go - 1, go - 2, partials, at);
                             }
                         }
                     }
@@ -157,15 +187,24 @@ final class PaddedPlaneWeightGradient {
         // Chunks added in order into chunk 0's lanes, then each lane vector summed and stored in weight order.
         float[] gwd = gw.data();
         int gwo = gw.offset();
-        Parallel.forRange(blocks * rows, 1, (lo, hi) -> {
+        Parallel.forRange(blocks * rows + rem * cinBlocks * kh, 1, (lo, hi) -> {
             for (int br = lo; br < hi; br++) {
-                int b = br / rows, row = br % rows, c = row / kh, r = row % kh;
                 for (int e = 0; e < OB * 3; e++) {
-                    int at = br * OB * 3 * VL + e * VL;
+                    int at = br * OB * 3 * VL + e * VL, o, c, r;
+                    if (br < blocks * rows) {
+                        int row = br % rows;
+                        o = br / rows * OB + e / 3;
+                        c = row / kh;
+                        r = row % kh;
+                    } else {
+                        int q = br - blocks * rows;
+                        o = blocks * OB + q / (cinBlocks * kh);
+                        c = q / kh % cinBlocks * OB + e / 3;
+                        r = q % kh;
+                    }
+                    if (o >= cout || c >= cin) continue;
                     FloatVector v = FloatVector.fromArray(SPECIES, partials, at);
                     for (int ch = 1; ch < chunks; ch++) v = v.add(FloatVector.fromArray(SPECIES, partials, ch * partialSize + at));
-                    int o = b * OB + e / 3;
-                    if (o >= cout) continue;
                     int d = gwo + (o * cin + c) * taps + r * 3 + e % 3;
                     float sum = v.reduceLanes(VectorOperators.ADD);
                     gwd[d] = accumulate ? gwd[d] + sum : sum;

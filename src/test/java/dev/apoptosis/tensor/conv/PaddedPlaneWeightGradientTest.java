@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link PaddedPlaneWeightGradient} against the double-precision loops of {@link ConvReference}: every
  * geometry of {@link Conv2dKernelsTest} it supports, forced onto this path, and shapes of its own:
  * batches that split unevenly into chunks and tiles, several images per tile (planes end to end),
- * output channels that leave a block of four ragged, kernels 1 and 5 high, and 3x3 stride 2 over
- * phase planes (even and odd sizes).
+ * output channels that leave a block of four ragged (or, transposed, a remainder of four input
+ * channels), kernels 1 and 5 high, and 3x3 stride 2 over phase planes (even and odd sizes).
  */
 class PaddedPlaneWeightGradientTest {
     private int savedThreads;
@@ -58,7 +58,12 @@ class PaddedPlaneWeightGradientTest {
                 Arguments.of("stride 1, full tiles, batch 12", conv(12, 3, 16, 16, 5, 3).padding(1).build()),
                 Arguments.of("stride 2, odd sizes, batch 11", conv(11, 3, 9, 7, 6, 3).stride(2).padding(1).build()),
                 Arguments.of("stride 2, one row", conv(3, 2, 1, 9, 5, 3).stride(2).padding(1).build()),
-                Arguments.of("stride 2, ragged filters", conv(4, 5, 10, 12, 11, 3).stride(2).padding(1).build()));
+                Arguments.of("stride 2, ragged filters", conv(4, 5, 10, 12, 11, 3).stride(2).padding(1).build()),
+                // A last filter or two run transposed, four input channels a call (transposesRemainder).
+                Arguments.of("pruned 16 to 5, remainder transposed", conv(3, 16, 32, 32, 5, 3).padding(1).build()),
+                Arguments.of("pruned 16 to 2, no full block", conv(3, 16, 32, 32, 2, 3).padding(1).build()),
+                Arguments.of("pruned 30 to 10, channels not a multiple of 4", conv(5, 30, 16, 16, 10, 3).padding(1).build()),
+                Arguments.of("pruned 13 to 7 at 8x8, several images a tile", conv(9, 13, 8, 8, 7, 3).padding(1).build()));
         return Stream.concat(Conv2dKernelsTest.geometries(), own)
                 .filter(a -> PaddedPlaneWeightGradient.supports((ConvGeometry) a.get()[1]));
     }
@@ -115,5 +120,16 @@ class PaddedPlaneWeightGradientTest {
         assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).build()), "no padding");
         assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).dilation(2).build()), "dilation");
         assertFalse(PaddedPlaneWeightGradient.supports(conv(2, 16, 16, 16, 16, 3).padding(1).groups(2).build()), "groups");
+    }
+
+    /** Which remainders of filters run transposed: only where that takes fewer kernel calls, and never at stride 2. */
+    @Test
+    void transposesARemainderWhenThatTakesFewerCalls() {
+        assertTrue(PaddedPlaneWeightGradient.transposesRemainder(conv(2, 16, 32, 32, 5, 3).padding(1).build()), "16 to 5");
+        assertTrue(PaddedPlaneWeightGradient.transposesRemainder(conv(2, 16, 32, 32, 7, 3).padding(1).build()), "16 to 7");
+        assertFalse(PaddedPlaneWeightGradient.transposesRemainder(conv(2, 16, 32, 32, 8, 3).padding(1).build()), "no remainder");
+        assertFalse(PaddedPlaneWeightGradient.transposesRemainder(conv(2, 5, 9, 10, 11, 3).padding(1).build()),
+                "5 to 11: 3 filters x 2 channel blocks is more calls than 5 channels");
+        assertFalse(PaddedPlaneWeightGradient.transposesRemainder(conv(2, 16, 32, 32, 11, 3).padding(1).stride(2).build()), "stride 2");
     }
 }
