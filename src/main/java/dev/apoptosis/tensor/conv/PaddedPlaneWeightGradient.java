@@ -223,13 +223,10 @@ final class PaddedPlaneWeightGradient {
     private static void phases(float[] src, int s, int imageStride, int images, int h, int w, int pitch, int stride,
                                float[] dst, int d, int lead, int length) {
         java.util.Arrays.fill(dst, d, d + 4 * length, 0f);
-        final int even = (w + 1) / 2, odd = w / 2;
         for (int i = 0; i < images; i++) {
             for (int r = 0; r < h; r++) {
-                int at = d + (r & 1) * 2 * length + lead + pitch + i * stride + (r >> 1) * pitch, from = s + i * imageStride + r * w;
-                for (int q = 0; q < even; q++) dst[at + q] = src[from + 2 * q];
-                at += length;
-                for (int q = 0; q < odd; q++) dst[at + q] = src[from + 2 * q + 1];
+                int at = d + (r & 1) * 2 * length + lead + pitch + i * stride + (r >> 1) * pitch;
+                RowOps.deinterleave(src, s + i * imageStride + r * w, w, dst, at, dst, at + length);
             }
         }
     }

@@ -31,6 +31,18 @@ final class RowOps {
         for (int i = 0; i < len; i++) dst[d + i] += a * src[s + i];
     }
 
+    /**
+     * {@code even[e + j] = src[s + 2 j]} for {@code j < (len + 1) / 2} and {@code odd[o + j] = src[s + 2 j + 1]}
+     * for {@code j < len / 2}: a row of {@code len} floats split into its even and odd columns (a stride-2
+     * convolution's phase planes).
+     */
+    static void deinterleave(float[] src, int s, int len, float[] even, int e, float[] odd, int o) {
+        int done = Simd.enabled() ? RowOpsVector.deinterleave(src, s, len, even, e, odd, o) : 0;
+        // Two plain loops: one interleaving both writes ran 0.83x as fast (stride 2 at 16x16, 8 columns each).
+        for (int j = done, n = (len + 1) / 2; j < n; j++) even[e + j] = src[s + 2 * j];
+        for (int j = done, n = len / 2; j < n; j++) odd[o + j] = src[s + 2 * j + 1];
+    }
+
     /** {@code dst[d + i] = src[s + i]} for {@code i < len}; for the short runs where {@code System.arraycopy}'s call costs more than the copy. */
     static void copy(float[] dst, int d, float[] src, int s, int len) {
         if (Simd.enabled()) {
