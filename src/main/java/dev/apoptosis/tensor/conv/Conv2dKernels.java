@@ -29,7 +29,9 @@ import java.util.Arrays;
  * ({@code PhasePlaneConv2d}, the same values; their weight gradients by {@code PaddedPlaneWeightGradient}
  * too, as are those of layers with at most 16 filters at 4 pixels wide and more; their input gradients
  * as four small convolutions, one per phase of the input, {@code PhaseGradientConv2d}, up to 64 output
- * channels; the implicit GEMMs in their order of preference: {@code ImplicitPath});
+ * channels; the implicit GEMMs in their order of preference: {@code ImplicitPath}); weight gradients of
+ * stride-1 layers 6 to 15 pixels wide whose channels are no multiple of 32 (pruned 8x8 stages) as dot
+ * products along the batch ({@code BatchInnerWeightGradient});
  * everything else runs as im2col + {@link Gemm#sgemm} (see {@code GemmConv2d}), so speed follows
  * the GEMM. Results are bit-identical whatever {@link Parallel#threads()} is. Inputs and outputs
  * must not share storage. Every shape check throws {@link IllegalArgumentException} naming

@@ -91,6 +91,10 @@ final class GemmConvWeightGradient {
         final int taps = g.kernelH() * g.kernelW(), kg = cg * taps;
         final int p = g.outH() * g.outW(), hw = g.inH() * g.inW();
         final boolean dots = usesDotProducts(g), rowsInPlace = !dots && ImplicitIm2row.applies(g);
+        if (BatchInnerWeightGradient.applies(g, rowsInPlace)) {
+            BatchInnerWeightGradient.compute(g, x, gy, gw, accumulate);
+            return;
+        }
         if (PaddedPlaneWeightGradient.applies(g, rowsInPlace)) {
             PaddedPlaneWeightGradient.compute(g, x, gy, gw, accumulate);
             return;

@@ -85,7 +85,8 @@ final class PaddedPlaneWeightGradient {
      * channels 1.58x, stride 2 from 16x16, 30 to 14, 1.28x; against patch rows there, 39 to 18 1.01x, 16 to 39
      * 0.93x, stride 2 23 to 45 0.84x; with 16 filters or fewer, stride 2 8 to 16 onto 8x8 1.37x, 39 to 8 at
      * 8x8 1.68x, 64 to 16 at 4x4 (batch 64) 1.47x, but 14 to 45 at 8x8 (dot products for its short
-     * patches) 0.93x.
+     * patches) 0.93x. Stride-1 outputs 6 to 15 wide now go to {@link BatchInnerWeightGradient} first
+     * (same kernel, no junk positions: 39 to 16 at 8x8 another 1.26x).
      */
     static boolean applies(ConvGeometry g, boolean rowsInPlace) {
         if (!supports(g)) return false;
@@ -236,7 +237,7 @@ final class PaddedPlaneWeightGradient {
      * lane-wise products over {@code n} positions of rows {@code a[a0 + j lda]} (j < 4) and the three
      * taps' reads at {@code b[b0]}, {@code b[b1]}, {@code b[b2]} (one float apart at stride 1).
      */
-    private static void dots(int n, float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, float[] acc, int at) {
+    static void dots(int n, float[] a, int a0, int lda, float[] b, int b0, int b1, int b2, float[] acc, int at) {
         FloatVector s00 = FloatVector.zero(SPECIES), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00,
                 s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
         for (int u = 0; u < n; u += VL) {

@@ -14,8 +14,8 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * The checks every alternative forward path of a convolution passes (the implicit GEMMs beside
- * im2col + GEMM): against the double-precision loops of {@link ConvReference}, and bit for bit against
+ * The checks every alternative path of a convolution passes (the implicit GEMMs beside im2col +
+ * GEMM, the weight gradient's dot-product paths): against the double-precision loops of {@link ConvReference}, and bit for bit against
  * im2col + GEMM, since which path runs depends on the shape and batch and must not show in a result.
  */
 final class ConvPathChecks {
@@ -97,5 +97,31 @@ final class ConvPathChecks {
         }
         assertBitIdentical(name + " forward", r[0], r[1]);
         assertBitIdentical(name + " input gradient", gx[0], gx[1]);
+    }
+
+    /** The weight gradient, written (into NaNs, so every value must be written) and accumulated, against the reference. */
+    static void weightGradientMatchesReference(String name, ConvGeometry g) {
+        Random rng = new Random(name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), gy = randn(rng, g.outputShape());
+        double[] gw = ConvReference.backwardWeight(g, x, gy);
+        Tensor out = Tensor.full(Float.NaN, g.weightShape());
+        Conv2dKernels.backwardWeightInto(g, x, gy, out, false);
+        assertClose(name + " weight gradient", gw, out.data(), 0, 1e-5, tol(gw));
+        Tensor acc = randn(rng, g.weightShape());
+        double[] eAcc = plus(acc, gw);
+        Conv2dKernels.backwardWeightInto(g, x, gy, acc, true);
+        assertClose(name + " weight gradient accumulate", eAcc, acc.data(), 0, 1e-5, tol(eAcc));
+    }
+
+    /** The weight gradient at 1 and 2 threads, bit for bit; leaves the thread count at 2 (callers restore it). */
+    static void weightGradientDoesNotDependOnThreadCount(String name, ConvGeometry g) {
+        Random rng = new Random(~name.hashCode());
+        Tensor x = randn(rng, g.inputShape()), gy = randn(rng, g.outputShape());
+        float[][] r = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            r[threads - 1] = Conv2dKernels.backwardWeight(g, x, gy).toArray();
+        }
+        assertBitIdentical(name + " weight gradient", r[0], r[1]);
     }
 }

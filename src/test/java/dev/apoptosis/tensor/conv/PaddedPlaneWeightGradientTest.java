@@ -1,8 +1,6 @@
 package dev.apoptosis.tensor.conv;
 
-import static dev.apoptosis.testing.Assertions2.assertBitIdentical;
 import static dev.apoptosis.testing.Assertions2.assertClose;
-import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.plus;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.randn;
 import static dev.apoptosis.tensor.conv.Conv2dKernelsTest.tol;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,30 +74,14 @@ class PaddedPlaneWeightGradientTest {
     @MethodSource("geometries")
     void matchesReference(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the padded-plane weight gradient is a Vector API path");
-        Random rng = new Random(name.hashCode());
-        Tensor x = randn(rng, g.inputShape()), gy = randn(rng, g.outputShape());
-        double[] gw = ConvReference.backwardWeight(g, x, gy);
-        Tensor out = Tensor.full(Float.NaN, g.weightShape());
-        Conv2dKernels.backwardWeightInto(g, x, gy, out, false);
-        assertClose(name + " weight gradient", gw, out.data(), 0, 1e-5, tol(gw));
-        Tensor acc = randn(rng, g.weightShape());
-        double[] eAcc = plus(acc, gw);
-        Conv2dKernels.backwardWeightInto(g, x, gy, acc, true);
-        assertClose(name + " weight gradient accumulate", eAcc, acc.data(), 0, 1e-5, tol(eAcc));
+        ConvPathChecks.weightGradientMatchesReference(name, g);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("geometries")
     void resultsDoNotDependOnThreadCount(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the padded-plane weight gradient is a Vector API path");
-        Random rng = new Random(~name.hashCode());
-        Tensor x = randn(rng, g.inputShape()), gy = randn(rng, g.outputShape());
-        float[][] r = new float[2][];
-        for (int threads = 1; threads <= 2; threads++) {
-            Parallel.setThreads(threads);
-            r[threads - 1] = Conv2dKernels.backwardWeight(g, x, gy).toArray();
-        }
-        assertBitIdentical(name, r[0], r[1]);
+        ConvPathChecks.weightGradientDoesNotDependOnThreadCount(name, g);
     }
 
     /** Which geometries take this path unforced, and which it cannot take. */
