@@ -53,7 +53,7 @@ paths() {  # paths PATH STRIDE PASSES SHAPE...: 3x3 pad-1 convolutions
   for shape in "$@"; do
     for pass in $passes; do
       # shellcheck disable=SC2086
-      "${java_bench[@]}" -Dpath="$path" bench/ImplicitConvPaths.java $shape 3 "$stride" 1 "$pass" "$seconds" 2>&1 | grep -v -e "^warning: using incubating" -e "^1 warning"
+      "${java_bench[@]}" -Dpath="$path" bench/ImplicitConvPaths.java $shape 3 "$stride" 1 "$pass" "$seconds" 2>&1 | grep -v -i -e "incubat" -e "^1 warning$"
     done
   done
 }
@@ -63,7 +63,7 @@ winograd() {  # Winograd against the other paths by batch (WinogradConv2d.MIN_TI
       for m in always never; do
         echo "$c batch $b winograd=$m"
         # shellcheck disable=SC2086
-        "${java_bench[@]}" -Dapoptosis.winograd="$m" bench/ConvPass.java $c fwd "$seconds" "$b" 2>&1 | grep -v -e "^warning: using incubating" -e "^1 warning"
+        "${java_bench[@]}" -Dapoptosis.winograd="$m" bench/ConvPass.java $c fwd "$seconds" "$b" 2>&1 | grep -v -i -e "incubat" -e "^1 warning$"
       done
     done
   done
