@@ -78,9 +78,9 @@ final class BatchInnerWeightGradient {
 
     static void compute(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
         final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
-        final int kh = g.kernelH(), ph = g.padH(), taps = kh * 3, pw = w + 2, ph2 = h + 2 * ph;
+        final int kh = g.kernelH(), ph = g.padH(), taps = kh * 3, paddedW = w + 2, paddedH = h + 2 * ph;
         final int np = (n + IMAGES - 1) / IMAGES * IMAGES, run = w * np;
-        final int blocks = (cout + OB - 1) / OB, gPlane = hw * np, xPlane = ph2 * pw * np;
+        final int blocks = (cout + OB - 1) / OB, gPlane = hw * np, xPlane = paddedH * paddedW * np;
         final float[] gT = ConvScratch.floats(Slot.BATCH_INNER_GRAD, blocks * OB * gPlane);
         final float[] xT = ConvScratch.floats(Slot.BATCH_INNER_INPUT, cin * xPlane);
         final float[] xd = x.data(), gyd = gy.data();
@@ -101,7 +101,7 @@ final class BatchInnerWeightGradient {
                     float[] tmp = ConvScratch.floats(Slot.BATCH_INNER_TMP, hw * np);
                     batchInner(xd, xo + c * hw, cin * hw, n, np, hw, tmp, 0);
                     java.util.Arrays.fill(xT, d, d + xPlane, 0f);
-                    for (int r = 0; r < h; r++) System.arraycopy(tmp, r * run, xT, d + ((r + ph) * pw + 1) * np, run);
+                    for (int r = 0; r < h; r++) System.arraycopy(tmp, r * run, xT, d + ((r + ph) * paddedW + 1) * np, run);
                 }
             }
         });
@@ -115,7 +115,7 @@ final class BatchInnerWeightGradient {
                     int at = (cb * kh + r) * accSize;
                     java.util.Arrays.fill(partials, at, at + accSize, 0f);
                     for (int i = 0; i < h; i++) {
-                        int xRow = c * xPlane + (i + r) * pw * np;
+                        int xRow = c * xPlane + (i + r) * paddedW * np;
                         PaddedPlaneWeightGradient.dots(run, gT, b * OB * gPlane + i * run, gPlane, xT, xRow, xRow + np, xRow + 2 * np,
                                 partials, at);
                     }
