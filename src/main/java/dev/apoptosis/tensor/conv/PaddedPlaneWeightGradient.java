@@ -116,11 +116,11 @@ final class PaddedPlaneWeightGradient {
         final int perTile = Math.max(1, TILE_POSITIONS / stride);
         // Stride 2 leads with the first image's zero row: one row more than the tile's planes.
         final int gLength = (perTile * stride + (strided ? pitch : 0) + VL - 1) / VL * VL, lead = strided ? pitch + 1 : 1 + ph * pitch;
-        // Output-gradient rows gPitch apart after gBase zeros: the VL zeros between rows let the transposed
-        // calls read a row from 2 floats before its start to VL floats past its tile.
-        final int gBase = VL, gPitch = gLength + VL;
-        final int xLength = lead + gLength + kh * pitch + 3 + VL;
+        // Output-gradient rows gPitch apart after gBase zeros. Transposed calls read a row from 2 floats before
+        // its start to VL floats past its tile, and the input rows VL floats further: VL zeros more each.
         final boolean transposed = transposesRemainder(g);
+        final int margin = transposed ? VL : 0, gBase = margin, gPitch = gLength + margin;
+        final int xLength = lead + gLength + kh * pitch + 3 + margin;
         final int blocks = transposed ? cout / OB : (cout + OB - 1) / OB, rows = cin * kh;
         final int rem = transposed ? cout % OB : 0, cinBlocks = (cin + OB - 1) / OB, gRows = transposed ? cout : blocks * OB;
         final int blockSize = blocks * rows * OB * 3 * VL, partialSize = blockSize + rem * cinBlocks * kh * OB * 3 * VL;
