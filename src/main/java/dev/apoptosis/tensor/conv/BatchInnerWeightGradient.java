@@ -6,7 +6,6 @@ import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.conv.ConvScratch.Slot;
 import dev.apoptosis.tensor.window.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * one zero row per 8 positions).
  *
  * <p><b>Determinism.</b> Each (filter block, input channel) is summed by one thread, output row after
- * output row, and its lanes are added in a fixed order: results do not depend on the thread count.
+ * output row, and its lanes are added in lane order: results do not depend on the thread count.
  * They differ from the other weight-gradient paths' in rounding, as those do among themselves.
  */
 final class BatchInnerWeightGradient {
@@ -130,7 +129,7 @@ final class BatchInnerWeightGradient {
                 for (int e = 0; e < OB * 3; e++) {
                     int o = b * OB + e / 3;
                     if (o >= cout) continue;
-                    float sum = FloatVector.fromArray(SPECIES, partials, q * accSize + e * VL).reduceLanes(VectorOperators.ADD);
+                    float sum = PaddedPlaneWeightGradient.laneSum(partials, q * accSize + e * VL);
                     int d = gwo + (o * cin + c) * taps + r * 3 + e % 3;
                     gwd[d] = accumulate ? gwd[d] + sum : sum;
                 }

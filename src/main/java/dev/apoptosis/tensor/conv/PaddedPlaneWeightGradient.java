@@ -6,7 +6,6 @@ import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.conv.ConvScratch.Slot;
 import dev.apoptosis.tensor.window.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -32,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Determinism.</b> Images are split into {@link #CHUNKS} chunks fixed by the batch size; each
  * chunk's partial sums are formed image after image by one thread, and the chunks are added in order,
- * then the lanes in a fixed order. Results do not depend on the thread count. They differ from the
+ * then the lanes in lane order ({@link #laneSum}). Results do not depend on the thread count. They differ from the
  * GEMM paths' in rounding (other sums), as the weight-gradient paths already do among themselves.
  */
 final class PaddedPlaneWeightGradient {
@@ -206,12 +205,25 @@ final class PaddedPlaneWeightGradient {
                     if (o >= cout || c >= cin) continue;
                     FloatVector v = FloatVector.fromArray(SPECIES, partials, at);
                     for (int ch = 1; ch < chunks; ch++) v = v.add(FloatVector.fromArray(SPECIES, partials, ch * partialSize + at));
+                    v.intoArray(partials, at);
                     int d = gwo + (o * cin + c) * taps + r * 3 + e % 3;
-                    float sum = v.reduceLanes(VectorOperators.ADD);
+                    float sum = laneSum(partials, at);
                     gwd[d] = accumulate ? gwd[d] + sum : sum;
                 }
             }
         });
+    }
+
+    /**
+     * The {@code VL} lanes at {@code a[at]} added in lane order. Not {@code reduceLanes(ADD)}: its order is
+     * unspecified and differs between C2's intrinsic and the Java fallback that runs before C2 compiles a
+     * method, so the same call gave other bits in a JVM's first passes (the demo's table on its first run
+     * after a build).
+     */
+    static float laneSum(float[] a, int at) {
+        float s = 0f;
+        for (int l = 0; l < VL; l++) s += a[at + l];
+        return s;
     }
 
     /**
