@@ -3,11 +3,7 @@ package dev.apoptosis.tensor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,19 +17,7 @@ import org.junit.jupiter.api.Test;
 class NoFloatLaneReductionTest {
     @Test
     void kernelsNeverUseReduceLanes() throws IOException {
-        Path root = Path.of("src/main/java");
-        assertTrue(Files.isDirectory(root), "run from the project root: " + root.toAbsolutePath());
-        List<String> offenders = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/bench/")).toList()) {
-                List<String> lines = Files.readAllLines(f);
-                for (int i = 0; i < lines.size(); i++) {
-                    String code = lines.get(i).strip();
-                    if (code.startsWith("*") || code.startsWith("//") || code.startsWith("/*")) continue;
-                    if (code.contains("reduceLanes(")) offenders.add(root.relativize(f) + ":" + (i + 1) + ": " + code);
-                }
-            }
-        }
+        List<String> offenders = SourceScan.offenders(f -> !f.toString().contains("/bench/"), code -> code.contains("reduceLanes("));
         assertTrue(offenders.isEmpty(), "reduceLanes, whose order of additions depends on the JIT: " + String.join("\n", offenders));
     }
 }

@@ -3,12 +3,8 @@ package dev.apoptosis.tensor;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,19 +21,7 @@ class OneFloatSpeciesTest {
 
     @Test
     void kernelsUseOnlyThePreferredFloatSpecies() throws IOException {
-        Path root = Path.of("src/main/java");
-        assertTrue(Files.isDirectory(root), "run from the project root: " + root.toAbsolutePath());
-        List<String> offenders = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                List<String> lines = Files.readAllLines(f);
-                for (int i = 0; i < lines.size(); i++) {
-                    String code = lines.get(i).strip();
-                    if (code.startsWith("*") || code.startsWith("//") || code.startsWith("/*")) continue;
-                    if (OTHER_SPECIES.matcher(code).find()) offenders.add(root.relativize(f) + ":" + (i + 1) + ": " + code);
-                }
-            }
-        }
+        List<String> offenders = SourceScan.offenders(f -> true, code -> OTHER_SPECIES.matcher(code).find());
         assertTrue(offenders.isEmpty(), "a second vector species: " + String.join("\n", offenders));
     }
 }

@@ -1,19 +1,17 @@
 package dev.apoptosis.tensor.conv;
 
+import static dev.apoptosis.tensor.gemm.RegisterTranspose.EVENS_THEN_ODDS;
+import static dev.apoptosis.tensor.gemm.RegisterTranspose.ODDS_THEN_EVENS;
+import static dev.apoptosis.tensor.gemm.RegisterTranspose.UPPER_HALF;
+
 import dev.apoptosis.tensor.Simd;
+import dev.apoptosis.tensor.gemm.RegisterTranspose;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vector API bodies of {@link RowOps}; loaded only when {@link Simd#enabled()}. */
 final class RowOpsVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Lane i takes lane 2i (or 2i + 1) of a vector, modulo its length: two vectors' evens (odds) in their own halves. */
-    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> 2 * i % S.length()),
-            ODDS = VectorShuffle.fromOp(S, i -> (2 * i + 1) % S.length());
-    /** The upper half of the lanes, where the second vector's evens (odds) go. */
-    private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, -1L << (S.length() / 2));
 
     private RowOpsVector() {}
 
@@ -54,16 +52,16 @@ final class RowOpsVector {
 
     /**
      * {@link RowOps#deinterleave} for the first {@code j} pairs of columns, two vectors of the row at a time;
-     * returns j for the scalar tail. Single-vector permutes and a blend, written out: JDK 17 does not
-     * compile the two-vector {@code rearrange} to register code (see {@code RegisterTranspose}).
+     * returns j for the scalar tail. {@link RegisterTranspose}'s unzip: single-vector permutes and a blend,
+     * written out, as JDK 17 does not compile the two-vector {@code rearrange} to register code.
      */
     static int deinterleave(float[] src, int s, int len, float[] even, int e, float[] odd, int o) {
         final int vl = S.length();
         int j = 0;
         for (; 2 * (j + vl) <= len; j += vl) {
             FloatVector a = FloatVector.fromArray(S, src, s + 2 * j), b = FloatVector.fromArray(S, src, s + 2 * j + vl);
-            a.rearrange(EVENS).blend(b.rearrange(EVENS), UPPER).intoArray(even, e + j);
-            a.rearrange(ODDS).blend(b.rearrange(ODDS), UPPER).intoArray(odd, o + j);
+            a.rearrange(EVENS_THEN_ODDS).blend(b.rearrange(ODDS_THEN_EVENS), UPPER_HALF).intoArray(even, e + j);
+            a.rearrange(ODDS_THEN_EVENS).blend(b.rearrange(EVENS_THEN_ODDS), UPPER_HALF).intoArray(odd, o + j);
         }
         return j;
     }

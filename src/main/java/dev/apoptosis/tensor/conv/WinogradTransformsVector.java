@@ -1,5 +1,7 @@
 package dev.apoptosis.tensor.conv;
 
+import static dev.apoptosis.tensor.gemm.RegisterTranspose.EVENS_THEN_ODDS;
+import static dev.apoptosis.tensor.gemm.RegisterTranspose.ODDS_THEN_EVENS;
 import static dev.apoptosis.tensor.gemm.RegisterTranspose.ZIP_HIGH;
 import static dev.apoptosis.tensor.gemm.RegisterTranspose.ZIP_LOW;
 import static dev.apoptosis.tensor.gemm.RegisterTranspose.ZIP_ODD_LANES;
@@ -74,14 +76,6 @@ final class WinogradTransformsVector {
         c.intoArray(u, at + 3 * xiStride);
     }
 
-    /** A vector's even lanes then its odd lanes (lane i of the low half takes lane 2i), and the odd then the even ones. */
-    private static final VectorShuffle<Float> EVENS_ODDS = halves(0), ODDS_EVENS = halves(1);
-
-    private static VectorShuffle<Float> halves(int first) {
-        int half = S.length() / 2;
-        return VectorShuffle.fromOp(S, i -> i < half ? 2 * i + first : 2 * (i - half) + 1 - first);
-    }
-
     /**
      * As {@link WinogradTransforms#inputRow}, half a vector of tiles at a time: tile tx reads
      * {@code E[tx] = row[2tx]}, {@code O[tx] = row[2tx + 1]} and the same one tile on; a vector loaded at
@@ -96,8 +90,8 @@ final class WinogradTransformsVector {
         final int half = S.length() / 2;
         for (int tx = 0; tx < tilesW; tx += half) {
             FloatVector here = FloatVector.fromArray(S, row, 2 * tx), next = FloatVector.fromArray(S, row, 2 * tx + 2);
-            FloatVector x0 = here.rearrange(EVENS_ODDS), x1 = here.rearrange(ODDS_EVENS);
-            FloatVector x2 = next.rearrange(EVENS_ODDS), x3 = next.rearrange(ODDS_EVENS);
+            FloatVector x0 = here.rearrange(EVENS_THEN_ODDS), x1 = here.rearrange(ODDS_THEN_EVENS);
+            FloatVector x2 = next.rearrange(EVENS_THEN_ODDS), x3 = next.rearrange(ODDS_THEN_EVENS);
             int o = out + tx;
             x0.sub(x2).intoArray(r, o);
             x1.add(x2).intoArray(r, o + planeStride);

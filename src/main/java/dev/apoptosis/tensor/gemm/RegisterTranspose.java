@@ -32,6 +32,15 @@ public final class RegisterTranspose {
     public static final VectorShuffle<Float> ZIP_LOW = halves(0), ZIP_HIGH = halves(S.length() / 2);
     /** See {@link #ZIP_LOW}. */
     public static final VectorMask<Float> ZIP_ODD_LANES = oddLanes();
+    /**
+     * An unzip's parts, the inverse of a zip: {@code EVENS_THEN_ODDS} puts a vector's even lanes in its low
+     * half and its odd lanes in its high half, {@code ODDS_THEN_EVENS} the other way round. The even lanes of
+     * two vectors x, y (x's low, y's high) are {@code x.rearrange(EVENS_THEN_ODDS).blend(y.rearrange(ODDS_THEN_EVENS),
+     * UPPER_HALF)}, their odd lanes the same with the two shuffles swapped.
+     */
+    public static final VectorShuffle<Float> EVENS_THEN_ODDS = unzip(0), ODDS_THEN_EVENS = unzip(1);
+    /** The high half of the lanes. See {@link #EVENS_THEN_ODDS}. */
+    public static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (S.length() / 2));
 
     /** True when this machine's vector length is 8 or 16 floats, the lengths these blocks are written for. */
     public static final boolean AVAILABLE = S.length() == 8 || S.length() == 16;
@@ -64,6 +73,12 @@ public final class RegisterTranspose {
         int[] index = new int[S.length()];
         for (int i = 0; i < index.length; i++) index[i] = from + i / 2;
         return VectorShuffle.fromArray(S, index, 0);
+    }
+
+    /** Lane i of the low half takes lane 2i + first, of the high half lane 2(i - half) + 1 - first. */
+    private static VectorShuffle<Float> unzip(int first) {
+        int half = S.length() / 2;
+        return VectorShuffle.fromOp(S, i -> i < half ? 2 * i + first : 2 * (i - half) + 1 - first);
     }
 
     private static VectorMask<Float> oddLanes() {
