@@ -10,7 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=3 seconds=3
-if [ "${1:-}" = --quick ]; then rounds=1 seconds=1; fi
+case "${1:-}" in
+  "") ;;
+  --quick) rounds=1 seconds=1 ;;
+  *) echo "cpu_report.sh: unknown option '$1' (the only one is --quick)" >&2; exit 2 ;;
+esac
 model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 family=$(lscpu | sed -n 's/^CPU family:[[:space:]]*//p' | head -1)
 number=$(lscpu | sed -n 's/^Model:[[:space:]]*//p' | head -1)
