@@ -10,13 +10,18 @@ import dev.apoptosis.graph.Graph;
 import dev.apoptosis.graph.Node;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.Parameter;
+import dev.apoptosis.tensor.Recycler;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.elementwise.Elementwise;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * One forward pass of a graph on one batch, and the derivative passes that reuse it.
@@ -40,6 +45,14 @@ import java.util.Random;
  * gone, and {@link #nodeOutput} says so. Passes in the other modes (importance estimates run in {@link Mode#BATCH_STATS}) keep
  * every node's output.
  *
+ * <p>Storage: the activations, adjoints and tangents this pass's rules made go back to the
+ * {@link Recycler} when the pass is done with them (a pass that keeps nothing: at the end of its forward;
+ * otherwise: at {@link #close}), for the next pass's rules to write over, except what it handed out:
+ * the graph's output, {@link #nodeOutput}s, returned adjoints, tangents and gradients, and anything sharing
+ * storage with the caller's tensors (inputs, seeds, directions) or the model's parameters and buffers. So
+ * nothing a caller holds is ever reused; a caller that keeps a tensor of a closed pass it was not handed
+ * (a frame's saved state, say) must copy it.
+ *
  * <p>Profiling: a {@link PassProfiler} given to {@link #forward(Graph, Map, Mode, long, boolean, PassProfiler)}
  * or {@link #setProfiler} is told the wall time of every op rule this pass runs (forward, backward,
  * tangent, rBackward), node by node. Off by default; then each rule runs directly after one {@code null} test.
@@ -56,6 +69,10 @@ public final class Pass implements AutoCloseable {
     private PassProfiler profiler;
     /** For each node whose output a consumer overwrote in place, that consumer's name. */
     private final String[] overwrittenBy;
+    /** Tensors this pass's rules made (outputs, adjoints, tangents): given back to the Recycler at close. */
+    private final List<Tensor> made = new ArrayList<>();
+    /** Storage never given back: handed to the caller, or the caller's or the model's own. */
+    private final Set<float[]> kept = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private Pass(Graph graph, Mode mode, boolean keep) {
         this.graph = graph;
@@ -125,6 +142,7 @@ public final class Pass implements AutoCloseable {
                 Tensor[] given = donate ? donations(n, ins, consumers) : null;
                 f.donate(given);
                 y = timed(n, PassProfiler.Phase.FORWARD, () -> n.op().forward(f));
+                made.add(y);
                 f.donate(null);
                 for (int i = 0; i < ins.length; i++) {
                     if (f.took(i)) overwrittenBy[n.inputs().get(i).index()] = n.name();
@@ -149,7 +167,42 @@ public final class Pass implements AutoCloseable {
             }
         }
         output = outs[graph.output().index()];
-        if (!keep) Arrays.fill(frames, null);
+        keep(output);
+        for (Tensor t : inputs.values()) keep(t);
+        if (!keep) {
+            Arrays.fill(frames, null);
+            recycle();
+        }
+    }
+
+    /** Marks {@code t}'s storage as never to be given back (null is ignored); returns t. */
+    private Tensor keep(Tensor t) {
+        if (t != null) kept.add(t.data());
+        return t;
+    }
+
+    private void keepAll(ParamVector v) {
+        if (v == null) return;
+        for (int i = 0; i < v.size(); i++) keep(v.get(i));
+    }
+
+    private Map<String, Tensor> keepAll(Map<String, Tensor> m) {
+        if (m != null) for (Tensor t : m.values()) keep(t);
+        return m;
+    }
+
+    /**
+     * Gives the storage of every tensor in {@link #made} back to the {@link Recycler}, once each, except
+     * {@link #kept} storage and the model's parameters and buffers.
+     */
+    private void recycle() {
+        for (Parameter p : graph.parameters()) keep(p.value());
+        for (Node n : nodes) for (Parameter b : n.buffers()) keep(b.value());
+        Set<float[]> given = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor t : made) {
+            if (t != null && !kept.contains(t.data()) && given.add(t.data())) Recycler.give(t.data());
+        }
+        made.clear();
     }
 
     /**
@@ -246,7 +299,7 @@ public final class Pass implements AutoCloseable {
                     + overwrittenBy[n.index()] + "' in this TRAIN pass; run the forward pass in BATCH_STATS mode"
                     + " (same statistics, no in-place outputs) to read it");
         }
-        return f.output;
+        return keep(f.output);
     }
 
     /** Evaluates {@code lossFn} on the output; later derivative passes start from this loss. */
@@ -280,8 +333,10 @@ public final class Pass implements AutoCloseable {
     /** Gradients for an arbitrary output adjoint seed {@code gOutput} (the loss is then Σ gOutput ⊙ output). */
     public Gradients backwardFrom(Tensor gOutput, boolean keepNodeAdjoints) {
         check();
+        keep(gOutput);
         Reverse r = reverse(gOutput, null, null, null, null, true, keepNodeAdjoints, java.util.Set.of());
-        return new Gradients(r.grad, r.nodeAdjoints);
+        keepAll(r.grad);
+        return new Gradients(r.grad, keepAll(r.nodeAdjoints));
     }
 
     /** Output tangents ẏ of every node (by name) along {@code v}; nodes not reached by v are absent. */
@@ -293,7 +348,7 @@ public final class Pass implements AutoCloseable {
     public Map<String, Tensor> tangents(ParamVector v, Map<String, Tensor> inputTangents) {
         Tensor[] t = tangentPass(v, inputTangents);
         Map<String, Tensor> m = new HashMap<>();
-        for (Node n : nodes) if (t[n.index()] != null) m.put(n.name(), t[n.index()]);
+        for (Node n : nodes) if (t[n.index()] != null) m.put(n.name(), keep(t[n.index()]));
         return m;
     }
 
@@ -312,8 +367,12 @@ public final class Pass implements AutoCloseable {
         Tensor[] tan = tangentPass(v, inputTangents);
         Tensor zDot = tan[graph.output().index()];
         Tensor gzDot = l.rGradient(zDot, c);
+        keep(l.gradient());
+        keep(gzDot);
         Reverse r = reverse(l.gradient(), gzDot, tan, v, c, withGradient, false, inputTangents.keySet());
-        return new CurvatureProduct(r.rgrad, withGradient ? r.grad : null, r.inputR, r.inputG);
+        keepAll(r.rgrad);
+        keepAll(r.grad);
+        return new CurvatureProduct(r.rgrad, withGradient ? r.grad : null, keepAll(r.inputR), keepAll(r.inputG));
     }
 
     private Tensor[] tangentPass(ParamVector v, Map<String, Tensor> inputTangents) {
@@ -321,6 +380,7 @@ public final class Pass implements AutoCloseable {
         if (v.size() != graph.parameters().size()) throw new IllegalArgumentException("direction does not belong to graph '" + graph.name() + "'");
         Tensor[] tan = new Tensor[nodes.size()];
         Map<Parameter, Integer> slot = slots();
+        keepAll(v);
         for (Map.Entry<String, Tensor> e : inputTangents.entrySet()) {
             Node n = graph.node(e.getKey());
             if (!n.isInput()) throw new IllegalArgumentException("'" + e.getKey() + "' is not an input of graph '" + graph.name() + "'");
@@ -328,7 +388,7 @@ public final class Pass implements AutoCloseable {
                 throw new IllegalArgumentException("tangent of input '" + n.name() + "' has shape "
                         + Arrays.toString(e.getValue().shape()) + ", input has " + Arrays.toString(frame(n).output.shape()));
             }
-            tan[n.index()] = e.getValue();
+            tan[n.index()] = keep(e.getValue());
         }
         for (Node n : nodes) {
             if (n.isInput()) continue;
@@ -338,6 +398,7 @@ public final class Pass implements AutoCloseable {
             if (allNull(xDot) && allNull(pDot)) continue;
             Frame f = frame(n);
             tan[n.index()] = timed(n, PassProfiler.Phase.TANGENT, () -> n.op().tangent(f, xDot, pDot));
+            made.add(tan[n.index()]);
         }
         return tan;
     }
@@ -468,14 +529,16 @@ public final class Pass implements AutoCloseable {
      * Every slot is complete before its node's rules read it (reverse topological order), and a complete
      * slot is never written again, so tensors handed to rules or returned to the caller are never changed.
      */
-    private static void accumulate(Tensor[] slots, boolean[] owned, int k, Adjoints a, int i) {
+    private void accumulate(Tensor[] slots, boolean[] owned, int k, Adjoints a, int i) {
         Tensor t = a.inputAdjoint(i);
         if (t == null) return;
+        made.add(t);
         if (slots[k] == null) {
             slots[k] = t;
             owned[k] = a.ownsInputAdjoint(i);
         } else {
             slots[k] = Accumulation.add(slots[k], owned[k], t, a.ownsInputAdjoint(i));
+            made.add(slots[k]);
             owned[k] = true;
         }
     }
@@ -504,6 +567,7 @@ public final class Pass implements AutoCloseable {
     /** Releases every kept activation. */
     @Override
     public void close() {
+        if (!closed && keep) recycle();
         closed = true;
         Arrays.fill(frames, null);
         output = null;

@@ -36,6 +36,14 @@ public final class Tensor {
         return new Tensor(new float[checkedSize(shape)], 0, shape);
     }
 
+    /**
+     * A tensor whose values are unspecified: storage from {@link Recycler#take}, for an output its
+     * kernel writes in full (every element, whatever the path) before anyone reads it.
+     */
+    public static Tensor uninitialized(int... shape) {
+        return new Tensor(Recycler.take(checkedSize(shape)), 0, shape);
+    }
+
     /** A new tensor filled with {@code value}. */
     public static Tensor full(float value, int... shape) {
         Tensor t = zeros(shape);

@@ -232,7 +232,7 @@ public final class BatchNorm2d extends Op {
         // Inference keeps nothing for derivative rules, so y may overwrite a donated x (value by value);
         // a fresh output per call is what made BatchNorm slow on two threads there.
         Tensor donated = f.mode == Mode.EVAL ? f.donatedInput(0) : null;
-        Tensor y = donated != null ? donated : Tensor.zeros(x.shape());
+        Tensor y = donated != null ? donated : Tensor.uninitialized(x.shape());
         BatchNormKernels.apply(x.data(), x.offset(), n, c, plane, mean, scale, dense(gamma), dense(beta), null, 0, y.data(), y.offset());
         if (f.mode.updatesRunningStatistics()) {
             for (int ch = 0; ch < c; ch++) {

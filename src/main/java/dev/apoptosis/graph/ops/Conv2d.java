@@ -8,6 +8,7 @@ import dev.apoptosis.graph.Init;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.ParamSpec;
+import dev.apoptosis.tensor.Recycler;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.conv.Conv2dKernels;
 import dev.apoptosis.tensor.elementwise.Elementwise;
@@ -200,10 +201,13 @@ public final class Conv2d extends Op {
         Tensor wDot = pDot[0], bDot = bias ? pDot[1] : null;
         if (xDot[0] == null && wDot == null && bDot == null) return null;
         ConvGeometry g = geometry(f);
-        Tensor y = Tensor.zeros(g.outputShape());
+        // Written in full by every branch but the last, which adds the bias to zeros.
+        Tensor y = xDot[0] == null && wDot == null ? Tensor.zeros(g.outputShape()) : Tensor.uninitialized(g.outputShape());
         if (xDot[0] != null && wDot != null && SelfDirection.is(wDot, f.params[0])) {
             // Ẇ = W (v = θ): W⋆ẋ + Ẇ⋆x + ḃ = W⋆(x + ẋ) + ḃ, one convolution.
-            Conv2dKernels.forwardInto(g, Elementwise.add(f.inputs[0], xDot[0]), f.params[0], bDot, y, false);
+            Tensor sum = Elementwise.add(f.inputs[0], xDot[0]);
+            Conv2dKernels.forwardInto(g, sum, f.params[0], bDot, y, false);
+            Recycler.give(sum.data());
         } else if (xDot[0] != null && wDot != null) {
             // W⋆ẋ + Ẇ⋆x + ḃ as one GEMM with the two patch matrices stacked.
             Conv2dKernels.forwardPairInto(g, xDot[0], f.params[0], f.inputs[0], wDot, bDot, y, false);
@@ -227,10 +231,12 @@ public final class Conv2d extends Op {
         Tensor x = f.inputs[0], w = f.params[0], wDot = pDot[0];
         boolean bil = c.bilinear();
         if (out.wantsInput(0) && (gyDot != null || (bil && wDot != null))) {
-            Tensor gx = Tensor.zeros(g.inputShape());
+            Tensor gx = Tensor.uninitialized(g.inputShape());
             if (gyDot != null && bil && SelfDirection.is(wDot, w)) {
                 // Ẇ = W (v = θ): Wᵀ⋆ġ_y + Ẇᵀ⋆g_y = Wᵀ⋆(ġ_y + g_y), one convolution.
-                Conv2dKernels.backwardInputInto(g, Elementwise.add(gyDot, gy), w, gx, false);
+                Tensor sum = Elementwise.add(gyDot, gy);
+                Conv2dKernels.backwardInputInto(g, sum, w, gx, false);
+                Recycler.give(sum.data());
             } else if (gyDot != null && bil && wDot != null) {
                 // Wᵀ⋆ġ_y + Ẇᵀ⋆g_y as one GEMM with a doubled inner dimension (stride 1).
                 Conv2dKernels.backwardInputPairInto(g, gyDot, w, gy, wDot, gx, false);

@@ -42,7 +42,7 @@ public final class Conv2dKernels {
 
     /** {@code y = conv(x, w) + bias}: x {@code [N,Cin,H,W]}, w {@code [Cout,Cin/G,kH,kW]}, bias {@code [Cout]} or null. */
     public static Tensor forward(ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
-        Tensor y = Tensor.zeros(g.outputShape());
+        Tensor y = Tensor.uninitialized(g.outputShape());
         forwardInto(g, x, w, bias, y, false);
         return y;
     }
@@ -121,7 +121,7 @@ public final class Conv2dKernels {
 
     /** Gradient with respect to the input: gy {@code [N,Cout,Hout,Wout]}, w -> gx {@code [N,Cin,H,W]}. */
     public static Tensor backwardInput(ConvGeometry g, Tensor gy, Tensor w) {
-        Tensor gx = Tensor.zeros(g.inputShape());
+        Tensor gx = Tensor.uninitialized(g.inputShape());
         backwardInputInto(g, gy, w, gx, false);
         return gx;
     }

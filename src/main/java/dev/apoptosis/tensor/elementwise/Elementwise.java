@@ -145,27 +145,27 @@ public final class Elementwise {
 
     public static Tensor add(Tensor a, Tensor b) {
         Shapes.requireSame("add", a, b);
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Tensor.uninitialized(a.shape());
         add(a.data(), a.offset(), b.data(), b.offset(), out.data(), 0, a.size());
         return out;
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Shapes.requireSame("sub", a, b);
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Tensor.uninitialized(a.shape());
         sub(a.data(), a.offset(), b.data(), b.offset(), out.data(), 0, a.size());
         return out;
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
         Shapes.requireSame("mul", a, b);
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Tensor.uninitialized(a.shape());
         mul(a.data(), a.offset(), b.data(), b.offset(), out.data(), 0, a.size());
         return out;
     }
 
     public static Tensor scale(float alpha, Tensor x) {
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         scale(alpha, x.data(), x.offset(), out.data(), 0, x.size());
         return out;
     }
@@ -195,7 +195,7 @@ public final class Elementwise {
     /** x[N, C, ...] + bias[C] along dimension 1. */
     public static Tensor addPerChannel(Tensor x, Tensor bias) {
         int[] l = channelLayout("addPerChannel", x, bias);
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         addPerChannel(x.data(), x.offset(), Kernels.dense(bias), out.data(), 0, l[0], l[1], l[2]);
         return out;
     }
@@ -203,7 +203,7 @@ public final class Elementwise {
     /** x[N, C, ...] * scale[C] along dimension 1. */
     public static Tensor mulPerChannel(Tensor x, Tensor scale) {
         int[] l = channelLayout("mulPerChannel", x, scale);
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         mulPerChannel(x.data(), x.offset(), Kernels.dense(scale), out.data(), 0, l[0], l[1], l[2]);
         return out;
     }
@@ -211,7 +211,7 @@ public final class Elementwise {
     /** x[..., C] + bias[C] along the last dimension (Linear's bias). */
     public static Tensor addRowVector(Tensor x, Tensor bias) {
         int c = rowLayout("addRowVector", x, bias);
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         addPerChannel(x.data(), x.offset(), Kernels.dense(bias), out.data(), 0, Kernels.leadingSize(x), c, 1);
         return out;
     }
@@ -219,7 +219,7 @@ public final class Elementwise {
     /** x[..., C] * scale[C] along the last dimension. */
     public static Tensor mulRowVector(Tensor x, Tensor scale) {
         int c = rowLayout("mulRowVector", x, scale);
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         mulPerChannel(x.data(), x.offset(), Kernels.dense(scale), out.data(), 0, Kernels.leadingSize(x), c, 1);
         return out;
     }

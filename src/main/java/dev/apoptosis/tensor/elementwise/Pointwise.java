@@ -58,14 +58,14 @@ final class Pointwise {
     }
 
     static Tensor unary(Tensor x, String op, int grain, Unary loop) {
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.uninitialized(x.shape());
         unary(op, x.data(), x.offset(), y.data(), 0, x.size(), grain, loop);
         return y;
     }
 
     static Tensor binary(Tensor x, Tensor v, String op, int grain, Binary loop) {
         Shapes.requireSame(op, x, v);
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         binary(op, x.data(), x.offset(), v.data(), v.offset(), out.data(), 0, x.size(), grain, loop);
         return out;
     }
@@ -74,7 +74,7 @@ final class Pointwise {
         Shapes.requireSame(op, x, g);
         Shapes.requireSame(op, x, gd);
         Shapes.requireSame(op, x, xd);
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         quaternary(op, x.data(), x.offset(), g.data(), g.offset(), gd.data(), gd.offset(), xd.data(), xd.offset(),
                 out.data(), 0, x.size(), grain, loop);
         return out;

@@ -145,7 +145,7 @@ public final class ChannelCombination {
      */
     public static Tensor combine(int[] shape, float[] c0, float[][] coefs, Tensor[] terms, Tensor x, float[] mean,
                                  float[] scale, float[] xhatCoefs) {
-        Tensor out = Tensor.zeros(shape);
+        Tensor out = Tensor.uninitialized(shape);
         int[] l = Kernels.channelExtent("channelCombination", out);
         float[][] arrays = new float[terms.length][];
         int[] offsets = new int[terms.length];

@@ -266,7 +266,7 @@ public final class Pool2dKernels {
     /** Gradient of global average pooling: gy {@code [N,C]} spread as {@code gy / (H W)} over {@code [N,C,H,W]}. */
     public static Tensor globalAvgBackward(Tensor gy, int h, int w) {
         Shapes.requireRank("global_avg_pool2d", "output gradient", gy, 2);
-        Tensor gx = Tensor.zeros(gy.dim(0), gy.dim(1), h, w);
+        Tensor gx = Tensor.uninitialized(gy.dim(0), gy.dim(1), h, w);
         globalAvgBackwardInto(gy, gx, false);
         return gx;
     }

@@ -1,0 +1,104 @@
+package dev.apoptosis.tensor;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Storage that a finished pass gives back for the next one to write over, instead of new arrays.
+ *
+ * <p><b>Why.</b> A training step allocates its activations and adjoints afresh: about 220 MB per step
+ * for a pruned ResNet-20 at batch 128, in arrays of up to 8 MB. The JVM zeroes every new array (a
+ * write pass over memory no cache holds) before the op writes it again, and the garbage collector
+ * then reclaims it; an array written over instead is still in the caches from the step before. Measured
+ * in isolation (AMD EPYC Zen 4, one thread), writing 8 MB into a new array took 0.79 ms, into a reused
+ * one 0.47; 1 MB 0.08 against 0.03.
+ *
+ * <p><b>Contract.</b> {@link #take} hands out an array of exactly the asked length whose contents are
+ * unspecified (recycled, or new): only for outputs that the caller writes in full
+ * ({@link Tensor#uninitialized}). {@link #give} is for the owner of an array that nothing will read
+ * again: the autodiff engine, when a pass is closed, for the activations and adjoints it made and
+ * returned to no one. Only arrays of at least {@link #MIN_LENGTH} floats are kept (smaller ones are
+ * cheap to allocate, and parameters and their gradients are mostly smaller), at most
+ * {@link #capacityBytes} in all; what does not fit is left to the garbage collector.
+ *
+ * <p><b>Checking.</b> With {@code -Dapoptosis.poisonRecycled=true} (the test suite's setting) every
+ * array given back is filled with NaN, and so is every array handed out: a value read after its
+ * storage was given back, or an output element its kernel did not write, then shows as a NaN in a
+ * result instead of a plausible stale number.
+ */
+public final class Recycler {
+    /**
+     * Arrays shorter than this (16 Ki floats, 64 KiB; {@code -Dapoptosis.recycleMinLength=N} sets it, the
+     * test suite to 1 so that its small models exercise recycling too) are neither kept nor recycled.
+     */
+    public static final int MIN_LENGTH = Math.max(1, Integer.getInteger("apoptosis.recycleMinLength", 1 << 14));
+    static final boolean POISON = Boolean.getBoolean("apoptosis.poisonRecycled");
+    private static final long CAPACITY = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8);
+    private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
+    private static long heldBytes;
+    private static long taken, reused;
+
+    private Recycler() {}
+
+    /** An array of {@code length} floats with unspecified contents (NaN under poisoning). */
+    public static float[] take(int length) {
+        float[] a = null;
+        if (length >= MIN_LENGTH) {
+            synchronized (Recycler.class) {
+                taken++;
+                ArrayDeque<float[]> q = FREE.get(length);
+                if (q != null && !q.isEmpty()) {
+                    a = q.pop();
+                    heldBytes -= 4L * length;
+                    reused++;
+                }
+            }
+        }
+        if (a == null) a = new float[length];
+        if (POISON) Arrays.fill(a, Float.NaN);
+        return a;
+    }
+
+    /** Gives back {@code a}, which nothing may read or write afterwards. */
+    public static void give(float[] a) {
+        if (a.length < MIN_LENGTH) return;
+        if (POISON) Arrays.fill(a, Float.NaN);
+        synchronized (Recycler.class) {
+            ArrayDeque<float[]> q = FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>());
+            for (float[] kept : q) {
+                if (kept == a) throw new IllegalStateException("Recycler.give: an array of " + a.length + " floats given back twice");
+            }
+            if (heldBytes + 4L * a.length > CAPACITY) {
+                // Shapes changed (another batch size, another model): what other lengths hold is likely stale.
+                FREE.values().removeIf(other -> other != q);
+                heldBytes = 4L * a.length * q.size();
+                if (heldBytes + 4L * a.length > CAPACITY) return;
+            }
+            q.push(a);
+            heldBytes += 4L * a.length;
+        }
+    }
+
+    /** The most bytes kept for reuse: 1 GiB, or an eighth of the maximum heap if that is less. */
+    public static long capacityBytes() {
+        return CAPACITY;
+    }
+
+    /** Bytes now kept for reuse. */
+    public static synchronized long heldBytes() {
+        return heldBytes;
+    }
+
+    /** {taken, reused}: arrays of at least {@link #MIN_LENGTH} asked of {@link #take}, and how many were recycled. */
+    public static synchronized long[] counts() {
+        return new long[] {taken, reused};
+    }
+
+    /** Drops every kept array (for tests and for callers that are done computing). */
+    public static synchronized void clear() {
+        FREE.clear();
+        heldBytes = 0;
+    }
+}
