@@ -39,13 +39,15 @@ public final class Recycler {
     private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
     private static long heldBytes;
     private static long taken, reused;
+    /** {@code -Dapoptosis.recycle=false} turns recycling off (every take a new array, every give a no-op). */
+    private static volatile boolean enabled = !"false".equals(System.getProperty("apoptosis.recycle"));
 
     private Recycler() {}
 
     /** An array of {@code length} floats with unspecified contents (NaN under poisoning). */
     public static float[] take(int length) {
         float[] a = null;
-        if (length >= MIN_LENGTH) {
+        if (length >= MIN_LENGTH && enabled) {
             synchronized (Recycler.class) {
                 taken++;
                 ArrayDeque<float[]> q = FREE.get(length);
@@ -63,7 +65,7 @@ public final class Recycler {
 
     /** Gives back {@code a}, which nothing may read or write afterwards. */
     public static void give(float[] a) {
-        if (a.length < MIN_LENGTH) return;
+        if (a.length < MIN_LENGTH || !enabled) return;
         if (POISON) Arrays.fill(a, Float.NaN);
         synchronized (Recycler.class) {
             ArrayDeque<float[]> q = FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>());
@@ -79,6 +81,15 @@ public final class Recycler {
             q.push(a);
             heldBytes += 4L * a.length;
         }
+    }
+
+    /**
+     * Turns recycling on or off from here on (off also drops what is kept): for benchmarks comparing
+     * the two in one process, and for callers that hold on to tensors of closed passes.
+     */
+    public static void enable(boolean on) {
+        enabled = on;
+        if (!on) clear();
     }
 
     /** The most bytes kept for reuse: 1 GiB, or an eighth of the maximum heap if that is less. */
