@@ -81,6 +81,19 @@ step padded-plane-weight-gradients paths PaddedPlaneWeightGradient 1 wt "128 16 
 step batch-inner-weight-gradients paths BatchInnerWeightGradient 1 wt "128 39 16 8" "128 16 39 8" "128 64 64 8"
 step winograd-thresholds winograd
 step profile-threads ./apoptosis --threads 2 bench profile --pass train --compare-threads
+# Storage recycling on and off, alternated step by step (tensor.Recycler; Zen 4: 1.00-1.08x).
+recycling() {
+  for m in dense oba-0.25-s0; do
+    [ -f "$D/$m.ckpt" ] || continue
+    for t in 1 2; do
+      for pass in train hvp; do
+        "${java_bench[@]}" -Dapoptosis.threads="$t" bench/RecyclingAB.java "$D/$m.ckpt" "$pass" $((10 * seconds)) 2>&1 \
+            | grep -v -i -e "incubat" -e "^1 warning$" | sed "s/^/$t threads: /"
+      done
+    done
+  done
+}
+step recycling recycling
 if have_torch side-by-side; then
   step side-by-side /usr/bin/python3 bench/side_by_side.py --rounds "$rounds" --threads 1 2 --only kernels,train,autodiff --vgg
 fi
