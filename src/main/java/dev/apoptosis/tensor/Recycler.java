@@ -84,12 +84,11 @@ public final class Recycler {
     }
 
     /**
-     * Turns recycling on or off from here on (off also drops what is kept): for benchmarks comparing
-     * the two in one process, and for callers that hold on to tensors of closed passes.
+     * Turns recycling on or off from here on: for benchmarks comparing the two in one process. What is
+     * kept stays kept while off, for when it is turned on again ({@link #clear} drops it).
      */
     public static void enable(boolean on) {
         enabled = on;
-        if (!on) clear();
     }
 
     /** The most bytes kept for reuse: 1 GiB, or an eighth of the maximum heap if that is less. */
