@@ -81,7 +81,7 @@ step padded-plane-weight-gradients paths PaddedPlaneWeightGradient 1 wt "128 16 
 step batch-inner-weight-gradients paths BatchInnerWeightGradient 1 wt "128 39 16 8" "128 16 39 8" "128 64 64 8"
 step winograd-thresholds winograd
 step profile-threads ./apoptosis --threads 2 bench profile --pass train --compare-threads
-# Storage recycling on and off, alternated step by step (tensor.Recycler; Zen 4: 1.00-1.08x).
+# Storage recycling on and off, alternated step by step (tensor.Recycler; Zen 4: training 1.04-1.11x).
 recycling() {
   for m in dense oba-0.25-s0; do
     [ -f "$D/$m.ckpt" ] || continue

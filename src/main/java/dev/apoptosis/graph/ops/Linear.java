@@ -126,15 +126,16 @@ public final class Linear extends Op {
         Elementwise.addPerChannel(y.data(), y.offset(), bias, y.data(), y.offset(), y.size() / o, o, 1);
     }
 
-    private Tensor newOutput(Frame f) {
+    /** A new output, of unspecified values when {@code written} (a product into it with accumulate = false comes first). */
+    private Tensor newOutput(Frame f, boolean written) {
         int[] s = f.inputs[0].shape();
         s[s.length - 1] = out;
-        return Tensor.zeros(s);
+        return written ? Tensor.uninitialized(s) : Tensor.zeros(s);
     }
 
     @Override
     public Tensor forward(Frame f) {
-        Tensor y = newOutput(f);
+        Tensor y = newOutput(f, true);
         rowsTimesT(f.inputs[0], f.params[0], y, false);
         if (bias) addBias(y, f.params[1]);
         return y;
@@ -144,7 +145,7 @@ public final class Linear extends Op {
     public void backward(Frame f, Tensor gy, Adjoints out) {
         Tensor x = f.inputs[0], w = f.params[0];
         if (out.wantsInput(0)) {
-            Tensor gx = Tensor.zeros(x.shape());
+            Tensor gx = Tensor.uninitialized(x.shape());
             rowsTimes(gy, w, gx, false);
             out.inputNew(0, gx);
         }
@@ -160,7 +161,7 @@ public final class Linear extends Op {
     public Tensor tangent(Frame f, Tensor[] xDot, Tensor[] pDot) {
         Tensor wDot = pDot[0], bDot = bias ? pDot[1] : null;
         if (xDot[0] == null && wDot == null && bDot == null) return null;
-        Tensor y = newOutput(f);
+        Tensor y = newOutput(f, xDot[0] != null || wDot != null);
         boolean acc = false;
         if (xDot[0] != null && SelfDirection.is(wDot, f.params[0])) {
             // Ẇ = W (v = θ): W·ẋ + Ẇ·x = W·(x + ẋ), one GEMM.
@@ -182,7 +183,7 @@ public final class Linear extends Op {
         Tensor x = f.inputs[0], w = f.params[0], wDot = pDot[0];
         boolean bil = c.bilinear();
         if (out.wantsInput(0) && (gyDot != null || (bil && wDot != null))) {
-            Tensor gx = Tensor.zeros(x.shape());
+            Tensor gx = Tensor.uninitialized(x.shape());  // the first product below has accumulate = false
             boolean acc = false;
             if (gyDot != null && bil && SelfDirection.is(wDot, w)) {
                 // Ẇ = W (v = θ): Wᵀġ + Ẇᵀg = Wᵀ(ġ + g), one GEMM.

@@ -125,7 +125,8 @@ public final class MatMul extends Op {
     private Tensor newOutput(Tensor a, Dims d) {
         int[] s = a.shape();
         s[s.length - 1] = d.n;
-        return Tensor.zeros(s);
+        // Every rule's first product into it writes it in full (accumulate = false).
+        return Tensor.uninitialized(s);
     }
 
     @Override
@@ -142,12 +143,12 @@ public final class MatMul extends Op {
         Tensor a = f.inputs[0], b = f.inputs[1];
         Dims d = dims(a, b);
         if (out.wantsInput(0)) {
-            Tensor ga = Tensor.zeros(a.shape());
+            Tensor ga = Tensor.uninitialized(a.shape());
             leftAdjoint(d, gy, b, ga, false);
             out.input(0, ga);
         }
         if (out.wantsInput(1)) {
-            Tensor gb = Tensor.zeros(b.shape());
+            Tensor gb = Tensor.uninitialized(b.shape());
             rightAdjoint(d, a, gy, gb, false);
             out.input(1, gb);
         }
@@ -171,13 +172,13 @@ public final class MatMul extends Op {
         boolean bil = c.bilinear();
         Tensor aDot = xDot[0], bDot = xDot[1];
         if (out.wantsInput(0) && (gyDot != null || (bil && bDot != null))) {
-            Tensor ga = Tensor.zeros(a.shape());
+            Tensor ga = Tensor.uninitialized(a.shape());
             if (gyDot != null) leftAdjoint(d, gyDot, b, ga, false);
             if (bil && bDot != null) leftAdjoint(d, gy, bDot, ga, gyDot != null);
             out.input(0, ga);
         }
         if (out.wantsInput(1) && (gyDot != null || (bil && aDot != null))) {
-            Tensor gb = Tensor.zeros(b.shape());
+            Tensor gb = Tensor.uninitialized(b.shape());
             if (gyDot != null) rightAdjoint(d, a, gyDot, gb, false);
             if (bil && aDot != null) rightAdjoint(d, aDot, gy, gb, gyDot != null);
             out.input(1, gb);
