@@ -1,9 +1,6 @@
 package dev.apoptosis.tensor;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Storage that a finished pass gives back for the next one to write over, instead of new arrays.
@@ -21,7 +18,7 @@ import java.util.Map;
  * again: the autodiff engine, when a pass is closed, for the activations and adjoints it made and
  * returned to no one. Only arrays of at least {@link #MIN_LENGTH} floats are kept (smaller ones are
  * cheap to allocate, and parameters and their gradients are mostly smaller), at most
- * {@link #capacityBytes} in all; what does not fit is left to the garbage collector.
+ * {@link #capacityBytes} in all, the lengths least recently used dropped first ({@link ArrayPool}).
  *
  * <p><b>Checking.</b> With {@code -Dapoptosis.poisonRecycled=true} (the test suite's setting) every
  * array given back is filled with NaN, and so is every array handed out: a value read after its
@@ -36,9 +33,7 @@ public final class Recycler {
     public static final int MIN_LENGTH = Math.max(1, Integer.getInteger("apoptosis.recycleMinLength", 1 << 14));
     static final boolean POISON = Boolean.getBoolean("apoptosis.poisonRecycled");
     private static final long CAPACITY = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 8);
-    private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
-    private static long heldBytes;
-    private static long taken, reused;
+    private static final ArrayPool POOL = new ArrayPool(CAPACITY, MIN_LENGTH, POISON);
     /** {@code -Dapoptosis.recycle=false} turns recycling off (every take a new array, every give a no-op). */
     private static volatile boolean enabled = !"false".equals(System.getProperty("apoptosis.recycle"));
 
@@ -46,41 +41,15 @@ public final class Recycler {
 
     /** An array of {@code length} floats with unspecified contents (NaN under poisoning). */
     public static float[] take(int length) {
-        float[] a = null;
-        if (length >= MIN_LENGTH && enabled) {
-            synchronized (Recycler.class) {
-                taken++;
-                ArrayDeque<float[]> q = FREE.get(length);
-                if (q != null && !q.isEmpty()) {
-                    a = q.pop();
-                    heldBytes -= 4L * length;
-                    reused++;
-                }
-            }
-        }
-        if (a == null) a = new float[length];
+        if (enabled) return POOL.take(length);
+        float[] a = new float[length];
         if (POISON) Arrays.fill(a, Float.NaN);
         return a;
     }
 
     /** Gives back {@code a}, which nothing may read or write afterwards. */
     public static void give(float[] a) {
-        if (a.length < MIN_LENGTH || !enabled) return;
-        if (POISON) Arrays.fill(a, Float.NaN);
-        synchronized (Recycler.class) {
-            ArrayDeque<float[]> q = FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>());
-            for (float[] kept : q) {
-                if (kept == a) throw new IllegalStateException("Recycler.give: an array of " + a.length + " floats given back twice");
-            }
-            if (heldBytes + 4L * a.length > CAPACITY) {
-                // Shapes changed (another batch size, another model): what other lengths hold is likely stale.
-                FREE.values().removeIf(other -> other != q);
-                heldBytes = 4L * a.length * q.size();
-                if (heldBytes + 4L * a.length > CAPACITY) return;
-            }
-            q.push(a);
-            heldBytes += 4L * a.length;
-        }
+        if (enabled) POOL.give(a);
     }
 
     /**
@@ -97,18 +66,17 @@ public final class Recycler {
     }
 
     /** Bytes now kept for reuse. */
-    public static synchronized long heldBytes() {
-        return heldBytes;
+    public static long heldBytes() {
+        return POOL.heldBytes();
     }
 
     /** {taken, reused}: arrays of at least {@link #MIN_LENGTH} asked of {@link #take}, and how many were recycled. */
-    public static synchronized long[] counts() {
-        return new long[] {taken, reused};
+    public static long[] counts() {
+        return POOL.counts();
     }
 
     /** Drops every kept array (for tests and for callers that are done computing). */
-    public static synchronized void clear() {
-        FREE.clear();
-        heldBytes = 0;
+    public static void clear() {
+        POOL.clear();
     }
 }
