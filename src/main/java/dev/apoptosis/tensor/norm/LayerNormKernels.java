@@ -140,7 +140,7 @@ public final class LayerNormKernels {
     public static Norms.Output apply(Tensor x, Tensor mean, Tensor invStd, Tensor gamma, Tensor beta) {
         Kernels.rankAtLeast("layerNorm.apply", "x", x, 1);
         requireRowsAndColumns("layerNorm.apply", x, new Tensor[] {mean, invStd}, new Tensor[] {gamma, beta});
-        Tensor xhat = Tensor.zeros(x.shape()), y = Tensor.zeros(x.shape());
+        Tensor xhat = Tensor.uninitialized(x.shape()), y = Tensor.uninitialized(x.shape());
         apply(x.data(), x.offset(), Kernels.leadingSize(x), x.dim(-1), Kernels.dense(mean), Kernels.dense(invStd),
                 Norms.denseOrNull(gamma), Norms.denseOrNull(beta), xhat.data(), 0, y.data(), 0);
         return new Norms.Output(xhat, y);
@@ -151,7 +151,7 @@ public final class LayerNormKernels {
         Shapes.requireSame("layerNorm.project", v, xhat);
         Kernels.rankAtLeast("layerNorm.project", "v", v, 1);
         requireRowsAndColumns("layerNorm.project", v, new Tensor[] {invStd}, new Tensor[] {gamma});
-        Tensor out = Tensor.zeros(v.shape());
+        Tensor out = Tensor.uninitialized(v.shape());
         project(v.data(), v.offset(), xhat.data(), xhat.offset(), Kernels.leadingSize(v), v.dim(-1), Kernels.dense(invStd),
                 Norms.denseOrNull(gamma), out.data(), 0);
         return out;
@@ -163,7 +163,7 @@ public final class LayerNormKernels {
         Kernels.rankAtLeast("layerNorm.backward", "g", g, 1);
         requireRowsAndColumns("layerNorm.backward", g, new Tensor[] {invStd}, new Tensor[] {gamma});
         int cols = g.dim(-1);
-        Tensor gx = Tensor.zeros(g.shape());
+        Tensor gx = Tensor.uninitialized(g.shape());
         Tensor gGamma = gamma == null ? null : Tensor.zeros(cols), gBeta = gamma == null ? null : Tensor.zeros(cols);
         backward(g.data(), g.offset(), xhat.data(), xhat.offset(), Kernels.leadingSize(g), cols, Kernels.dense(invStd),
                 Norms.denseOrNull(gamma), gx.data(), 0, gGamma == null ? null : gGamma.data(),

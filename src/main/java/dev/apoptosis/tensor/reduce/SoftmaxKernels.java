@@ -206,14 +206,14 @@ public final class SoftmaxKernels {
 
     public static Tensor softmax(Tensor x) {
         Kernels.rankAtLeast("softmax", "x", x, 1);
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         softmax(x.data(), x.offset(), out.data(), 0, Kernels.leadingSize(x), x.dim(-1));
         return out;
     }
 
     public static Tensor logSoftmax(Tensor x) {
         Kernels.rankAtLeast("logSoftmax", "x", x, 1);
-        Tensor out = Tensor.zeros(x.shape());
+        Tensor out = Tensor.uninitialized(x.shape());
         logSoftmax(x.data(), x.offset(), out.data(), 0, Kernels.leadingSize(x), x.dim(-1));
         return out;
     }
@@ -248,7 +248,7 @@ public final class SoftmaxKernels {
         Shapes.requireSame("softmaxSecondOrder", p, pDot);
         Shapes.requireSame("softmaxSecondOrder", p, g);
         Kernels.rankAtLeast("softmaxSecondOrder", "p", p, 1);
-        Tensor out = Tensor.zeros(p.shape());
+        Tensor out = Tensor.uninitialized(p.shape());
         softmaxSecondOrder(p.data(), p.offset(), pDot.data(), pDot.offset(), g.data(), g.offset(), out.data(), 0,
                 Kernels.leadingSize(p), p.dim(-1));
         return out;
@@ -266,7 +266,7 @@ public final class SoftmaxKernels {
     private static Tensor rowOp(String op, Tensor a, Tensor b, RowOp f) {
         Shapes.requireSame(op, a, b);
         Kernels.rankAtLeast(op, "first operand", a, 1);
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Tensor.uninitialized(a.shape());
         f.run(a.data(), a.offset(), b.data(), b.offset(), out.data(), 0, Kernels.leadingSize(a), a.dim(-1));
         return out;
     }
