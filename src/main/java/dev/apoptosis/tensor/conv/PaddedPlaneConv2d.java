@@ -123,8 +123,10 @@ final class PaddedPlaneConv2d {
                             GemmVectorKernel.multiplyThreeTapRows(rows, ap, ai, xp, u0, tile);
                         } else if (filters > 4) {
                             GemmVectorKernel.multiplyThreeTapRows6(rows, ap, ai, xp, u0, tile);
-                        } else {
+                        } else if (filters > 2) {
                             GemmVectorKernel.multiplyThreeTapRows4(rows, ap, ai, xp, u0, tile);
+                        } else {
+                            GemmVectorKernel.multiplyThreeTapRows2(rows, ap, ai, xp, u0, tile);
                         }
                         store(tile, filters, u0, Math.min(NR, positions - u0), pitch, w, yd, yImg + i * MR * hw, hw, accumulate,
                                 bd, bo + i * MR);

@@ -582,6 +582,48 @@ public final class GemmVectorKernel {
     }
 
     /**
+     * {@link #multiplyThreeTapRows} for a panel of at most 2 real rows, leaving rows 2-7 of {@code tile}
+     * untouched: a pruned layer's 1 or 2 filters, or the last two of a panel of 8 (the 4-row kernel did
+     * twice the multiplications there). Each output is the same chain of FMAs in the same order, so the
+     * same bits as the wider kernels.
+     */
+    public static void multiplyThreeTapRows2(int[] rows, float[] ap, int ai, float[] bp, int bAdd, float[] tile) {
+        FloatVector c0a = FloatVector.zero(SPECIES), c0b = c0a, c1a = c0a, c1b = c0a;
+        for (int s = 0; s < rows.length; s++) {
+            int rb = rows[s] + bAdd, ao = ai + s * (3 * MR);
+            FloatVector b0, b1, x;
+            b0 = FloatVector.fromArray(SPECIES, bp, rb);
+            b1 = FloatVector.fromArray(SPECIES, bp, rb + VL);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 0]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            b0 = FloatVector.fromArray(SPECIES, bp, rb + 1);
+            b1 = FloatVector.fromArray(SPECIES, bp, rb + 1 + VL);
+            x = FloatVector.broadcast(SPECIES, ap[ao + MR + 0]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + MR + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+            b0 = FloatVector.fromArray(SPECIES, bp, rb + 2);
+            b1 = FloatVector.fromArray(SPECIES, bp, rb + 2 + VL);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2 * MR + 0]);
+            c0a = x.fma(b0, c0a);
+            c0b = x.fma(b1, c0b);
+            x = FloatVector.broadcast(SPECIES, ap[ao + 2 * MR + 1]);
+            c1a = x.fma(b0, c1a);
+            c1b = x.fma(b1, c1b);
+        }
+        c0a.intoArray(tile, 0 * NR);
+        c0b.intoArray(tile, 0 * NR + VL);
+        c1a.intoArray(tile, 1 * NR);
+        c1b.intoArray(tile, 1 * NR + VL);
+    }
+
+    /**
      * Folds the top-left {@code rows x cols} of {@code tile} into C at {@code ci}:
      * {@code c = beta * c + alpha * tile}, or {@code c = alpha * tile} without reading C when beta is 0.
      */

@@ -49,6 +49,9 @@ class PaddedPlaneConv2dTest {
                 Arguments.of("width NR - 1", conv(2, 7, 3, nr - 1, 9, 3).padding(1).build()),
                 Arguments.of("pruned 16 to 5 (a 6-row panel kernel)", conv(2, 16, 4, nr + 3, 5, 3).padding(1).build()),
                 Arguments.of("16 to 14: a last panel of 6", conv(2, 16, 3, nr, 14, 3).padding(1).build()),
+                Arguments.of("pruned 16 to 2 (the 2-row kernel)", conv(2, 16, 4, nr + 3, 2, 3).padding(1).build()),
+                Arguments.of("6 to 10: a last panel of 2", conv(2, 6, 3, nr, 10, 3).padding(1).build()),
+                Arguments.of("2 to 16: an input gradient of 2 channels", conv(2, 2, 4, nr + 1, 16, 3).padding(1).build()),
                 Arguments.of("5x3 kernel pad 2x1", conv(2, 4, 9, 7, 6, 3).kernel(5, 3).padding(2, 1).build()),
                 Arguments.of("1x3 kernel pad 0x1", conv(2, 3, 4, 9, 5, 3).kernel(1, 3).padding(0, 1).build()),
                 Arguments.of("one k block at its limit", conv(2, 113, 5, 6, 8, 3).padding(1).build()));
