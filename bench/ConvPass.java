@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One pass of one 3x3/pad-1 convolution, repeated for a given time: the median GFLOP/s (FLOPs of the
+ * One pass of one 3x3/pad-1 convolution (CHANNELS in and out, or CIN:COUT for a pruned layer's), repeated for a given time: the median GFLOP/s (FLOPs of the
  * direct convolution). The loop behind the per-change figures in docs/performance.md: one JVM per
  * case, so no other kernel's profile shapes the compiled code. Compare two builds alternately with
  * {@code bench/ab_conv.sh}, or run one:
@@ -22,19 +22,20 @@ import java.util.Random;
 public class ConvPass {
     public static void main(String[] args) {
         if (args.length < 4) {
-            System.err.println("usage: ConvPass CHANNELS SIZE fwd|in|wt SECONDS [BATCH (128)]");
+            System.err.println("usage: ConvPass CHANNELS|CIN:COUT SIZE fwd|in|wt SECONDS [BATCH (128)]");
             System.exit(2);
         }
-        int c = Integer.parseInt(args[0]), h = Integer.parseInt(args[1]);
+        String[] io = args[0].split(":", 2);
+        int c = Integer.parseInt(io[0]), cout = Integer.parseInt(io[io.length - 1]), h = Integer.parseInt(args[1]);
         String pass = args[2];
         double seconds = Double.parseDouble(args[3]);
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 128;
-        ConvGeometry g = ConvGeometry.builder().batch(batch).input(c, h, h).outChannels(c).kernel(3).padding(1).build();
+        ConvGeometry g = ConvGeometry.builder().batch(batch).input(c, h, h).outChannels(cout).kernel(3).padding(1).build();
         Random rng = new Random(1);
         Tensor x = Tensor.randn(rng, 1f, g.inputShape()), w = Tensor.randn(rng, 0.1f, g.weightShape());
         Tensor gy = Tensor.randn(rng, 1f, g.outputShape()), y = Tensor.zeros(g.outputShape());
         Tensor gx = Tensor.zeros(g.inputShape()), gw = Tensor.zeros(g.weightShape());
-        double flops = 2.0 * batch * c * c * 9 * g.outH() * g.outW();
+        double flops = 2.0 * batch * c * cout * 9 * g.outH() * g.outW();
         List<Double> ms = new ArrayList<>();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < end || ms.size() < 5) {
@@ -51,7 +52,7 @@ public class ConvPass {
         List<Double> timed = new ArrayList<>(ms.subList(ms.size() / 2, ms.size()));
         Collections.sort(timed);
         double median = timed.get(timed.size() / 2);
-        System.out.printf("%s c%d h%d batch %d: median %.3f ms %.1f GFLOP/s (%d passes)%n", pass, c, h, batch, median,
+        System.out.printf("%s c%s h%d batch %d: median %.3f ms %.1f GFLOP/s (%d passes)%n", pass, args[0], h, batch, median,
                 flops / median / 1e6, ms.size());
     }
 }

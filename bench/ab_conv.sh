@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Alternates two builds on single-convolution passes (bench/ConvPass.java) and prints the medians of
 # their GFLOP/s and the ratio, for deciding whether a kernel change is worth keeping.
-#   bench/ab_conv.sh BASE.jar CAND.jar ROUNDS SECONDS "CHANNELS SIZE PASS [BATCH]"...
+#   bench/ab_conv.sh BASE.jar CAND.jar ROUNDS SECONDS "CHANNELS|CIN:COUT SIZE PASS [BATCH]"...
 #   e.g. bench/ab_conv.sh /tmp/base.jar target/apoptosis-0.1.0-SNAPSHOT.jar 3 3 "64 8 fwd" "32 16 wt"
 # Threads: APOPTOSIS_THREADS (default 1). Run from the repository root after `mvn -q -DskipTests package`
 # (the dependency jars come from target/lib).

@@ -8,6 +8,7 @@ import dev.apoptosis.graph.Init;
 import dev.apoptosis.graph.Op;
 import dev.apoptosis.graph.OpProperty;
 import dev.apoptosis.graph.ParamSpec;
+import dev.apoptosis.tensor.Recycler;
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.elementwise.Elementwise;
 import dev.apoptosis.tensor.gemm.Gemm;
@@ -165,7 +166,9 @@ public final class Linear extends Op {
         boolean acc = false;
         if (xDot[0] != null && SelfDirection.is(wDot, f.params[0])) {
             // Ẇ = W (v = θ): W·ẋ + Ẇ·x = W·(x + ẋ), one GEMM.
-            rowsTimesT(Elementwise.add(f.inputs[0], xDot[0]), f.params[0], y, false);
+            Tensor sum = Elementwise.add(f.inputs[0], xDot[0]);
+            rowsTimesT(sum, f.params[0], y, false);
+            Recycler.give(sum.data());
             if (bDot != null) addBias(y, bDot);
             return y;
         }
@@ -187,7 +190,9 @@ public final class Linear extends Op {
             boolean acc = false;
             if (gyDot != null && bil && SelfDirection.is(wDot, w)) {
                 // Ẇ = W (v = θ): Wᵀġ + Ẇᵀg = Wᵀ(ġ + g), one GEMM.
-                rowsTimes(Elementwise.add(gyDot, gy), w, gx, false);
+                Tensor sum = Elementwise.add(gyDot, gy);
+                rowsTimes(sum, w, gx, false);
+                Recycler.give(sum.data());
             } else {
                 if (gyDot != null) {
                     rowsTimes(gyDot, w, gx, false);
