@@ -1,7 +1,7 @@
 import dev.apoptosis.tensor.Tensor;
 import dev.apoptosis.tensor.conv.Conv2dKernels;
+import dev.apoptosis.tensor.conv.ConvPath;
 import dev.apoptosis.tensor.window.ConvGeometry;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,20 +24,24 @@ import java.util.List;
  * Winograd tiles run as Winograd on both sides (a ratio of 1).
  */
 public class ImplicitConvPaths {
-    public static void main(String[] a) throws Exception {
+    public static void main(String[] a) {
         if (a.length != 9) {
             System.err.println("usage: ImplicitConvPaths BATCH CIN COUT SIZE KERNEL STRIDE PAD fwd|in|wt SECONDS");
             System.exit(2);
         }
-        String path = System.getProperty("path", "ImplicitGemmConv2d");
-        Method force = Class.forName("dev.apoptosis.tensor.conv." + path).getDeclaredMethod("force", Boolean.class);
-        force.setAccessible(true);
-        if (!path.equals("ImplicitGemmConv2d")) {
-            // The other path compared with im2col + GEMM: the small-output implicit GEMM stays out of both sides.
-            Method implicit = Class.forName("dev.apoptosis.tensor.conv.ImplicitGemmConv2d").getDeclaredMethod("force", Boolean.class);
-            implicit.setAccessible(true);
-            implicit.invoke(null, false);
-        }
+        // -Dpath names a ConvPath, or (as older commands do) the class that implements it.
+        String name = System.getProperty("path", "ImplicitGemmConv2d");
+        ConvPath path = switch (name) {
+            case "ImplicitGemmConv2d" -> ConvPath.SMALL_OUTPUTS;
+            case "PaddedPlaneConv2d" -> ConvPath.PADDED_PLANES;
+            case "PhasePlaneConv2d" -> ConvPath.PHASE_PLANES;
+            case "PhaseGradientConv2d" -> ConvPath.PHASE_GRADIENT;
+            case "PaddedPlaneWeightGradient" -> ConvPath.PADDED_PLANE_WEIGHTS;
+            case "BatchInnerWeightGradient" -> ConvPath.BATCH_INNER_WEIGHTS;
+            default -> ConvPath.valueOf(name);
+        };
+        // The other path compared with im2col + GEMM: the small-output implicit GEMM stays out of both sides.
+        if (path != ConvPath.SMALL_OUTPUTS) ConvPath.SMALL_OUTPUTS.force(false);
         int n = Integer.parseInt(a[0]), cin = Integer.parseInt(a[1]), cout = Integer.parseInt(a[2]), h = Integer.parseInt(a[3]);
         ConvGeometry g = ConvGeometry.builder().batch(n).input(cin, h, h).outChannels(cout).kernel(Integer.parseInt(a[4]))
                 .stride(Integer.parseInt(a[5])).padding(Integer.parseInt(a[6])).build();
@@ -50,7 +54,7 @@ public class ImplicitConvPaths {
         List<List<Double>> ms = List.of(new ArrayList<>(), new ArrayList<>());
         for (int round = 0; round < 6; round++) {
             for (int side = 0; side < 2; side++) {
-                force.invoke(null, side == 1);
+                path.force(side == 1);
                 long end = System.nanoTime() + (long) (seconds / 6 * 1e9);
                 for (int reps = 0; System.nanoTime() < end || reps < 2; reps++) {
                     long t0 = System.nanoTime();

@@ -40,8 +40,7 @@ final class RandomCifarStep {
      * not a zoo name, the model in that checkpoint or ONNX file (width must then be 0).
      */
     RandomCifarStep(String model, int width, int batch) {
-        graph = ModelZoo.has(model) ? ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, width, 0))
-                : fromFile(model, width);
+        graph = graph(model, width);
         Random r = new Random(0);
         int[] sample = graph.inputs().get(0).outputShape();
         int[] shape = new int[sample.length + 1];
@@ -57,6 +56,12 @@ final class RandomCifarStep {
     /** How results name a model: its zoo name, or a file's name without its extension. */
     static String label(String model) {
         return ModelZoo.has(model) ? model : ModelFiles.stem(Path.of(model));
+    }
+
+    /** The zoo model {@code model} for 3x32x32 images and 10 classes at {@code width} (0: its default), or the model in that file. */
+    static Graph graph(String model, int width) {
+        return ModelZoo.has(model) ? ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, width, 0))
+                : fromFile(model, width);
     }
 
     private static Graph fromFile(String model, int width) {

@@ -138,8 +138,8 @@ public final class Conv2d extends Op {
 
     @Override public int arity() { return 1; }
 
-    /** The geometry for a batch of {@code n} samples of shape {@code in}; errors name the op and the shape. */
-    private ConvGeometry geometry(int n, int[] in) {
+    /** The geometry for a batch of {@code n} samples of shape {@code in} ([C, H, W]); errors name the op and the shape. */
+    public ConvGeometry geometry(int n, int[] in) {
         if (in.length != 3) {
             throw new IllegalArgumentException("Conv2d: input must be an image [C, H, W], got " + Arrays.toString(in));
         }

@@ -33,15 +33,7 @@ final class BatchInnerWeightGradient {
     /** Images are padded to a multiple of this: the transposes' tile ({@link Transpose}). */
     private static final int IMAGES = 16;
 
-    /** For tests and benchmarks: null chooses by {@link #applies}'s rule, true takes this path for every supported geometry, false never. */
-    private static volatile Boolean forced;
-
     private BatchInnerWeightGradient() {}
-
-    /** See {@link #forced}. */
-    static void force(Boolean on) {
-        forced = on;
-    }
 
     /** True for the geometries this class computes: the vector path, one group, stride and dilation 1, a 3-wide kernel of odd height with "same" padding. */
     static boolean supports(ConvGeometry g) {
@@ -66,7 +58,7 @@ final class BatchInnerWeightGradient {
      */
     static boolean applies(ConvGeometry g, boolean rowsInPlace) {
         if (!supports(g)) return false;
-        Boolean f = forced;
+        Boolean f = ConvPath.BATCH_INNER_WEIGHTS.forced();
         if (f != null) return f;
         long np = (g.n() + IMAGES - 1) / IMAGES * IMAGES, input = np * g.inChannels() * (g.inH() + 2L * g.padH()) * (g.inW() + 2);
         return !rowsInPlace && g.outW() >= 6 && g.outW() < 16 && g.n() >= IMAGES && input <= MAX_INPUT_FLOATS;
@@ -76,6 +68,7 @@ final class BatchInnerWeightGradient {
     static final long MAX_INPUT_FLOATS = 1L << 22;
 
     static void compute(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
+        ConvPath.BATCH_INNER_WEIGHTS.took();
         final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int kh = g.kernelH(), ph = g.padH(), taps = kh * 3, paddedW = w + 2, paddedH = h + 2 * ph;
         final int np = (n + IMAGES - 1) / IMAGES * IMAGES, run = w * np;

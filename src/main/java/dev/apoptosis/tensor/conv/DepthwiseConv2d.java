@@ -23,6 +23,7 @@ final class DepthwiseConv2d {
     private DepthwiseConv2d() {}
 
     static void forward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y, boolean accumulate) {
+        ConvPath.DEPTHWISE.took();
         final int c = g.inChannels(), planeIn = g.inH() * g.inW(), planeOut = g.outH() * g.outW();
         final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] xd = x.data(), wd = w.data(), yd = y.data();
@@ -56,6 +57,7 @@ final class DepthwiseConv2d {
     }
 
     static void backwardInput(ConvGeometry g, Tensor gy, Tensor w, Tensor gx, boolean accumulate) {
+        ConvPath.DEPTHWISE.took();
         final int c = g.inChannels(), planeIn = g.inH() * g.inW(), planeOut = g.outH() * g.outW();
         final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] gyd = gy.data(), wd = w.data(), gxd = gx.data();
@@ -84,6 +86,7 @@ final class DepthwiseConv2d {
     }
 
     static void backwardWeight(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
+        ConvPath.DEPTHWISE.took();
         final int c = g.inChannels(), planeIn = g.inH() * g.inW(), planeOut = g.outH() * g.outW();
         final int taps = g.kernelH() * g.kernelW(), ow = g.outW(), rowStep = g.strideH() * g.inW(), sw = g.strideW();
         final float[] xd = x.data(), gyd = gy.data(), gwd = gw.data();

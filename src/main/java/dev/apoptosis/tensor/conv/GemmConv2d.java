@@ -78,6 +78,7 @@ final class GemmConv2d {
             path.forward(g, xs, ws, false, bias, y, accumulate);
             return;
         }
+        ConvPath.GEMM.took();
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
         final int kg = cg * g.kernelH() * g.kernelW(), pairs = xs.length, kAll = pairs * kg;
@@ -162,6 +163,7 @@ final class GemmConv2d {
             forward(transposed, gy, flippedTransposedWeight(g, w, 0), null, gx, accumulate);
             return;
         }
+        ConvPath.GEMM.took();
         final int groups = g.groups(), cin = g.inChannels(), cout = g.outChannels();
         final int cg = g.inChannelsPerGroup(), mg = g.outChannelsPerGroup();
         final int kg = cg * g.kernelH() * g.kernelW();

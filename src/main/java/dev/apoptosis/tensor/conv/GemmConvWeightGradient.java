@@ -99,6 +99,7 @@ final class GemmConvWeightGradient {
             PaddedPlaneWeightGradient.compute(g, x, gy, gw, accumulate);
             return;
         }
+        ConvPath.GEMM.took();
         final int tile = imagesPerTile(g, dots), tiles = (g.n() + tile - 1) / tile;
         final boolean inPlace = dots && GemmConv2d.inPlacePatches(g);
         final ImplicitIm2row.Plan implicit = rowsInPlace ? ImplicitIm2row.Plan.of(g, tile) : null;

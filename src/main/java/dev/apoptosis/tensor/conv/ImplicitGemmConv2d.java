@@ -45,15 +45,7 @@ import dev.apoptosis.tensor.window.ConvGeometry;
  * the tangent and R-adjoint pairs) stack their inputs' buffers and their filters along k.
  */
 final class ImplicitGemmConv2d {
-    /** For tests and benchmarks: null chooses by {@link #applies}'s rule, true takes this path for every supported geometry, false never. */
-    private static volatile Boolean forced;
-
     private ImplicitGemmConv2d() {}
-
-    /** See {@link #forced}. */
-    static void force(Boolean on) {
-        forced = on;
-    }
 
     /** True for the geometries this class computes: the vector path, one group, patches needed. */
     static boolean supports(ConvGeometry g) {
@@ -76,7 +68,7 @@ final class ImplicitGemmConv2d {
      */
     static boolean applies(ConvGeometry g) {
         if (!supports(g)) return false;
-        Boolean f = forced;
+        Boolean f = ConvPath.SMALL_OUTPUTS.forced();
         if (f != null) return f;
         int n = g.n(), padded = ImplicitGemmSteps.paddedBatch(n);
         return n >= NR && 8L * padded <= 9L * n && g.kernelH() * g.kernelW() > 1 && g.outH() * g.outW() <= 64;
@@ -91,6 +83,7 @@ final class ImplicitGemmConv2d {
      */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
                         boolean accumulate) {
+        ConvPath.SMALL_OUTPUTS.took();
         int chunk = imagesPerChunk(g, xs.length);
         if (chunk >= g.n()) {
             forwardChunk(g, xs, ws, flipped, bias, y, accumulate);

@@ -40,15 +40,7 @@ import dev.apoptosis.tensor.window.ConvGeometry;
  * register-tile accumulation, independent of the thread count.
  */
 final class PaddedPlaneConv2d {
-    /** For tests and benchmarks: null chooses by {@link #applies}'s rule, true takes this path for every supported geometry, false never. */
-    private static volatile Boolean forced;
-
     private PaddedPlaneConv2d() {}
-
-    /** See {@link #forced}. */
-    static void force(Boolean on) {
-        forced = on;
-    }
 
     /**
      * True for the geometries this class computes: the vector path, one group, stride and dilation 1,
@@ -83,7 +75,7 @@ final class PaddedPlaneConv2d {
      */
     static boolean applies(ConvGeometry g, int pairs) {
         if (!supports(g, pairs)) return false;
-        Boolean f = forced;
+        Boolean f = ConvPath.PADDED_PLANES.forced();
         if (f != null) return f;
         int k = pairs * g.inChannels() * g.kernelH() * g.kernelW(), lastPanel = (g.outChannels() - 1) % MR + 1;
         return g.outW() >= 16 && (k >= 99 || g.outChannels() <= 8 || (k >= 45 && lastPanel <= 4));
@@ -96,6 +88,7 @@ final class PaddedPlaneConv2d {
      */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
                         boolean accumulate) {
+        ConvPath.PADDED_PLANES.took();
         final int cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int kw = g.kernelW(), taps = g.kernelH() * kw, pairs = xs.length, kAll = pairs * taps * cin;
         final int ph = g.padH(), pw = g.padW(), pitch = w + pw;

@@ -48,15 +48,7 @@ final class PaddedPlaneWeightGradient {
      */
     static final int TILE_POSITIONS = 1024;
 
-    /** For tests and benchmarks: null chooses by {@link #applies}'s rule, true takes this path for every supported geometry, false never. */
-    private static volatile Boolean forced;
-
     private PaddedPlaneWeightGradient() {}
-
-    /** See {@link #forced}. */
-    static void force(Boolean on) {
-        forced = on;
-    }
 
     /** True for the geometries this class computes: the vector path, one group, dilation 1, and stride 1 with a 3-wide kernel and "same" padding or 3x3 stride 2 pad 1. */
     static boolean supports(ConvGeometry g) {
@@ -89,7 +81,7 @@ final class PaddedPlaneWeightGradient {
      */
     static boolean applies(ConvGeometry g, boolean rowsInPlace) {
         if (!supports(g)) return false;
-        Boolean f = forced;
+        Boolean f = ConvPath.PADDED_PLANE_WEIGHTS.forced();
         if (f != null) return f;
         if (g.outChannels() <= GemmConvWeightGradient.MAX_FILTERS_FOR_DOT_PRODUCTS) return g.outW() >= 4;
         return !rowsInPlace && g.outW() >= 16;
@@ -106,6 +98,7 @@ final class PaddedPlaneWeightGradient {
     }
 
     static void compute(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
+        ConvPath.PADDED_PLANE_WEIGHTS.took();
         final int n = g.n(), cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int oh = g.outH(), ow = g.outW(), ohw = oh * ow, kh = g.kernelH(), ph = kh / 2, taps = kh * 3, pitch = ow + 1;
         final boolean strided = g.strideH() == 2;

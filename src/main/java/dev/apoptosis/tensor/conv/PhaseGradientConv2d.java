@@ -37,15 +37,7 @@ import dev.apoptosis.tensor.window.ConvGeometry;
  * on the batch size, so a sample's gradient does not depend on the batch it is in.
  */
 final class PhaseGradientConv2d {
-    /** For tests and benchmarks: null chooses by {@link #applies}'s rule, true takes this path for every supported geometry, false never. */
-    private static volatile Boolean forced;
-
     private PhaseGradientConv2d() {}
-
-    /** See {@link #forced}. */
-    static void force(Boolean on) {
-        forced = on;
-    }
 
     /** True for the geometries this class computes: the vector path, one group, 3x3 stride 2 pad 1 dilation 1, an input twice the output. */
     static boolean supports(ConvGeometry g) {
@@ -67,7 +59,7 @@ final class PhaseGradientConv2d {
      */
     static boolean applies(ConvGeometry g) {
         if (!supports(g)) return false;
-        Boolean f = forced;
+        Boolean f = ConvPath.PHASE_GRADIENT.forced();
         return f != null ? f : g.outChannels() <= 64;
     }
 
@@ -76,6 +68,7 @@ final class PhaseGradientConv2d {
      * and filters {@code ws} ({@code [cout][cin][3][3]}), summed over the terms (one, or a tangent / R-adjoint pair).
      */
     static void backwardInput(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
+        ConvPath.PHASE_GRADIENT.took();
         final int cin = g.inChannels(), cout = g.outChannels(), oh = g.outH(), ow = g.outW(), w = g.inW();
         final int terms = gys.length, pitch = ow + 1, plane = (oh + 1) * pitch, positions = oh * pitch;
         final int planes = terms * cout, slack = NR + pitch + 2, mPanels = (cin + MR - 1) / MR;

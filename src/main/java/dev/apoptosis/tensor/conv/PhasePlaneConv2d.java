@@ -30,15 +30,7 @@ import dev.apoptosis.tensor.window.ConvGeometry;
  * zeros: the outputs equal im2col + GEMM's bit for bit.
  */
 final class PhasePlaneConv2d {
-    /** For tests and benchmarks: null chooses by {@link #applies}'s rule, true takes this path for every supported geometry, false never. */
-    private static volatile Boolean forced;
-
     private PhasePlaneConv2d() {}
-
-    /** See {@link #forced}. */
-    static void force(Boolean on) {
-        forced = on;
-    }
 
     /** True for the geometries this class computes: the vector path, one group, 3x3 stride 2 pad 1 dilation 1, one k block. */
     static boolean supports(ConvGeometry g, int pairs) {
@@ -58,7 +50,7 @@ final class PhasePlaneConv2d {
      */
     static boolean applies(ConvGeometry g, int pairs) {
         if (!supports(g, pairs)) return false;
-        Boolean f = forced;
+        Boolean f = ConvPath.PHASE_PLANES.forced();
         if (f != null) return f;
         return g.outW() >= 16;
     }
@@ -68,6 +60,7 @@ final class PhasePlaneConv2d {
      * stride-2 convolution is no input gradient's forward ({@link GemmConv2d#transposedAsConvolution}).
      */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate) {
+        ConvPath.PHASE_PLANES.took();
         if (flipped) throw new IllegalArgumentException("conv2d: a stride-2 convolution is no input gradient's forward: " + g);
         final int cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int oh = g.outH(), ow = g.outW(), p = oh * ow, pairs = xs.length, kAll = pairs * cin * 9;

@@ -165,6 +165,7 @@ final class WinogradConv2d {
 
     /** {@code y (+)= Σ_j conv(xs[j], ws[j]) + bias}: the inputs stacked along the GEMMs' inner dimension. */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, Tensor bias, Tensor y, boolean accumulate) {
+        ConvPath.WINOGRAD.took();
         forward(g, xs, ws, false, bias, y, accumulate);
     }
 
@@ -218,6 +219,7 @@ final class WinogradConv2d {
 
     /** {@code gx (+)= Σ_j conv^T(gys[j], ws[j])} as the forward pass of the transposed convolution. */
     static void backwardInput(ConvGeometry g, Tensor[] gys, Tensor[] ws, Tensor gx, boolean accumulate) {
+        ConvPath.WINOGRAD.took();
         if (!supportsBackwardInput(g)) {
             throw new IllegalArgumentException("conv2d: Winograd input gradient does not support " + g);
         }
@@ -435,6 +437,7 @@ final class WinogradConv2d {
 
     /** {@code gw (+)= dconv/dw}: {@code dU[ξ] = Σ Ŷ[ξ] V[ξ]ᵀ} over chunks in fixed partials, then {@code Gᵀ dU G}. */
     static void backwardWeight(ConvGeometry g, Tensor x, Tensor gy, Tensor gw, boolean accumulate) {
+        ConvPath.WINOGRAD.took();
         if (!supports(g)) throw new IllegalArgumentException("conv2d: Winograd F(2x2, 3x3) does not support " + g);
         final boolean vector = Simd.enabled();
         final Plan plan = Plan.of(g);

@@ -32,12 +32,12 @@ class BatchInnerWeightGradientTest {
     @BeforeEach
     void force() {
         savedThreads = Parallel.threads();
-        BatchInnerWeightGradient.force(true);
+        ConvPath.BATCH_INNER_WEIGHTS.force(true);
     }
 
     @AfterEach
     void restore() {
-        BatchInnerWeightGradient.force(null);
+        ConvPath.BATCH_INNER_WEIGHTS.force(null);
         Parallel.setThreads(savedThreads);
     }
 
@@ -90,7 +90,7 @@ class BatchInnerWeightGradientTest {
     @Test
     void appliesSixToFifteenWideWhereRowsAreNotReadInPlace() {
         assumeTrue(Simd.enabled(), "the batch-innermost weight gradient is a Vector API path");
-        BatchInnerWeightGradient.force(null);
+        ConvPath.BATCH_INNER_WEIGHTS.force(null);
         assertTrue(BatchInnerWeightGradient.applies(conv(128, 39, 8, 8, 16, 3).padding(1).build(), false), "pruned 8x8");
         assertFalse(BatchInnerWeightGradient.applies(conv(128, 64, 8, 8, 64, 3).padding(1).build(), true), "rows read in place");
         assertFalse(BatchInnerWeightGradient.applies(conv(128, 39, 4, 4, 16, 3).padding(1).build(), false), "4 wide");

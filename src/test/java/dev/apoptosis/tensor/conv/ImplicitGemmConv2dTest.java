@@ -34,12 +34,12 @@ class ImplicitGemmConv2dTest {
     @BeforeEach
     void force() {
         savedThreads = Parallel.threads();
-        ImplicitGemmConv2d.force(true);
+        ConvPath.SMALL_OUTPUTS.force(true);
     }
 
     @AfterEach
     void restore() {
-        ImplicitGemmConv2d.force(null);
+        ConvPath.SMALL_OUTPUTS.force(null);
         Parallel.setThreads(savedThreads);
     }
 
@@ -83,7 +83,7 @@ class ImplicitGemmConv2dTest {
     void equalsTheIm2colPathBitForBit(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the implicit GEMM is a Vector API path");
         // Not accumulating: adding onto y over several k blocks rounds differently on the two paths.
-        ConvPathChecks.equalsTheIm2colPathBitForBit(name, g, ImplicitGemmConv2d::force, false);
+        ConvPathChecks.equalsTheIm2colPathBitForBit(name, g, ConvPath.SMALL_OUTPUTS::force, false);
     }
 
     /** Deep enough (k = 2304 > 1024) that both paths sum in several k blocks. */
@@ -121,7 +121,7 @@ class ImplicitGemmConv2dTest {
     @Test
     void appliesToFullImagePanelsOnly() {
         assumeTrue(Simd.enabled(), "the implicit GEMM is a Vector API path");
-        ImplicitGemmConv2d.force(null);
+        ConvPath.SMALL_OUTPUTS.force(null);
         int nr = GemmVectorKernel.NR;
         assertTrue(ImplicitGemmConv2d.applies(conv(2 * nr, 512, 4, 4, 512, 3).padding(1).build()));
         int fewest = (16 * nr + 8) / 9; // two panels for at most 9/8 of the batch

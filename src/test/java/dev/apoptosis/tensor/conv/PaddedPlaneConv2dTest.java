@@ -30,14 +30,14 @@ class PaddedPlaneConv2dTest {
     @BeforeEach
     void force() {
         savedThreads = Parallel.threads();
-        ImplicitGemmConv2d.force(false);
-        PaddedPlaneConv2d.force(true);
+        ConvPath.SMALL_OUTPUTS.force(false);
+        ConvPath.PADDED_PLANES.force(true);
     }
 
     @AfterEach
     void restore() {
-        PaddedPlaneConv2d.force(null);
-        ImplicitGemmConv2d.force(null);
+        ConvPath.PADDED_PLANES.force(null);
+        ConvPath.SMALL_OUTPUTS.force(null);
         Parallel.setThreads(savedThreads);
     }
 
@@ -86,14 +86,14 @@ class PaddedPlaneConv2dTest {
     @MethodSource("geometries")
     void equalsTheIm2colPathBitForBit(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
-        ConvPathChecks.equalsTheIm2colPathBitForBit(name, g, PaddedPlaneConv2d::force, true);
+        ConvPathChecks.equalsTheIm2colPathBitForBit(name, g, ConvPath.PADDED_PLANES::force, true);
     }
 
     /** Which geometries take this path unforced, and which it cannot take. */
     @Test
     void appliesToSameConvolutionsSixteenWideUnlessFewInputsMeetManyFilters() {
         assumeTrue(Simd.enabled(), "the padded-plane GEMM is a Vector API path");
-        PaddedPlaneConv2d.force(null);
+        ConvPath.PADDED_PLANES.force(null);
         assertTrue(PaddedPlaneConv2d.applies(conv(128, 16, 32, 32, 16, 3).padding(1).build(), 1), "ResNet-20 stage 1");
         assertTrue(PaddedPlaneConv2d.applies(conv(128, 23, 16, 16, 23, 3).padding(1).build(), 2), "pruned, a pair");
         assertTrue(PaddedPlaneConv2d.applies(conv(128, 11, 32, 32, 11, 3).padding(1).build(), 1), "pruned to 11 channels");

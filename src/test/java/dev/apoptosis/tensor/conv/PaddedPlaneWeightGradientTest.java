@@ -33,12 +33,12 @@ class PaddedPlaneWeightGradientTest {
     @BeforeEach
     void force() {
         savedThreads = Parallel.threads();
-        PaddedPlaneWeightGradient.force(true);
+        ConvPath.PADDED_PLANE_WEIGHTS.force(true);
     }
 
     @AfterEach
     void restore() {
-        PaddedPlaneWeightGradient.force(null);
+        ConvPath.PADDED_PLANE_WEIGHTS.force(null);
         Parallel.setThreads(savedThreads);
     }
 
@@ -88,7 +88,7 @@ class PaddedPlaneWeightGradientTest {
     @Test
     void appliesSixteenWideWhereRowsAreNotReadInPlaceAndToFewFilters() {
         assumeTrue(Simd.enabled(), "the padded-plane weight gradient is a Vector API path");
-        PaddedPlaneWeightGradient.force(null);
+        ConvPath.PADDED_PLANE_WEIGHTS.force(null);
         ConvGeometry stage1 = conv(128, 16, 32, 32, 16, 3).padding(1).build();
         assertTrue(PaddedPlaneWeightGradient.applies(stage1, false), "ResNet-20 stage 1");
         assertFalse(PaddedPlaneWeightGradient.applies(conv(128, 32, 16, 16, 32, 3).padding(1).build(), true),

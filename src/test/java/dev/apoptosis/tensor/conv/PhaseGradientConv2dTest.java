@@ -27,12 +27,12 @@ class PhaseGradientConv2dTest {
     @BeforeEach
     void force() {
         savedThreads = Parallel.threads();
-        PhaseGradientConv2d.force(true);
+        ConvPath.PHASE_GRADIENT.force(true);
     }
 
     @AfterEach
     void restore() {
-        PhaseGradientConv2d.force(null);
+        ConvPath.PHASE_GRADIENT.force(null);
         Parallel.setThreads(savedThreads);
     }
 
@@ -77,7 +77,7 @@ class PhaseGradientConv2dTest {
         assertFalse(PhaseGradientConv2d.supports(conv(1, 4, 8, 8, 4).stride(1).build()), "stride 1");
         assertFalse(PhaseGradientConv2d.supports(conv(1, 4, 8, 8, 4).padding(0).build()), "no padding");
         assertFalse(PhaseGradientConv2d.supports(conv(1, 4, 8, 8, 4).kernel(1).padding(0).build()), "1x1");
-        PhaseGradientConv2d.force(null);
+        ConvPath.PHASE_GRADIENT.force(null);
         assertTrue(PhaseGradientConv2d.applies(conv(128, 32, 16, 16, 64).build()), "ResNet-20 layer3.0.conv1");
         assertFalse(PhaseGradientConv2d.applies(conv(64, 64, 16, 16, 128).build()), "128 filters: GEMM + col2im");
     }

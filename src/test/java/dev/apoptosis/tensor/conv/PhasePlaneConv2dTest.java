@@ -27,14 +27,14 @@ class PhasePlaneConv2dTest {
     @BeforeEach
     void force() {
         savedThreads = Parallel.threads();
-        ImplicitGemmConv2d.force(false);
-        PhasePlaneConv2d.force(true);
+        ConvPath.SMALL_OUTPUTS.force(false);
+        ConvPath.PHASE_PLANES.force(true);
     }
 
     @AfterEach
     void restore() {
-        PhasePlaneConv2d.force(null);
-        ImplicitGemmConv2d.force(null);
+        ConvPath.PHASE_PLANES.force(null);
+        ConvPath.SMALL_OUTPUTS.force(null);
         Parallel.setThreads(savedThreads);
     }
 
@@ -74,14 +74,14 @@ class PhasePlaneConv2dTest {
     @MethodSource("geometries")
     void equalsTheIm2colPathBitForBit(String name, ConvGeometry g) {
         assumeTrue(Simd.enabled(), "the phase-plane GEMM is a Vector API path");
-        ConvPathChecks.equalsTheIm2colPathBitForBit(name, g, PhasePlaneConv2d::force, true);
+        ConvPathChecks.equalsTheIm2colPathBitForBit(name, g, ConvPath.PHASE_PLANES::force, true);
     }
 
     /** Which geometries take this path unforced, and which it cannot take. */
     @Test
     void appliesToStrideTwoThreeByThreeOntoSixteenWide() {
         assumeTrue(Simd.enabled(), "the phase-plane GEMM is a Vector API path");
-        PhasePlaneConv2d.force(null);
+        ConvPath.PHASE_PLANES.force(null);
         assertTrue(PhasePlaneConv2d.applies(conv(128, 16, 32, 32, 32, 3).build(), 1), "ResNet-20 layer2.0.conv1");
         assertTrue(PhasePlaneConv2d.applies(conv(128, 11, 32, 32, 23, 3).build(), 2), "pruned, a pair");
         assertFalse(PhasePlaneConv2d.applies(conv(128, 32, 16, 16, 64, 3).build(), 1), "onto 8x8");
