@@ -305,7 +305,7 @@ final class GemmConv2d {
             for (int c = 0; c < channels; c++) {
                 float b = bd[bo + c];
                 int d = yOff + (i * channels + c) * p;
-                for (int q = 0; q < p; q++) y[d + q] += b;
+                RowOps.addScalar(y, d, b, p);
             }
         }
     }

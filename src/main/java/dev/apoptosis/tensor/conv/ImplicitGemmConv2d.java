@@ -190,8 +190,7 @@ final class ImplicitGemmConv2d {
                         System.arraycopy(stage, from, y, at, positions);
                     }
                 } else {
-                    float b = bias.data()[bias.offset() + m0 + r];
-                    for (int k = 0; k < positions; k++) y[at + k] = (accumulate ? y[at + k] + stage[from + k] : stage[from + k]) + b;
+                    RowOps.storePlus(y, at, stage, from, bias.data()[bias.offset() + m0 + r], positions, accumulate);
                 }
             }
         }

@@ -188,8 +188,7 @@ final class PaddedPlaneConv2d {
                         System.arraycopy(tile, s, y, d, len);
                     }
                 } else {
-                    float b = bias[bo + r];
-                    for (int e = 0; e < len; e++) y[d + e] = (accumulate ? y[d + e] + tile[s + e] : tile[s + e]) + b;
+                    RowOps.storePlus(y, d, tile, s, bias[bo + r], len, accumulate);
                 }
             }
             j += len;

@@ -22,6 +22,31 @@ final class RowOps {
         for (int i = 0; i < len; i++) dst[d + i] += src[s + i];
     }
 
+    /**
+     * {@code dst[d + i] = src[s + i] + b}, or with {@code accumulate} {@code dst[d + i] = (dst[d + i] + src[s + i]) + b},
+     * for {@code i < len}: storing a tile of a convolution's outputs with its bias.
+     */
+    static void storePlus(float[] dst, int d, float[] src, int s, float b, int len, boolean accumulate) {
+        if (Simd.enabled()) {
+            RowOpsVector.storePlus(dst, d, src, s, b, len, accumulate);
+            return;
+        }
+        if (accumulate) {
+            for (int i = 0; i < len; i++) dst[d + i] = (dst[d + i] + src[s + i]) + b;
+        } else {
+            for (int i = 0; i < len; i++) dst[d + i] = src[s + i] + b;
+        }
+    }
+
+    /** {@code dst[d + i] += b} for {@code i < len}. */
+    static void addScalar(float[] dst, int d, float b, int len) {
+        if (Simd.enabled()) {
+            RowOpsVector.addScalar(dst, d, b, len);
+            return;
+        }
+        for (int i = 0; i < len; i++) dst[d + i] += b;
+    }
+
     /** {@code dst[d + i] += a * src[s + i]} for {@code i < len}. */
     static void axpy(float[] dst, int d, float a, float[] src, int s, int len) {
         if (Simd.enabled()) {

@@ -23,6 +23,30 @@ final class RowOpsVector {
         for (; i < len; i++) dst[d + i] += src[s + i];
     }
 
+    static void storePlus(float[] dst, int d, float[] src, int s, float b, int len, boolean accumulate) {
+        int i = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        int bound = S.loopBound(len);
+        if (accumulate) {
+            for (; i < bound; i += S.length()) {
+                FloatVector.fromArray(S, dst, d + i).add(FloatVector.fromArray(S, src, s + i)).add(bv).intoArray(dst, d + i);
+            }
+            for (; i < len; i++) dst[d + i] = (dst[d + i] + src[s + i]) + b;
+        } else {
+            for (; i < bound; i += S.length()) FloatVector.fromArray(S, src, s + i).add(bv).intoArray(dst, d + i);
+            for (; i < len; i++) dst[d + i] = src[s + i] + b;
+        }
+    }
+
+    static void addScalar(float[] dst, int d, float b, int len) {
+        int i = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, dst, d + i).add(bv).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) dst[d + i] += b;
+    }
+
     static void axpy(float[] dst, int d, float a, float[] src, int s, int len) {
         int i = 0;
         FloatVector av = FloatVector.broadcast(S, a);
