@@ -111,6 +111,43 @@ public final class ConvPathAudit {
         return rows;
     }
 
+    /** Audits the given geometries (each named by its shape), all three passes of each. */
+    public static List<Row> runShapes(List<ConvGeometry> shapes, double seconds, int rounds, Consumer<Row> sink) {
+        if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+        if (!(seconds > 0)) throw new IllegalArgumentException("seconds must be > 0, got " + seconds);
+        List<Row> rows = new ArrayList<>();
+        for (ConvGeometry g : shapes) {
+            for (ConvPath.Pass pass : ConvPath.Pass.values()) {
+                Row r = audit(List.of("-"), g, pass, seconds, rounds);
+                rows.add(r);
+                sink.accept(r);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A shape as {@code bench paths --shapes} takes it: {@code CIN:COUT:SIZE[:STRIDE[:KERNEL]]} (a square
+     * input, padding half the kernel; stride 1 and kernel 3 unless given) at batch {@code batch}.
+     */
+    public static ConvGeometry shape(String spec, int batch) {
+        String[] f = spec.split(":");
+        if (f.length < 3 || f.length > 5) {
+            throw new IllegalArgumentException("shape '" + spec + "': expected CIN:COUT:SIZE[:STRIDE[:KERNEL]], e.g. 64:128:16");
+        }
+        int[] v = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            try {
+                v[i] = Integer.parseInt(f[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("shape '" + spec + "': '" + f[i] + "' is not a whole number", e);
+            }
+            if (v[i] < 1) throw new IllegalArgumentException("shape '" + spec + "': every field must be >= 1");
+        }
+        int stride = f.length > 3 ? v[3] : 1, k = f.length > 4 ? v[4] : 3;
+        return ConvGeometry.builder().batch(batch).input(v[0], v[2], v[2]).outChannels(v[1]).kernel(k).stride(stride).padding(k / 2).build();
+    }
+
     /** One geometry and pass: the rules' path first, then every other path that takes it when pinned. */
     static Row audit(List<String> names, ConvGeometry g, ConvPath.Pass pass, double seconds, int rounds) {
         Pass run = new Pass(g, pass);

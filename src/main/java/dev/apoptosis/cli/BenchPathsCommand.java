@@ -25,6 +25,10 @@ public final class BenchPathsCommand implements Runnable {
     @Option(names = "--model", defaultValue = "resnet20", description = "Zoo model, or a checkpoint or ONNX file such as a pruned model (default: ${DEFAULT-VALUE}).")
     String model;
 
+    @Option(names = "--shapes", split = ",", paramLabel = "CIN:COUT:SIZE[:STRIDE[:KERNEL]]",
+            description = "Audit these convolutions instead of a model's (a square input, padding half the kernel; e.g. 64:128:16,32:64:16:2).")
+    List<String> shapes;
+
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -41,15 +45,22 @@ public final class BenchPathsCommand implements Runnable {
         if (!(seconds > 0) || Double.isInfinite(seconds)) throw new IllegalArgumentException("--seconds must be a finite number > 0, got " + seconds);
         int threads = Parallel.threads();
         if (!out.json) {
-            System.out.printf(Locale.ROOT, "paths/%s/batch%d  threads=%d  %s; %s%n", label(model), batch, threads, CpuModel.name(),
+            System.out.printf(Locale.ROOT, "paths/%s/batch%d  threads=%d  %s; %s%n", shapes != null ? "shapes" : label(model), batch, threads, CpuModel.name(),
                     CacheSizes.get().describe());
             System.out.println(ConvPathAudit.header());
         }
-        List<ConvPathAudit.Row> rows = ConvPathAudit.run(model, batch, seconds, rounds,
-                r -> out.print(ConvPathAudit.json(r, threads), ConvPathAudit.text(r)));
+        java.util.function.Consumer<ConvPathAudit.Row> print = r -> out.print(ConvPathAudit.json(r, threads), ConvPathAudit.text(r));
+        List<ConvPathAudit.Row> rows;
+        if (shapes != null) {
+            List<dev.apoptosis.tensor.window.ConvGeometry> gs = new java.util.ArrayList<>();
+            for (String sh : shapes) gs.add(ConvPathAudit.shape(sh, batch));
+            rows = ConvPathAudit.runShapes(gs, seconds, rounds, print);
+        } else {
+            rows = ConvPathAudit.run(model, batch, seconds, rounds, print);
+        }
         double[] t = ConvPathAudit.totals(rows);
         out.print(String.format(Locale.ROOT, "{\"name\":\"paths/%s/total\",\"threads\":%d,\"chosen_ms\":%.3f,\"best_ms\":%.3f,\"gain\":%.4f}",
-                        label(model), threads, t[0], t[1], t[0] / t[1]),
+                        shapes != null ? "shapes" : label(model), threads, t[0], t[1], t[0] / t[1]),
                 String.format(Locale.ROOT, "all passes of all layers: the rules' paths %.2f ms, the fastest %.2f ms (%.3fx)", t[0], t[1], t[0] / t[1]));
     }
 

@@ -65,6 +65,25 @@ class ConvPathAuditTest {
     }
 
     @Test
+    void shapesAreParsedWithStrideAndKernelDefaults() {
+        var g = ConvPathAudit.shape("64:128:16", 32);
+        assertEquals("64:128 16x16 k3 s1", new ConvPathAudit.Row(List.of("-"), g, ConvPath.Pass.FORWARD, ConvPath.GEMM,
+                List.of(new ConvPathAudit.Timed(ConvPath.GEMM, 1))).shape());
+        assertEquals(32, g.n());
+        var s = ConvPathAudit.shape("16:32:32:2:1", 8);
+        assertEquals(2, s.strideH());
+        assertEquals(1, s.kernelH());
+        assertEquals(0, s.padH());
+        assertEquals(16, s.outH());
+        for (String bad : new String[] {"64:128", "64:x:16", "0:4:8", "1:2:3:4:5:6"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvPathAudit.shape(bad, 4), bad);
+            assertTrue(e.getMessage().contains(bad), e.getMessage());
+        }
+        List<ConvPathAudit.Row> rows = ConvPathAudit.runShapes(List.of(ConvPathAudit.shape("4:6:6", 2)), 0.01, 1, r -> {});
+        assertEquals(3, rows.size(), "every pass of a given shape");
+    }
+
+    @Test
     void refusesBadSettings() {
         Graph graph = RandomCifarStep.graph("resnet20", 0);
         assertThrows(IllegalArgumentException.class, () -> ConvPathAudit.run(graph, 0, 1, 1, r -> {}));

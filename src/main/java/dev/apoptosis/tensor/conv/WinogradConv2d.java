@@ -95,12 +95,19 @@ final class WinogradConv2d {
 
     /**
      * The weight gradient gains less (its GEMMs pack a transposed operand, and it sums its chunks
-     * into partials): 1.1-1.3x from 128 channels, but no faster than the GEMM path at 32-64
-     * (0.95-1.05x); and it needs more tiles: at 256 (batch 64 at 4x4, 16 at 8x8) 0.90-1.11x, at 64
-     * 0.63-0.72x (AMD EPYC Zen 4, {@code bench/ConvPass.java}, Winograd always against never, 2 rounds).
+     * into partials): 1.1-1.3x from 128 channels; and it needs more tiles: at 256 (batch 64 at 4x4, 16 at
+     * 8x8) 0.90-1.11x, at 64 0.63-0.72x (AMD EPYC Zen 4, {@code bench/ConvPass.java}, Winograd always
+     * against never, 2 rounds). Below 128 channels it gains on maps of 16x16 and more, from 48 channels:
+     * against the GEMM path ({@code apoptosis bench paths --shapes ...}, alternated in one JVM; Zen 4, 1 thread,
+     * batch 128 unless noted) 64 to 64 at 32x32 (batch 64) 1.34x, 64 to 128 at 16x16 1.27x (batch 64 1.38x),
+     * 128 to 64 (batch 64) 1.39x, 64 to 64 1.18x, 48 to 96 1.29x, 96 to 96 1.52x; at 2 threads 1.15-1.25x. Not at
+     * 8x8 (64 to 64 0.90x, 64 to 128 1.08x but 0.92x at 2 threads) nor at 32 channels (32 to 32 at 16x16 0.86x,
+     * 32 to 64 0.99x): ResNet-20's own layers keep the GEMM path.
      */
     static boolean worthwhileForWeights(ConvGeometry g) {
-        return worthwhile(g) && Math.min(g.inChannels(), g.outChannels()) >= 128 && tiles(g) >= MIN_TILES_FOR_WEIGHTS;
+        int least = Math.min(g.inChannels(), g.outChannels());
+        return worthwhile(g) && tiles(g) >= MIN_TILES_FOR_WEIGHTS
+                && (least >= 128 || (least >= 48 && g.outH() * g.outW() >= 256));
     }
 
     /** Fewest tiles in a batch for the weight gradient to gain (see {@link #worthwhileForWeights}). */

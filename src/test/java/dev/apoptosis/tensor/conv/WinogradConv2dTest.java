@@ -238,6 +238,26 @@ class WinogradConv2dTest {
         assertFalse(WinogradConv2d.worthwhile(thin), "16 channels: the GEMMs are too thin whatever the batch");
     }
 
+    /**
+     * The weight gradient's rule, shape by shape as measured (WinogradConv2d.worthwhileForWeights): from 128
+     * channels with enough tiles; from 48 channels on maps of 16x16 and more; never at 8x8 below 128, nor
+     * at 32 channels, so ResNet-20's own layers keep the GEMM path.
+     */
+    @Test
+    void theWeightGradientTakesWinogradWhereItWasMeasuredFaster() {
+        record Case(int n, int cin, int cout, int size, boolean winograd) {}
+        for (Case c : new Case[] {
+                new Case(64, 64, 64, 32, true), new Case(128, 64, 128, 16, true), new Case(64, 128, 64, 16, true),
+                new Case(128, 48, 96, 16, true), new Case(64, 128, 256, 8, true), new Case(64, 256, 256, 8, true),
+                new Case(128, 64, 64, 8, false), new Case(128, 64, 128, 8, false), new Case(128, 32, 32, 16, false),
+                new Case(128, 32, 64, 16, false), new Case(128, 16, 16, 32, false), new Case(64, 512, 512, 4, false),
+                new Case(1, 64, 64, 16, false)}) {
+            ConvGeometry g = ConvGeometry.builder().batch(c.n()).input(c.cin(), c.size(), c.size()).outChannels(c.cout()).kernel(3)
+                    .padding(1).build();
+            assertEquals(c.winograd(), WinogradConv2d.worthwhileForWeights(g), c.toString());
+        }
+    }
+
     @Test
     void unsupportedGeometriesAreNotDispatchedAndThrowIfCalledDirectly() {
         ConvGeometry stride2 = ConvGeometry.builder().batch(2).input(4, 8, 8).outChannels(4).kernel(3).stride(2)
