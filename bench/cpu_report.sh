@@ -4,7 +4,9 @@
 # measured before (an Intel Xeon) runs one command and a killed run resumes: steps whose file exists are
 # skipped. Delete a file to rerun its step.
 #   bench/cpu_report.sh [--quick]     (--quick: 1 round per side-by-side instead of 3, shorter loops;
-#                                      it took 17 minutes on AMD EPYC Zen 4, the full run roughly twice that)
+#                                      it took 17 minutes on AMD EPYC Zen 4 before the pruned-models step (about
+#                                      8 minutes when experiments/out has no checkpoints) and the three paths steps
+#                                      (a few minutes) were added; the full run roughly twice that)
 # Needs Debian's python3-torch for the side-by-side steps (they are skipped, saying so, without it).
 # Then read bench-out/<cpu>/*.txt; docs/performance.md says what each figure is compared with.
 set -euo pipefail
