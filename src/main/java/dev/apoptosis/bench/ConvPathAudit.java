@@ -70,10 +70,6 @@ public final class ConvPathAudit {
      * the JIT compiler. {@code sink} receives each row as it is done.
      */
     public static List<Row> run(String model, int batch, double seconds, int rounds, Consumer<Row> sink) {
-        if (!dev.apoptosis.models.ModelZoo.has(model) && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(model))) {
-            throw new IllegalArgumentException("model '" + model + "' is neither a zoo model nor a file; zoo models: "
-                    + String.join(", ", dev.apoptosis.models.ModelZoo.entries().keySet()));
-        }
         return run(RandomCifarStep.graph(model, 0), batch, seconds, rounds, sink);
     }
 
@@ -85,40 +81,50 @@ public final class ConvPathAudit {
     /** As {@link #run(String, int, double, int, Consumer)}, for a graph at hand. */
     public static List<Row> run(Graph graph, int batch, double seconds, int rounds, Consumer<Row> sink) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
-        if (!(seconds > 0)) throw new IllegalArgumentException("seconds must be > 0, got " + seconds);
-        Map<String, List<String>> layers = new LinkedHashMap<>();
-        Map<String, ConvGeometry> geometries = new LinkedHashMap<>();
-        Map<String, Boolean> needsInput = new LinkedHashMap<>();
+        // One target per distinct geometry, in graph order, with every layer that has it.
+        Map<String, Target> targets = new LinkedHashMap<>();
         for (Node n : graph.nodes()) {
             if (!(n.op() instanceof Conv2d conv)) continue;
             ConvGeometry g = conv.geometry(batch, n.inputShapes()[0]);
-            String key = g.toString();
-            geometries.putIfAbsent(key, g);
-            layers.computeIfAbsent(key, k -> new ArrayList<>()).add(n.name());
-            needsInput.merge(key, !n.inputs().get(0).isInput(), Boolean::logicalOr);
+            Target t = targets.computeIfAbsent(g.toString(), k -> new Target(g, false));
+            t.layers.add(n.name());
+            t.inputGradient |= !n.inputs().get(0).isInput();
         }
-        if (geometries.isEmpty()) throw new IllegalArgumentException("the model has no Conv2d layers to audit");
-        List<Row> rows = new ArrayList<>();
-        for (var e : geometries.entrySet()) {
-            for (ConvPath.Pass pass : ConvPath.Pass.values()) {
-                if (pass == ConvPath.Pass.INPUT && !needsInput.get(e.getKey())) continue;
-                Row r = audit(layers.get(e.getKey()), e.getValue(), pass, seconds, rounds);
-                rows.add(r);
-                sink.accept(r);
-            }
-        }
-        return rows;
+        if (targets.isEmpty()) throw new IllegalArgumentException("the model has no Conv2d layers to audit");
+        return audit(List.copyOf(targets.values()), seconds, rounds, sink);
     }
 
     /** Audits the given geometries (each named by its shape), all three passes of each. */
     public static List<Row> runShapes(List<ConvGeometry> shapes, double seconds, int rounds, Consumer<Row> sink) {
+        List<Target> targets = new ArrayList<>();
+        for (ConvGeometry g : shapes) {
+            Target t = new Target(g, true);
+            t.layers.add("-");
+            targets.add(t);
+        }
+        return audit(targets, seconds, rounds, sink);
+    }
+
+    /** A geometry to audit, the layers that have it, and whether its input gradient is wanted (not for a graph input's reader, as in training). */
+    private static final class Target {
+        final ConvGeometry geometry;
+        final List<String> layers = new ArrayList<>();
+        boolean inputGradient;
+
+        Target(ConvGeometry geometry, boolean inputGradient) {
+            this.geometry = geometry;
+            this.inputGradient = inputGradient;
+        }
+    }
+
+    private static List<Row> audit(List<Target> targets, double seconds, int rounds, Consumer<Row> sink) {
         if (rounds < 1) throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         if (!(seconds > 0)) throw new IllegalArgumentException("seconds must be > 0, got " + seconds);
         List<Row> rows = new ArrayList<>();
-        for (ConvGeometry g : shapes) {
+        for (Target t : targets) {
             for (ConvPath.Pass pass : ConvPath.Pass.values()) {
-                Row r = audit(List.of("-"), g, pass, seconds, rounds);
+                if (pass == ConvPath.Pass.INPUT && !t.inputGradient) continue;
+                Row r = audit(List.copyOf(t.layers), t.geometry, pass, seconds, rounds);
                 rows.add(r);
                 sink.accept(r);
             }
@@ -189,7 +195,7 @@ public final class ConvPathAudit {
         for (int i = 0; i < candidates.size(); i++) {
             timed.add(new Timed(i == 0 ? chosen : candidates.get(i), Timing.median(ms.get(i).stream().mapToDouble(Double::doubleValue).toArray())));
         }
-        return new Row(List.copyOf(names), g, pass, chosen, List.copyOf(timed));
+        return new Row(names, g, pass, chosen, List.copyOf(timed));
     }
 
     /** The operands of one pass, made once. */

@@ -60,8 +60,17 @@ final class RandomCifarStep {
 
     /** The zoo model {@code model} for 3x32x32 images and 10 classes at {@code width} (0: its default), or the model in that file. */
     static Graph graph(String model, int width) {
+        requireModel(model);
         return ModelZoo.has(model) ? ModelZoo.build(model, new ModelOptions(10, new int[] {3, 32, 32}, width, 0))
                 : fromFile(model, width);
+    }
+
+    /** Throws an error naming {@code model} unless it is a zoo name or an existing file, listing the zoo's names. */
+    static void requireModel(String model) {
+        if (!ModelZoo.has(model) && !java.nio.file.Files.isRegularFile(Path.of(model))) {
+            throw new IllegalArgumentException("'" + model + "' is neither a zoo model nor a file; zoo models: "
+                    + String.join(", ", ModelZoo.entries().keySet()));
+        }
     }
 
     private static Graph fromFile(String model, int width) {

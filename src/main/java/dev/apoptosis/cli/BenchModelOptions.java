@@ -28,6 +28,11 @@ public final class BenchModelOptions {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (reps < 1) throw new IllegalArgumentException("--reps must be >= 1, got " + reps);
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+        requireModel(model);
+    }
+
+    /** Throws an error naming {@code --model} unless {@code model} is a zoo name or an existing file. */
+    static void requireModel(String model) {
         if (!ModelZoo.has(model) && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(model))) {
             throw new IllegalArgumentException("--model: '" + model + "' is neither a zoo model nor a file; zoo models: "
                     + String.join(", ", ModelZoo.entries().keySet()));

@@ -4,7 +4,10 @@ import dev.apoptosis.bench.ConvPathAudit;
 import dev.apoptosis.bench.CpuModel;
 import dev.apoptosis.tensor.CacheSizes;
 import dev.apoptosis.tensor.Parallel;
+import dev.apoptosis.tensor.window.ConvGeometry;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,13 +52,14 @@ public final class BenchPathsCommand implements Runnable {
                     CacheSizes.get().describe());
             System.out.println(ConvPathAudit.header());
         }
-        java.util.function.Consumer<ConvPathAudit.Row> print = r -> out.print(ConvPathAudit.json(r, threads), ConvPathAudit.text(r));
+        Consumer<ConvPathAudit.Row> print = r -> out.print(ConvPathAudit.json(r, threads), ConvPathAudit.text(r));
         List<ConvPathAudit.Row> rows;
         if (shapes != null) {
-            List<dev.apoptosis.tensor.window.ConvGeometry> gs = new java.util.ArrayList<>();
+            List<ConvGeometry> gs = new ArrayList<>();
             for (String sh : shapes) gs.add(ConvPathAudit.shape(sh, batch));
             rows = ConvPathAudit.runShapes(gs, seconds, rounds, print);
         } else {
+            BenchModelOptions.requireModel(model);
             rows = ConvPathAudit.run(model, batch, seconds, rounds, print);
         }
         double[] t = ConvPathAudit.totals(rows);

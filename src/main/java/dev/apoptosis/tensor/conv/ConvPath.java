@@ -23,7 +23,8 @@ import java.util.Set;
  * layouts do among themselves. A rule change that moves a geometry between two paths that are not both
  * marked changes results in the last bits ({@link #sameBits}).
  *
- * <p><b>Which path ran.</b> With {@link #trace} on, every path records itself when it starts a pass;
+ * <p><b>Which path ran.</b> With {@link #trace} on, every path records itself when it starts a pass (the
+ * implicit GEMMs through {@link ImplicitPath}'s dispatch);
  * {@link #lastTaken} tells which one did. Off (the default), recording costs one volatile read per pass.
  */
 public enum ConvPath {

@@ -83,7 +83,6 @@ final class ImplicitGemmConv2d {
      */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
                         boolean accumulate) {
-        ConvPath.SMALL_OUTPUTS.took();
         int chunk = imagesPerChunk(g, xs.length);
         if (chunk >= g.n()) {
             forwardChunk(g, xs, ws, flipped, bias, y, accumulate);
@@ -183,15 +182,9 @@ final class ImplicitGemmConv2d {
         for (int col = 0; col < cols; col++) {
             for (int r = 0; r < rows; r++) {
                 int at = d + col * imageStride + r * p, from = (col * MR + r) * POSITIONS_PER_STAGE;
-                if (bias == null) {
-                    if (accumulate) {
-                        for (int k = 0; k < positions; k++) y[at + k] += stage[from + k];
-                    } else {
-                        System.arraycopy(stage, from, y, at, positions);
-                    }
-                } else {
-                    RowOps.storePlus(y, at, stage, from, bias.data()[bias.offset() + m0 + r], positions, accumulate);
-                }
+                if (bias != null) RowOps.storePlus(y, at, stage, from, bias.data()[bias.offset() + m0 + r], positions, accumulate);
+                else if (accumulate) RowOps.add(y, at, stage, from, positions);
+                else System.arraycopy(stage, from, y, at, positions);
             }
         }
     }

@@ -12,11 +12,11 @@ import dev.apoptosis.tensor.window.ConvGeometry;
  */
 enum ImplicitPath {
     /** Outputs of at most 8x8 over whole panels of images: {@link ImplicitGemmConv2d}, skipping the padded taps. */
-    SMALL_OUTPUTS((g, pairs) -> ImplicitGemmConv2d.applies(g), ImplicitGemmConv2d::forward),
+    SMALL_OUTPUTS(ConvPath.SMALL_OUTPUTS, (g, pairs) -> ImplicitGemmConv2d.applies(g), ImplicitGemmConv2d::forward),
     /** "Same" 3x3 layers at 16x16 and wider (ResNet's first stage, pruned widths): {@link PaddedPlaneConv2d}. */
-    PADDED_PLANES(PaddedPlaneConv2d::applies, PaddedPlaneConv2d::forward),
+    PADDED_PLANES(ConvPath.PADDED_PLANES, PaddedPlaneConv2d::applies, PaddedPlaneConv2d::forward),
     /** 3x3 stride-2 pad-1 layers (downsampling) onto 16x16 and wider: {@link PhasePlaneConv2d}. */
-    PHASE_PLANES(PhasePlaneConv2d::applies, PhasePlaneConv2d::forward);
+    PHASE_PLANES(ConvPath.PHASE_PLANES, PhasePlaneConv2d::applies, PhasePlaneConv2d::forward);
 
     /** A path's rule: should it take a sum of {@code pairs} convolutions of geometry {@code g}? */
     @FunctionalInterface
@@ -34,10 +34,13 @@ enum ImplicitPath {
         void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate);
     }
 
+    /** The entry in the table of all paths (its switch, its bits, the trace). */
+    private final ConvPath path;
     private final Rule rule;
     private final Forward forward;
 
-    ImplicitPath(Rule rule, Forward forward) {
+    ImplicitPath(ConvPath path, Rule rule, Forward forward) {
+        this.path = path;
         this.rule = rule;
         this.forward = forward;
     }
@@ -49,6 +52,7 @@ enum ImplicitPath {
 
     /** See {@link Forward}. */
     void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate) {
+        path.took();
         forward.forward(g, xs, ws, flipped, bias, y, accumulate);
     }
 

@@ -88,7 +88,6 @@ final class PaddedPlaneConv2d {
      */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y,
                         boolean accumulate) {
-        ConvPath.PADDED_PLANES.took();
         final int cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int kw = g.kernelW(), taps = g.kernelH() * kw, pairs = xs.length, kAll = pairs * taps * cin;
         final int ph = g.padH(), pw = g.padW(), pitch = w + pw;
@@ -181,15 +180,9 @@ final class PaddedPlaneConv2d {
             int len = Math.min(count - j, w - col), at = yd + u / pitch * w + col;
             for (int r = 0; r < rows; r++) {
                 int d = at + r * hw, s = r * NR + j;
-                if (bias == null) {
-                    if (accumulate) {
-                        for (int e = 0; e < len; e++) y[d + e] += tile[s + e];
-                    } else {
-                        System.arraycopy(tile, s, y, d, len);
-                    }
-                } else {
-                    RowOps.storePlus(y, d, tile, s, bias[bo + r], len, accumulate);
-                }
+                if (bias != null) RowOps.storePlus(y, d, tile, s, bias[bo + r], len, accumulate);
+                else if (accumulate) RowOps.add(y, d, tile, s, len);
+                else System.arraycopy(tile, s, y, d, len);
             }
             j += len;
         }

@@ -60,7 +60,6 @@ final class PhasePlaneConv2d {
      * stride-2 convolution is no input gradient's forward ({@link GemmConv2d#transposedAsConvolution}).
      */
     static void forward(ConvGeometry g, Tensor[] xs, Tensor[] ws, boolean flipped, Tensor bias, Tensor y, boolean accumulate) {
-        ConvPath.PHASE_PLANES.took();
         if (flipped) throw new IllegalArgumentException("conv2d: a stride-2 convolution is no input gradient's forward: " + g);
         final int cin = g.inChannels(), cout = g.outChannels(), h = g.inH(), w = g.inW(), hw = h * w;
         final int oh = g.outH(), ow = g.outW(), p = oh * ow, pairs = xs.length, kAll = pairs * cin * 9;
